@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import { request } from 'node:http';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface CommandResult {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs a command in the project root; resolves with its exit code and combined output. */
+export async function sh(command: string, args: readonly string[]): Promise<CommandResult> {
+  try {
+    const { stdout, stderr } = await run(command, args, {
+      cwd: `${__dirname}/../..`,
+      maxBuffer: 64 * 1024 * 1024,
+      env: { ...process.env, FORCE_COLOR: '0', CI: '1' },
+    });
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return {
+      code: typeof e.code === 'number' ? e.code : 1,
+      output: `${e.stdout ?? ''}${e.stderr ?? ''}`,
+    };
+  }
+}
+
+/** Runs the cdktf CLI exactly as a user would; throws with the output when it fails. */
+export async function cdktf(...args: string[]): Promise<string> {
+  const result = await sh('npx', ['cdktf', ...args]);
+  if (result.code !== 0) throw new Error(`cdktf ${args.join(' ')} failed:\n${result.output}`);
+  return result.output;
+}
+
+/** `cdktf deploy STACK` with the flags this machine needs. */
+export function deploy(stack: string): Promise<string> {
+  return cdktf('deploy', stack, '--auto-approve', '--skip-provider-lock');
+}
+
+/** `cdktf destroy STACK` with the flags this machine needs. */
+export function destroy(stack: string): Promise<string> {
+  return cdktf('destroy', stack, '--auto-approve', '--skip-provider-lock');
+}
+
+/** Runs docker; throws with the output when it fails. */
+export async function docker(...args: string[]): Promise<string> {
+  const result = await sh('docker', args);
+  if (result.code !== 0) throw new Error(`docker ${args.join(' ')} failed:\n${result.output}`);
+  return result.output.trim();
+}
+
+/** Names of all containers, running or not. */
+export async function containerNames(): Promise<string[]> {
+  return (await docker('ps', '-a', '--format', '{{.Names}}')).split('\n').filter(Boolean).sort();
+}
+
+/** Names of all networks. */
+export async function networkNames(): Promise<string[]> {
+  return (await docker('network', 'ls', '--format', '{{.Name}}'))
+    .split('\n')
+    .filter(Boolean)
+    .sort();
+}
+
+/** One HTTP GET; resolves with status and body (status 0 when nothing answers). */
+export function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const req = request(url, { timeout: 5000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', () => resolve({ status: 0, body: '' }));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}

@@ -1,0 +1,24 @@
+/** Unit tests synthesize only; integration tests deploy for real and run one at a time. */
+const transform = { '^.+\\.ts$': 'ts-jest' };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup-jest.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/integration/'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
+    },
+  ],
+};

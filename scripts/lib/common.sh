@@ -1,0 +1,59 @@
+# Shared shell helpers for scripts/*. Source it; it defines paths and functions, runs nothing.
+# shellcheck shell=bash
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Everything built or started by scripts/setup lives here, outside the repository, so clones share it.
+PIPELINE_HOME=${CDKTF_PIPELINE_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/cdktf-deployment-pipeline}
+PIPELINE_BIN=$PIPELINE_HOME/bin
+PIPELINE_MIRROR=$PIPELINE_HOME/providers
+PIPELINE_RUN=$PIPELINE_HOME/run
+PIPELINE_BUILD=$PIPELINE_HOME/build
+PIPELINE_ENV_FILE=$REPO_ROOT/pipeline.env
+
+# Pinned versions. Change them here only.
+OPENTOFU_VERSION=1.12.6
+# OpenTofu's go.mod replaces hashicorp/hcl with its fork; a wrapper module must repeat that replace.
+OPENTOFU_HCL_VERSION=v2.20.2-0.20251021132045-587d123c2828
+# kreuzwerker/docker: the Go module proxy serves this one revision (the v4.6.0 release line,
+# commit 96d331c98ff4); its go.mod declares the terraform-providers module path.
+DOCKER_PROVIDER_VERSION=4.6.0
+DOCKER_PROVIDER_MODULE_VERSION=v0.0.0-20260916201441-96d331c98ff4
+REGISTRY_ADDRESS=127.0.0.1:5000
+
+log() { printf '[%s] %s\n' "${LOG_PREFIX:-pipeline}" "$*"; }
+
+die() {
+  printf '[%s] error: %s\n' "${LOG_PREFIX:-pipeline}" "$1" >&2
+  [ -n "${2:-}" ] && printf '[%s] fix: %s\n' "${LOG_PREFIX:-pipeline}" "$2" >&2
+  exit 1
+}
+
+# step NAME FUNCTION: runs FUNCTION and prints one line with its outcome and duration.
+# FUNCTION runs in this shell (so it can set variables) and prints its one-line outcome on stdout.
+step() {
+  local name=$1 fn=$2 start out
+  start=$(date +%s.%N)
+  out=$(mktemp)
+  "$fn" >"$out" || exit 1
+  printf '[%s] %-9s %-70s %6.1fs\n' "${LOG_PREFIX:-pipeline}" "$name" "$(tail -n 1 "$out")" \
+    "$(awk "BEGIN { print $(date +%s.%N) - $start }")"
+  rm -f "$out"
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+is_root() { [ "$(id -u)" = 0 ]; }
+
+# pid_alive FILE: the pid recorded in FILE belongs to a running process.
+pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND once a second until it succeeds.
+wait_for() {
+  local seconds=$1 what=$2
+  shift 2
+  for _ in $(seq "$seconds"); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 1
+  done
+  return 1
+}
