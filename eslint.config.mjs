@@ -28,6 +28,7 @@ export default tseslint.config(
       ],
       'no-console': ['error', { allow: ['log', 'error'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-extraneous-class': ['error', { allowStaticOnly: true }],
     },
   },
   {

@@ -1,1 +1,12 @@
+export * from './approval';
+export * from './approval-gate';
+export * from './image-artifact';
 export * from './local-docker-provider';
+export * from './promotion';
+export * from './service-definition';
+export * from './service-deployment';
+export * from './smoke-test';
+export * from './variables-file';
+export { ConfigurationError } from './private/errors';
+export * from './environment-parity';
+export * from './parity-matchers';

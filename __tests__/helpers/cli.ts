@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
 
@@ -10,12 +10,16 @@ export interface CommandResult {
 }
 
 /** Runs a command in the project root; resolves with its exit code and combined output. */
-export async function sh(command: string, args: readonly string[]): Promise<CommandResult> {
+export async function sh(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
   try {
     const { stdout, stderr } = await run(command, args, {
       cwd: `${__dirname}/../..`,
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, FORCE_COLOR: '0', CI: '1' },
+      env: { ...process.env, FORCE_COLOR: '0', CI: '1', ...env },
     });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
@@ -77,4 +81,27 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
     req.on('timeout', () => req.destroy());
     req.end();
   });
+}
+
+/**
+ * Records the engine's image events (`tag` for every build, `pull`, `push`, ...) until `stop()`,
+ * which resolves with one `ACTION NAME` line per event.
+ */
+export function watchImageEvents(): { stop: () => Promise<string[]> } {
+  const child = spawn('docker', [
+    'events',
+    '--filter',
+    'type=image',
+    '--format',
+    '{{.Action}} {{.Actor.Attributes.name}}',
+  ]);
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  return {
+    stop: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      child.kill();
+      return out.split('\n').filter(Boolean);
+    },
+  };
 }

@@ -1,0 +1,55 @@
+/**
+ * Error factories: every message names the subject, the field, the rule, the value received and
+ * the fix. Configuration problems are collected and thrown once, all of them together.
+ */
+
+/** Thrown when configuration is wrong; lists every problem found. */
+export class ConfigurationError extends Error {
+  public readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    const list = problems.map((p) => `  - ${p}`).join('\n');
+    const count =
+      problems.length === 1
+        ? '1 configuration problem'
+        : `${problems.length} configuration problems`;
+    super(`${count}; nothing was deployed:\n${list}`);
+    this.name = 'ConfigurationError';
+    this.problems = problems;
+  }
+}
+
+/** Collects problems and throws them all at once. */
+export class ProblemCollector {
+  private readonly problems: string[] = [];
+
+  public add(problem: string): void {
+    this.problems.push(problem);
+  }
+
+  public get count(): number {
+    return this.problems.length;
+  }
+
+  public throwIfAny(): void {
+    if (this.problems.length > 0) throw new ConfigurationError(this.problems);
+  }
+}
+
+/** `<subject>: '<field>' <rule>, got <value>. <fix>` */
+export function invalidValue(
+  subject: string,
+  field: string,
+  rule: string,
+  value: unknown,
+  fix: string,
+): string {
+  return `${subject}: '${field}' ${rule}, got ${show(value)}. ${fix}`;
+}
+
+export function show(value: unknown): string {
+  if (typeof value === 'string')
+    return /[\n\r\0]/.test(value) ? JSON.stringify(value) : `'${value}'`;
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value);
+}
