@@ -87,7 +87,7 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
  * Records the engine's image events (`tag` for every build, `pull`, `push`, ...) until `stop()`,
  * which resolves with one `ACTION NAME` line per event.
  */
-export function watchImageEvents(): { stop: () => Promise<string[]> } {
+export async function watchImageEvents(): Promise<{ stop: () => Promise<string[]> }> {
   const child = spawn('docker', [
     'events',
     '--filter',
@@ -97,6 +97,8 @@ export function watchImageEvents(): { stop: () => Promise<string[]> } {
   ]);
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  // Give the client time to subscribe before anything happens.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
   return {
     stop: async () => {
       await new Promise((resolve) => setTimeout(resolve, 1000));
