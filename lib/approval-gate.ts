@@ -1,5 +1,7 @@
-import { DataResource, Fn, IResolvable, Op } from 'cdktf';
+import { Fn, IResolvable, Op, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
+
+import { TerraformData } from './private/terraform-data';
 
 export interface ApprovalGateProps {
   /** Digest reference about to be deployed (`registry/repository@sha256:...`). */
@@ -19,7 +21,7 @@ export interface ApprovalGateProps {
  * deployed is not approved. Resources that must wait for the approval depend on `gate`.
  */
 export class ApprovalGate extends Construct {
-  public readonly gate: DataResource;
+  public readonly gate: TerraformResource;
 
   constructor(scope: Construct, id: string, props: ApprovalGateProps) {
     super(scope, id);
@@ -27,7 +29,7 @@ export class ApprovalGate extends Construct {
     const hint = props.howToApprove
       .replace('<environment>', props.environment)
       .replace('<digest>', digest);
-    this.gate = new DataResource(this, 'Check', {
+    this.gate = new TerraformData(this, 'Check', {
       input: { image: props.image },
       lifecycle: {
         precondition: [

@@ -3,13 +3,13 @@ import { isAbsolute, join, resolve } from 'node:path';
 
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { RegistryImage } from '@cdktf/provider-docker/lib/registry-image';
-import { DataResource } from 'cdktf';
 import { Construct } from 'constructs';
 
 import { contentHash } from './private/content-hash';
 import { DEFAULTS } from './private/defaults';
 import { ConfigurationError, invalidValue } from './private/errors';
 import { shellCommand } from './private/shell';
+import { TerraformData } from './private/terraform-data';
 
 export interface ImageArtifactProps {
   /** Build context: a folder with a Dockerfile. Relative paths resolve from the working directory. */
@@ -76,7 +76,7 @@ export class ImageArtifact extends Construct {
 
     const dependsOn = [];
     if (props.smokeTest) {
-      const test = new DataResource(this, 'SmokeTest', {
+      const test = new TerraformData(this, 'SmokeTest', {
         triggersReplace: { image: this.image.imageId },
       });
       test.addOverride('provisioner', [

@@ -1,12 +1,14 @@
 import {
-  DataResource,
   DataTerraformRemoteStateLocal,
   Fn,
   ITerraformDependable,
   Op,
   TerraformOutput,
+  TerraformResource,
 } from 'cdktf';
 import { Construct } from 'constructs';
+
+import { TerraformData } from './private/terraform-data';
 
 /** Name of the output through which every stage publishes the image it verified. */
 export const VERIFIED_IMAGE_OUTPUT = 'verified_image';
@@ -29,7 +31,7 @@ export class Promotion extends Construct {
   /** The digest reference to deploy: what the upstream stage verified. */
   public readonly image: string;
   /** Passes only when the upstream has verified an image; deployments depend on it. */
-  public readonly gate: DataResource;
+  public readonly gate: TerraformResource;
 
   constructor(scope: Construct, id: string, props: PromotionProps) {
     super(scope, id);
@@ -48,7 +50,7 @@ export class Promotion extends Construct {
       ],
     });
     this.image = upstream.getString(VERIFIED_IMAGE_OUTPUT);
-    this.gate = new DataResource(this, 'UpstreamVerified', {
+    this.gate = new TerraformData(this, 'UpstreamVerified', {
       input: { image: this.image },
       lifecycle: {
         precondition: [
@@ -66,12 +68,12 @@ export class Promotion extends Construct {
    * passed: a failed check leaves the previously verified image in place.
    */
   public publishVerified(after: ITerraformDependable[]): TerraformOutput {
-    const verified = new DataResource(this, 'Verified', {
+    const verified = new TerraformData(this, 'Verified', {
       input: { image: this.image },
       dependsOn: after,
     });
     return new TerraformOutput(this, VERIFIED_IMAGE_OUTPUT, {
-      value: verified.output.lookup('image'),
+      value: verified.outputValue('image'),
       description: 'The image this stage deployed and verified; downstream stages deploy it.',
       staticId: true,
     });

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 
-import { DataResource, Fn } from 'cdktf';
+import { Fn, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 
 import { DEFAULTS } from './private/defaults';
 import { ConfigurationError, invalidValue } from './private/errors';
+import { TerraformData } from './private/terraform-data';
 
 /** Options of an HTTP smoke test. */
 export interface HttpSmokeTestOptions {
@@ -76,7 +77,7 @@ export class SmokeTest {
   }
 
   /** Renders the test against a target; returns the resource that passes only when it passes. */
-  public bind(scope: Construct, id: string, target: SmokeTestTarget): DataResource {
+  public bind(scope: Construct, id: string, target: SmokeTestTarget): TerraformResource {
     const baseUrl = target.baseUrls[this.service];
     if (baseUrl === undefined) {
       throw new ConfigurationError([
@@ -89,7 +90,7 @@ export class SmokeTest {
         ),
       ]);
     }
-    const test = new DataResource(scope, id, { triggersReplace: target.triggers });
+    const test = new TerraformData(scope, id, { triggersReplace: target.triggers });
     test.addOverride('provisioner', [
       {
         'local-exec': {

@@ -58,7 +58,7 @@ describe('Promotion', () => {
     );
     expect(verified?.[1]).toMatchObject({ depends_on: ['terraform_data.Check'] });
     expect(json.output?.verified_image.value).toBe(
-      `\${terraform_data.${verified?.[0]}.output["image"]}`,
+      `\${terraform_data.${verified?.[0]}.output.image}`,
     );
   });
 });

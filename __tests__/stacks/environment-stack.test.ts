@@ -132,7 +132,7 @@ describe('EnvironmentStack', () => {
     const verified = Object.entries(data).find(([id]) => id.startsWith('Promotion_Verified'));
     expect(verified?.[1].depends_on).toEqual([`terraform_data.${smoke?.[0]}`]);
     expect(json.output?.verified_image.value).toBe(
-      `\${terraform_data.${verified?.[0]}.output["image"]}`,
+      `\${terraform_data.${verified?.[0]}.output.image}`,
     );
   });
 });
