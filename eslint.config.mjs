@@ -35,5 +35,18 @@ export default tseslint.config(
     files: ['lib/**/*.ts'],
     rules: { 'no-console': 'error' },
   },
+  {
+    files: ['scripts/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   prettier,
 );
