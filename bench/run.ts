@@ -26,6 +26,8 @@ const ROOT = PROJECT_ROOT;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[][] = [];
 const notes: string[] = [];
+/** Measurements the reading refers to, by key. */
+const found: Record<string, Measurement> = {};
 
 function log(message: string): void {
   console.log(`[bench] ${message}`);
@@ -66,7 +68,7 @@ function duMiB(dir: string): number {
 }
 
 const cdktf = join(ROOT, 'node_modules', '.bin', 'cdktf');
-const ourApp = ['node', '-r', 'ts-node/register/transpile-only', 'main.ts'];
+const ourApp = ['node', 'scripts/synth.js', 'main.ts'];
 const templateApp = 'npx ts-node main.ts';
 
 function synthBenchmarks(): void {
@@ -81,6 +83,7 @@ function synthBenchmarks(): void {
   const ours = measure('cdktf synth (this project)', [cdktf, 'synth'], { cwd: ROOT, runs: RUNS });
   row('full-app synth', template, undefined);
   row('full-app synth', ours, template);
+  Object.assign(found, { template, ours });
 
   log('synth floor: node loading cdktf and the provider bindings, against the app alone');
   const floor = measure(
@@ -95,6 +98,7 @@ function synthBenchmarks(): void {
   const app = measure('app alone (' + ourApp.join(' ') + ')', ourApp, { cwd: ROOT, runs: RUNS });
   row('synth floor', floor, undefined);
   row('synth floor', app, floor);
+  Object.assign(found, { floor, app });
 }
 
 function scaleBenchmarks(): void {
@@ -122,6 +126,7 @@ function scaleBenchmarks(): void {
     );
     one = one ?? m;
     previous = { n, m };
+    found[`scale${n}`] = m;
   }
 }
 
@@ -140,6 +145,7 @@ function testBenchmarks(): void {
   });
   row('tests', cold, undefined);
   row('tests', warm, cold);
+  Object.assign(found, { cold, warm });
 }
 
 function deployBenchmarks(): void {
@@ -239,6 +245,42 @@ function deployBenchmarks(): void {
   }
 }
 
+/** The targets, each with its measured value: met or not. */
+function reading(): string[] {
+  const lines = ['## Reading', '', '| target | measured | met |', '| --- | --- | --- |'];
+  const check = (target: string, measured: string, met: boolean | undefined) =>
+    lines.push(
+      `| ${target} | ${measured} | ${met === undefined ? 'not measured' : met ? 'yes' : 'no'} |`,
+    );
+  const { template, ours, floor, app, scale500, cold, noop } = found;
+  check(
+    'full-app synth within 1.5× of the floor',
+    app && floor ? `${(app.median / floor.median).toFixed(2)}×` : '—',
+    app && floor ? app.median <= 1.5 * floor.median : undefined,
+  );
+  check(
+    '`cdktf synth` at least 2× faster than the template',
+    ours && template ? `${(template.median / ours.median).toFixed(2)}× faster` : '—',
+    ours && template ? template.median >= 2 * ours.median : undefined,
+  );
+  check(
+    '500 review environments under 1.5 s and 200 MiB',
+    scale500 ? `${scale500.median.toFixed(2)} s, ${scale500.peakMiB.toFixed(0)} MiB` : '—',
+    scale500 ? scale500.median < 1.5 && scale500.peakMiB < 200 : undefined,
+  );
+  check(
+    'no-op redeploy of one environment under 10 s',
+    noop ? `${noop.median.toFixed(2)} s` : '—',
+    noop ? noop.median < 10 : undefined,
+  );
+  check(
+    'unit/snapshot suite under 20 s cold',
+    cold ? `${cold.median.toFixed(2)} s` : '—',
+    cold ? cold.median < 20 : undefined,
+  );
+  return [...lines, ''];
+}
+
 function main(): void {
   const started = Date.now();
   synthBenchmarks();
@@ -268,6 +310,7 @@ function main(): void {
     '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => `| ${r.join(' | ')} |`),
     '',
+    ...reading(),
     ...notes,
   ];
   writeFileSync(join(ROOT, 'BENCHMARKS.md'), `${lines.join('\n')}\n`);
