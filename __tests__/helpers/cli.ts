@@ -31,21 +31,23 @@ export async function sh(
   }
 }
 
-/** Runs the cdktf CLI exactly as a user would; throws with the output when it fails. */
-export async function cdktf(...args: string[]): Promise<string> {
-  const result = await sh('npx', ['cdktf', ...args]);
-  if (result.code !== 0) throw new Error(`cdktf ${args.join(' ')} failed:\n${result.output}`);
+/**
+ * Runs the cdktf CLI exactly as a user would, with the flags this machine needs
+ * (`--skip-provider-lock`, and `--auto-approve` where the command takes it).
+ */
+export function cdktf(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
+  const approve = args[0] === 'diff' ? [] : ['--auto-approve'];
+  return sh('npx', ['cdktf', ...args, '--skip-provider-lock', ...approve], env);
+}
+
+/** `cdktf deploy STACK`; throws with the CLI's output when it fails. */
+export async function deploy(stack: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+  const result = await cdktf(['deploy', stack], env);
+  if (result.code !== 0) throw new Error(`cdktf deploy ${stack} failed:\n${result.output}`);
   return result.output;
-}
-
-/** `cdktf deploy STACK` with the flags this machine needs. */
-export function deploy(stack: string): Promise<string> {
-  return cdktf('deploy', stack, '--auto-approve', '--skip-provider-lock');
-}
-
-/** `cdktf destroy STACK` with the flags this machine needs. */
-export function destroy(stack: string): Promise<string> {
-  return cdktf('destroy', stack, '--auto-approve', '--skip-provider-lock');
 }
 
 /** Runs docker; throws with the output when it fails. */

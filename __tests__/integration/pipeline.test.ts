@@ -18,7 +18,9 @@ import { join } from 'node:path';
 import { review } from '../../environments/review';
 import { PROJECT_ROOT } from '../../lib/private/paths';
 import {
+  cdktf,
   containerNames,
+  deploy,
   docker,
   httpGet,
   networkNames,
@@ -40,20 +42,6 @@ const URLS = {
 /** The service's build context: a copy, so that tests can change the service. */
 const context = mkdtempSync(join(tmpdir(), 'e2e-service-'));
 const env = { PIPELINE_SERVICE_CONTEXT: context, PIPELINE_REVIEW_IDS: REVIEW };
-
-function cdktf(...args: string[]) {
-  return sh(
-    'npx',
-    ['cdktf', ...args, '--skip-provider-lock', ...(args[0] === 'diff' ? [] : ['--auto-approve'])],
-    env,
-  );
-}
-
-async function deploy(stack: string): Promise<string> {
-  const result = await cdktf('deploy', stack);
-  if (result.code !== 0) throw new Error(`cdktf deploy ${stack} failed:\n${result.output}`);
-  return result.output;
-}
 
 /** The verified image a stage published, read from its state file. */
 function verifiedImage(stage: string): string | undefined {
@@ -134,7 +122,7 @@ afterAll(async () => {
   writeFileSync(APPROVALS, before.approvals);
   for (const stack of ['prod', 'staging', `review-${REVIEW}`, 'dev', 'image']) {
     if (existsSync(join(STATE, `${stack}.tfstate`))) {
-      const result = await cdktf('destroy', stack);
+      const result = await cdktf(['destroy', stack], env);
       if (result.code !== 0) console.error(`cleanup: destroy ${stack} failed:\n${result.output}`);
     }
   }
@@ -148,7 +136,7 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
   let first: { image: string; tag: string };
 
   test('each stage alone: staging before dev has verified anything fails, saying what to deploy first', async () => {
-    const result = await cdktf('deploy', 'staging');
+    const result = await cdktf(['deploy', 'staging'], env);
     expect(result.code).not.toBe(0);
     expect(result.output.replace(/\s+/g, ' ')).toContain(
       `The upstream stage dev has not been deployed yet (no state at ${STATE}/dev.tfstate), so it has ` +
@@ -161,15 +149,15 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
     // This run's service content is unique, so its image cannot come from an earlier run.
     const imagesBefore = await serviceImages();
     const events = await watchImageEvents();
-    await deploy('image');
+    await deploy('image', env);
     first = { image: verifiedImage('image') ?? '', tag: '' };
     expect(first.image).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);
     const built = (await serviceImages()).filter((id) => !imagesBefore.includes(id));
     expect(built).toHaveLength(1);
 
-    await deploy('dev');
-    await deploy('staging');
-    await deploy(`review-${REVIEW}`);
+    await deploy('dev', env);
+    await deploy('staging', env);
+    await deploy(`review-${REVIEW}`, env);
     expect((await serviceImages()).filter((id) => !imagesBefore.includes(id))).toEqual(built);
     expect((await events.stop()).filter((e) => !e.startsWith('pull '))).toEqual([
       'push 127.0.0.1:5000/sample-service',
@@ -211,7 +199,7 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
   });
 
   test('approval: prod refuses an unapproved digest and changes nothing, then deploys it once approved', async () => {
-    const refused = await cdktf('deploy', 'prod');
+    const refused = await cdktf(['deploy', 'prod'], env);
     expect(refused.code).not.toBe(0);
     const digest = first.image.split('@')[1];
     expect(refused.output.replace(/\s+/g, ' ')).toContain(
@@ -221,14 +209,14 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
 
     const approve = await sh('npm', ['run', '-s', 'approve', '--', 'prod', first.image]);
     expect(approve.code).toBe(0);
-    await deploy('prod');
+    await deploy('prod', env);
     expect((await httpGet(`${URLS.prod}/cgi-bin/version`)).body.trim()).toBe(first.tag);
     expect(verifiedImage('prod')).toBe(first.image);
   });
 
   test('idempotency: right after the deploys, cdktf diff reports no changes for every stack', async () => {
     for (const stack of ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`]) {
-      const diff = await cdktf('diff', stack);
+      const diff = await cdktf(['diff', stack], env);
       expect({ stack, code: diff.code }).toEqual({ stack, code: 0 });
       expect(diff.output).toContain('No changes.');
     }
@@ -247,7 +235,7 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
       'label=cdktf-pipeline.environment=staging',
     );
 
-    const result = await cdktf('destroy', `review-${REVIEW}`);
+    const result = await cdktf(['destroy', `review-${REVIEW}`], env);
     expect(result.code).toBe(0);
     expect((await containerNames()).filter((n) => n.startsWith(`review-${REVIEW}-`))).toEqual([]);
     expect(await networkNames()).not.toContain(`review-${REVIEW}-net`);
@@ -276,38 +264,38 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
         readFileSync(health, 'utf8').replace('upstream: $upstream', 'upstream: broken'),
       );
     });
-    await deploy('image');
+    await deploy('image', env);
     const broken = verifiedImage('image');
     expect(broken).not.toBe(first.image);
 
-    const failed = await cdktf('deploy', 'dev');
+    const failed = await cdktf(['deploy', 'dev'], env);
     expect(failed.code).not.toBe(0);
     expect(failed.output.replace(/\s+/g, ' ')).toContain(
       `smoke test 'web/cgi-bin/health' failed: GET ${URLS.dev}/cgi-bin/health expected status 200 and a body containing 'upstream: ok api'; received status 200, body: ok web (upstream: broken)`,
     );
     expect(verifiedImage('dev')).toBe(first.image);
 
-    await deploy('staging');
+    await deploy('staging', env);
     expect(await repoDigests((await runningImages('staging'))[0])).toContain(first.image);
     expect((await httpGet(`${URLS.staging}/cgi-bin/version`)).body.trim()).toBe(first.tag);
   });
 
   test('promotion of a new digest: a fixed service goes image -> dev -> staging -> prod, each after the previous verified it', async () => {
     setService((dir) => writeFileSync(join(dir, 'www', 'index.html'), '<p>version 2</p>\n'));
-    await deploy('image');
+    await deploy('image', env);
     const next = verifiedImage('image') ?? '';
     expect(next).not.toBe(first.image);
 
-    await deploy('dev');
+    await deploy('dev', env);
     expect(verifiedImage('dev')).toBe(next);
     expect(verifiedImage('staging')).toBe(first.image);
-    await deploy('staging');
+    await deploy('staging', env);
     expect(verifiedImage('staging')).toBe(next);
 
-    expect((await cdktf('deploy', 'prod')).code).not.toBe(0);
+    expect((await cdktf(['deploy', 'prod'], env)).code).not.toBe(0);
     expect(verifiedImage('prod')).toBe(first.image);
     expect((await sh('npm', ['run', '-s', 'approve', '--', 'prod', next])).code).toBe(0);
-    await deploy('prod');
+    await deploy('prod', env);
     expect(verifiedImage('prod')).toBe(next);
 
     const tag = (await httpGet(`${URLS.dev}/cgi-bin/version`)).body.trim();
