@@ -47,10 +47,10 @@ is_root() { [ "$(id -u)" = 0 ]; }
 # pid_alive FILE: the pid recorded in FILE belongs to a running process.
 pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-# wait_for SECONDS DESCRIPTION COMMAND...: polls COMMAND once a second until it succeeds.
+# wait_for SECONDS COMMAND...: polls COMMAND once a second until it succeeds.
 wait_for() {
-  local seconds=$1 what=$2
-  shift 2
+  local seconds=$1
+  shift
   for _ in $(seq "$seconds"); do
     "$@" >/dev/null 2>&1 && return 0
     sleep 1
