@@ -20,3 +20,21 @@ export const DEFAULTS = {
   /** Expected HTTP status of an HTTP smoke test. */
   smokeTestStatus: 200,
 } as const;
+
+/** Defaults of the delivery pipeline model: the commands its steps run, and its settings. */
+export const PIPELINE_DEFAULTS = {
+  /** Run by every CI job before its steps; brings up the toolchain (idempotent). */
+  setupCommands: ['scripts/setup'] as readonly string[],
+  defaultBranch: 'main',
+  /** The scheduled pipeline (review environment expiry): daily at 03:17 UTC. */
+  schedule: '17 3 * * *',
+  /** The variable that carries a merge request's id into review stages. */
+  reviewIdVariable: 'PIPELINE_REVIEW_ID',
+  deployCommand: 'scripts/deploy',
+  destroyCommand: 'scripts/destroy',
+  checkCommand: 'scripts/check',
+  ansibleCommand: 'scripts/ansible-step',
+  approveCommand: 'scripts/approve',
+  loadConcurrency: 10,
+  loadP95Milliseconds: 1000,
+} as const;
