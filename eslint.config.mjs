@@ -4,7 +4,16 @@ import importPlugin from 'eslint-plugin-import';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdktf.out/', 'dist/', '.pipeline/', 'jest.config.js'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdktf.out/',
+      'dist/',
+      '.pipeline/',
+      '.gitlab-ci-local/',
+      'jest.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -5,6 +5,8 @@ const common = {
   transform,
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup-jest.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // gitlab-ci-local copies the tracked files under .gitlab-ci-local/: not this project's tests.
+  modulePathIgnorePatterns: ['<rootDir>/.gitlab-ci-local/'],
 };
 
 module.exports = {
@@ -13,12 +15,17 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/integration/'],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/__tests__/integration/',
+        '<rootDir>/.gitlab-ci-local/',
+      ],
     },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.gitlab-ci-local/'],
     },
   ],
 };

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 
 import { DeliveryPipeline } from './delivery-pipeline';
 import { PIPELINE_DEFAULTS } from './private/defaults';
+import { ConfigurationError, invalidValue } from './private/errors';
 import {
   bindMergeRequestId,
   CiJob,
@@ -38,6 +39,20 @@ export class GitlabCiRenderer {
   /** The file's content. */
   public render(pipeline: DeliveryPipeline): string {
     const jobs = ciJobs(pipeline);
+    const reserved = jobs.filter((j) => GITLAB_KEYWORDS.includes(j.stage.id));
+    if (reserved.length > 0) {
+      throw new ConfigurationError(
+        reserved.map((j) =>
+          invalidValue(
+            `pipeline '${pipeline.name}', stage '${j.stage.id}'`,
+            'id',
+            'must not be a GitLab CI keyword, which cannot name a job',
+            j.stage.id,
+            `Rename the stage, e.g. 'build-${j.stage.id}'.`,
+          ),
+        ),
+      );
+    }
     const doc: Record<string, unknown> = {
       workflow: {
         name: pipeline.name,
@@ -109,6 +124,23 @@ export class GitlabCiRenderer {
       .map((e) => ({ if: eventCondition(pipeline, e) }));
   }
 }
+
+/** Top-level keys of .gitlab-ci.yml that are not jobs. */
+const GITLAB_KEYWORDS = [
+  'after_script',
+  'before_script',
+  'cache',
+  'default',
+  'image',
+  'include',
+  'pages',
+  'services',
+  'spec',
+  'stages',
+  'types',
+  'variables',
+  'workflow',
+];
 
 function eventCondition(pipeline: DeliveryPipeline, event: PipelineEvent): string {
   switch (event) {

@@ -16,3 +16,4 @@ export * from './pipeline-stage';
 export * from './delivery-pipeline';
 export * from './gitlab-ci-renderer';
 export * from './github-workflow-renderer';
+export * from './local-runner';

@@ -67,11 +67,20 @@ export class SmokeTest {
   public readonly name: string;
   /** The service the test requests. */
   public readonly service: string;
+  /** The path requested. */
+  public readonly path: string;
+  /** The status the answer must have. */
+  public readonly expectStatus: number;
+  /** Text the answer's body must contain, if any. */
+  public readonly bodyContains?: string;
   private readonly options: HttpSmokeTestOptions;
 
   private constructor(options: HttpSmokeTestOptions) {
     this.options = options;
     this.service = options.service;
+    this.path = options.path;
+    this.expectStatus = options.expectStatus ?? DEFAULTS.smokeTestStatus;
+    this.bodyContains = options.bodyContains;
     this.name = options.name ?? `${options.service}${options.path}`;
     validate(this.name, options);
   }

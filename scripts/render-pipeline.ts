@@ -40,7 +40,7 @@ function main(args: readonly string[]): number {
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = main(process.argv.slice(3));
 } catch (error) {
   if (!(error instanceof ConfigurationError)) throw error;
   console.error(error.message);
