@@ -1,7 +1,13 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 
 import { EnvironmentConfig } from '../../environments/types';
-import { Approval } from '../../lib';
+import {
+  Approval,
+  DeliveryPipeline,
+  MERGE_REQUEST_ID,
+  PipelineStep,
+  StageTrigger,
+} from '../../lib';
 import { PROJECT_ROOT } from '../../lib/private/paths';
 import { buildPipeline, Pipeline, PipelineOptions } from '../../stacks/pipeline';
 
@@ -61,4 +67,56 @@ export interface SynthesizedStack {
 /** The resources of one type in a synthesized stack. */
 export function resources(stack: TerraformStack, type: string): Record<string, unknown>[] {
   return Object.values(synthJson(stack).resource[type] ?? {});
+}
+
+/**
+ * A small pipeline with every shape the renderers handle: a check, the image, a review
+ * environment with its stop stage, dev, staging, an approval and prod.
+ */
+export function fixturePipeline(): DeliveryPipeline {
+  const pipeline = new DeliveryPipeline({ name: 'deploy' });
+  const lint = pipeline.addStage('lint', { steps: [PipelineStep.run('lint', ['npm run lint'])] });
+  const image = pipeline.addStage('build-image', {
+    steps: [PipelineStep.deploy('image')],
+    needs: [lint],
+  });
+  pipeline.addStage('review', {
+    steps: [PipelineStep.deploy(`review-${MERGE_REQUEST_ID}`)],
+    needs: [image],
+    trigger: StageTrigger.mergeRequest(),
+    environment: {
+      name: `review/${MERGE_REQUEST_ID}`,
+      onStop: 'stop-review',
+      autoStopIn: '3 days',
+    },
+  });
+  pipeline.addStage('stop-review', {
+    steps: [PipelineStep.destroy(`review-${MERGE_REQUEST_ID}`)],
+    trigger: StageTrigger.mergeRequestClosed(),
+    environment: { name: `review/${MERGE_REQUEST_ID}`, stops: true },
+  });
+  const dev = pipeline.addStage('dev', {
+    steps: [PipelineStep.deploy('dev')],
+    needs: [image],
+    trigger: StageTrigger.defaultBranch(),
+    environment: { name: 'dev' },
+  });
+  const staging = pipeline.addStage('staging', {
+    steps: [PipelineStep.deploy('staging')],
+    needs: [dev],
+    trigger: StageTrigger.defaultBranch(),
+    environment: { name: 'staging' },
+  });
+  const gate = pipeline.addStage('approve-prod', {
+    steps: [PipelineStep.approve({ environment: 'prod', digestFrom: 'staging' })],
+    needs: [staging],
+    trigger: StageTrigger.defaultBranch(),
+  });
+  pipeline.addStage('prod', {
+    steps: [PipelineStep.deploy('prod')],
+    needs: [gate],
+    trigger: StageTrigger.defaultBranch(),
+    environment: { name: 'prod' },
+  });
+  return pipeline;
 }

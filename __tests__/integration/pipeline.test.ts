@@ -3,20 +3,10 @@
  * exactly as a user runs it, and the running system is checked over HTTP and through docker.
  * The steps build on each other and run in order; afterAll destroys everything, pass or fail.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { review } from '../../environments/review';
-import { PROJECT_ROOT } from '../../lib/private/paths';
 import {
   cdktf,
   containerNames,
@@ -27,110 +17,25 @@ import {
   sh,
   watchImageEvents,
 } from '../helpers/cli';
+import {
+  repoDigests,
+  runningImages,
+  serviceImages,
+  STATE,
+  TestDeployment,
+  URLS,
+  verifiedImage,
+} from '../helpers/deployment';
 
 jest.setTimeout(15 * 60 * 1000);
 
 const REVIEW = 'e2e';
-const APPROVALS = join(PROJECT_ROOT, 'approvals', 'prod.txt');
-const STATE = join(PROJECT_ROOT, '.pipeline', 'state');
-const URLS = {
-  dev: 'http://127.0.0.1:8080',
-  staging: 'http://127.0.0.1:8180',
-  prod: 'http://127.0.0.1:8280',
-};
+const deployment = new TestDeployment([REVIEW]);
+const env = deployment.env;
+const setService = (change: (dir: string) => void) => deployment.setService(change);
 
-/** The service's build context: a copy, so that tests can change the service. */
-const context = mkdtempSync(join(tmpdir(), 'e2e-service-'));
-const env = { PIPELINE_SERVICE_CONTEXT: context, PIPELINE_REVIEW_IDS: REVIEW };
-
-/** The verified image a stage published, read from its state file. */
-function verifiedImage(stage: string): string | undefined {
-  const file = join(STATE, `${stage}.tfstate`);
-  if (!existsSync(file)) return undefined;
-  const state = JSON.parse(readFileSync(file, 'utf8')) as {
-    outputs: Record<string, { value: string }>;
-  };
-  return state.outputs.verified_image?.value;
-}
-
-/** Image IDs of an environment's running containers. */
-async function runningImages(environment: string): Promise<string[]> {
-  const ids = await docker(
-    'ps',
-    '-q',
-    '--filter',
-    `label=cdktf-pipeline.environment=${environment}`,
-  );
-  if (!ids) return [];
-  return [
-    ...new Set((await docker('inspect', '--format', '{{.Image}}', ...ids.split('\n'))).split('\n')),
-  ];
-}
-
-/** The repo digest (`registry/repo@sha256:...`) of an image ID. */
-async function repoDigests(imageId: string): Promise<string[]> {
-  return JSON.parse(
-    await docker('image', 'inspect', '--format', '{{json .RepoDigests}}', imageId),
-  ) as string[];
-}
-
-/** Unique per run, so that this run's image is built here, not found from an earlier run. */
-const RUN_ID = `${Date.now()}-${process.pid}`;
-
-/** IDs of the service's images on the engine (a build makes a new one). */
-async function serviceImages(): Promise<string[]> {
-  const out = await docker(
-    'images',
-    '--no-trunc',
-    '--format',
-    '{{.ID}}',
-    '127.0.0.1:5000/sample-service',
-  );
-  return [...new Set(out.split('\n').filter(Boolean))].sort();
-}
-
-function setService(change: (dir: string) => void) {
-  rmSync(context, { recursive: true, force: true });
-  cpSync(join(PROJECT_ROOT, 'service'), context, { recursive: true });
-  writeFileSync(join(context, 'www', 'run.txt'), `${RUN_ID}\n`);
-  change(context);
-}
-
-let before: { containers: string[]; networks: string[]; approvals: string };
-
-beforeAll(async () => {
-  const deployed = existsSync(STATE)
-    ? readdirSync(STATE).filter((f) => f.endsWith('.tfstate'))
-    : [];
-  const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
-  if (deployed.length > 0 || running) {
-    throw new Error(
-      'The end-to-end tests deploy every stage themselves, but this clone or this Docker engine already has a deployment ' +
-        `(state: ${deployed.join(', ') || 'none'}; containers: ${running ? running.split('\n').length : 0}). ` +
-        'Run npm run down first (it destroys what this clone deployed).',
-    );
-  }
-  before = {
-    containers: await containerNames(),
-    networks: await networkNames(),
-    approvals: readFileSync(APPROVALS, 'utf8'),
-  };
-  setService(() => undefined);
-});
-
-afterAll(async () => {
-  writeFileSync(APPROVALS, before.approvals);
-  for (const stack of ['prod', 'staging', `review-${REVIEW}`, 'dev', 'image']) {
-    if (existsSync(join(STATE, `${stack}.tfstate`))) {
-      const result = await cdktf(['destroy', stack], env);
-      if (result.code !== 0) console.error(`cleanup: destroy ${stack} failed:\n${result.output}`);
-    }
-  }
-  rmSync(STATE, { recursive: true, force: true });
-  rmSync(context, { recursive: true, force: true });
-  expect(await containerNames()).toEqual(before.containers);
-  expect(await networkNames()).toEqual(before.networks);
-});
+beforeAll(() => deployment.start());
+afterAll(() => deployment.cleanUp());
 
 describe('the pipeline, deployed with the cdktf CLI', () => {
   let first: { image: string; tag: string };

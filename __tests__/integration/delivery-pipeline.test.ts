@@ -1,0 +1,355 @@
+/**
+ * The delivery pipeline, run for real: `npm run pipeline` (the local runner) from nothing to prod
+ * and again, failures injected into its stages, the approval gate, merge request and scheduled
+ * runs, the Ansible step, and the generated GitLab CI file executed by gitlab-ci-local.
+ * The tests build on each other and run in order; afterAll destroys everything, pass or fail.
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { PROJECT_ROOT } from '../../lib/private/paths';
+import { CommandResult, httpGet, sh, watchImageEvents } from '../helpers/cli';
+import {
+  APPROVALS,
+  pipelineContainers,
+  runningImages,
+  repoDigests,
+  serviceImages,
+  STATE,
+  TestDeployment,
+  URLS,
+  verifiedImage,
+} from '../helpers/deployment';
+
+jest.setTimeout(20 * 60 * 1000);
+
+const MERGE_REQUEST = '7';
+const deployment = new TestDeployment([MERGE_REQUEST]);
+const PUSH_STAGES = [
+  'lint',
+  'unit-tests',
+  'build-image',
+  'dev',
+  'configure-dev',
+  'staging',
+  'approve-prod',
+  'prod',
+  'verify-prod',
+];
+const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
+
+beforeAll(() => deployment.start());
+afterAll(() => deployment.cleanUp());
+
+/** `npm run pipeline -- ARGS`, as a user runs it (no terminal: nobody to ask for approvals). */
+function pipeline(...args: string[]): Promise<CommandResult> {
+  // Review stacks come from the merge request id, not from PIPELINE_REVIEW_IDS.
+  return sh('npm', ['run', '-s', 'pipeline', '--', ...args], {
+    ...deployment.env,
+    PIPELINE_REVIEW_IDS: '',
+  });
+}
+
+interface Row {
+  readonly stage: string;
+  readonly result: string;
+  readonly digest: string;
+  readonly url: string;
+}
+
+/** The rows of the summary table the run printed. */
+function summary(output: string): Row[] {
+  const lines = output.split('\n').map((l) => l.replace(/^\[pipeline\] /, ''));
+  const header = lines.findIndex((l) => /^stage\s+result\s+duration\s+digest\s+url$/.test(l));
+  expect(header).toBeGreaterThanOrEqual(0);
+  const rows: Row[] = [];
+  for (const line of lines.slice(header + 2)) {
+    if (line.trim() === '') break;
+    const m = /^(\S+)\s+(passed|failed|waiting for approval|not run)\s+(\S+)\s+(\S+)\s*(\S*)$/.exec(
+      line,
+    );
+    if (!m) throw new Error(`not a summary row: '${line}'\n${output}`);
+    rows.push({ stage: m[1], result: m[2], digest: m[4], url: m[5] || '-' });
+  }
+  return rows;
+}
+
+function results(output: string): Record<string, string> {
+  return Object.fromEntries(summary(output).map((r) => [r.stage, r.result]));
+}
+
+function digestOf(image: string | undefined): string {
+  return (image ?? '').slice((image ?? '').indexOf('@') + 1);
+}
+
+let release = '';
+
+describe('npm run pipeline, the local runner', () => {
+  test('from nothing to prod: every stage in order, one image built and pushed, and a summary', async () => {
+    const imagesBefore = await serviceImages();
+    const events = await watchImageEvents();
+    const run = await pipeline('--approve');
+    expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
+
+    // The stages ran in the model's order, each announced and each passed.
+    const starts = PUSH_STAGES.map((s) => run.output.indexOf(`▶ ${s} (`));
+    expect(starts.every((at) => at >= 0)).toBe(true);
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    expect(results(run.output)).toEqual(Object.fromEntries(PUSH_STAGES.map((s) => [s, 'passed'])));
+
+    // One build, one push; that digest is the release, verified by every stage up to prod.
+    expect((await serviceImages()).filter((id) => !imagesBefore.includes(id))).toHaveLength(1);
+    expect((await events.stop()).filter((e) => e.startsWith('push '))).toEqual([
+      'push 127.0.0.1:5000/sample-service',
+    ]);
+    release = verifiedImage('image') ?? '';
+    expect(release).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);
+    for (const stage of ['dev', 'staging', 'prod']) expect(verifiedImage(stage)).toBe(release);
+    expect(run.output).toContain(`pipeline passed in`);
+    expect(run.output).toContain(`; release ${release}`);
+
+    // The summary names the digest and where each environment answers; they answer.
+    const rows = Object.fromEntries(summary(run.output).map((r) => [r.stage, r]));
+    expect(rows.prod).toMatchObject({
+      digest: digestOf(release).slice(0, 19),
+      url: `${URLS.prod}/`,
+    });
+    expect(rows.dev.url).toBe(`${URLS.dev}/`);
+    expect(rows.staging.url).toBe(`${URLS.staging}/`);
+    for (const url of Object.values(URLS)) {
+      expect(await httpGet(`${url}/cgi-bin/health`)).toEqual(HEALTHY);
+    }
+    expect(await repoDigests((await runningImages('prod'))[0])).toContain(release);
+
+    // The approval of that exact digest is on record; the load check ran against prod.
+    expect(readFileSync(APPROVALS, 'utf8')).toContain(`${digestOf(release)} # approved by`);
+    expect(run.output).toMatch(/load: 200 requests, 10 at a time, .* 0 failed/);
+
+    // The Ansible step registered dev's endpoint with its image.
+    const targets = JSON.parse(
+      readFileSync(
+        join(PROJECT_ROOT, '.pipeline', 'hosts', 'dev', 'monitoring-targets.json'),
+        'utf8',
+      ),
+    ) as unknown;
+    expect(targets).toEqual([
+      {
+        targets: ['127.0.0.1:8080'],
+        labels: { environment: 'dev', service: 'web', image: release },
+      },
+    ]);
+  });
+
+  test('run twice: the second run builds no image, finds the digest approved and changes nothing', async () => {
+    const containers = await pipelineContainers();
+    const images = await serviceImages();
+    const events = await watchImageEvents();
+    const run = await pipeline();
+    expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expect(results(run.output)).toEqual(Object.fromEntries(PUSH_STAGES.map((s) => [s, 'passed'])));
+
+    for (const stack of ['image', 'dev', 'staging', 'prod']) {
+      expect(run.output).toMatch(new RegExp(`deployed ${stack} in \\d+s, no changes`));
+    }
+    expect(run.output).toContain(`${digestOf(release)} is already approved for prod`);
+    expect(run.output).toMatch(
+      /register-endpoints\.yml for dev: playbook and inputs unchanged .*skipped/,
+    );
+    expect(await pipelineContainers()).toEqual(containers);
+    expect(await serviceImages()).toEqual(images);
+    expect((await events.stop()).filter((e) => !e.startsWith('pull '))).toEqual([]);
+  });
+
+  test('the Ansible step runs again only when its playbook or its inputs change', async () => {
+    const step = (playbook: string) =>
+      sh('scripts/ansible-step', ['dev', playbook], deployment.env);
+    const copy = mkdtempSync(join(tmpdir(), 'e2e-ansible-'));
+    try {
+      cpSync(join(PROJECT_ROOT, 'ansible'), copy, { recursive: true });
+      const same = await step(join(copy, 'register-endpoints.yml'));
+      expect(same).toMatchObject({ code: 0 });
+      expect(same.output).toContain('unchanged since its last run');
+
+      const template = join(copy, 'templates', 'monitoring-targets.json.j2');
+      writeFileSync(
+        template,
+        readFileSync(template, 'utf8').replace(
+          '"environment":',
+          '"team": "delivery",\n      "environment":',
+        ),
+      );
+      const changed = await step(join(copy, 'register-endpoints.yml'));
+      expect(changed).toMatchObject({ code: 0 });
+      expect(changed.output).toContain('running');
+      expect(changed.output).toMatch(/ok=3 changed=1 /);
+      const targets = readFileSync(
+        join(PROJECT_ROOT, '.pipeline', 'hosts', 'dev', 'monitoring-targets.json'),
+        'utf8',
+      );
+      expect(JSON.parse(targets)).toEqual([
+        {
+          targets: ['127.0.0.1:8080'],
+          labels: { team: 'delivery', environment: 'dev', service: 'web', image: release },
+        },
+      ]);
+      expect((await step(join(copy, 'register-endpoints.yml'))).output).toContain('skipped');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+    // The original playbook differs from the last run's again: it runs and restores the file.
+    const restored = await step('ansible/register-endpoints.yml');
+    expect(restored.output).toContain('running');
+  });
+
+  test('the generated .gitlab-ci.yml runs under gitlab-ci-local: checks, image and dev jobs', async () => {
+    const run = await sh('npx', ['gitlab-ci-local', '--needs', 'dev'], deployment.env);
+    expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
+    for (const job of ['lint', 'unit-tests', 'build-image', 'dev']) {
+      expect(run.output).toMatch(new RegExp(`PASS\\s+${job}\\s*\\n`));
+    }
+    expect(run.output).toMatch(/dev\s+\$ scripts\/deploy dev/);
+    expect(run.output).toMatch(/dev\s+> \[check\] dev: web\/cgi-bin\/health answered 200/);
+    expect(verifiedImage('dev')).toBe(release);
+    expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);
+
+    // Pushes to the default branch run no review job; the prod job waits for a person.
+    const list = await sh('npx', ['gitlab-ci-local', '--list'], deployment.env);
+    expect(list.output).toMatch(/\nprod\s+.*\s+manual\s+false\s+prod\s+\[staging\]/);
+    expect(list.output).not.toMatch(/\nreview\s/);
+  });
+
+  test('a failure in the image stage stops the pipeline there; every environment keeps its digest', async () => {
+    deployment.setService((dir) => {
+      const health = join(dir, 'www', 'cgi-bin', 'health');
+      writeFileSync(
+        health,
+        "#!/bin/sh\nprintf 'Status: 500 Internal Server Error\\r\\n\\r\\n'\necho broken\n",
+      );
+    });
+    const run = await pipeline('--approve');
+    expect(run.code).toBe(1);
+    expect(results(run.output)).toEqual({
+      lint: 'passed',
+      'unit-tests': 'passed',
+      'build-image': 'failed',
+      ...Object.fromEntries(PUSH_STAGES.slice(3).map((s) => [s, 'not run'])),
+    });
+    expect(run.output).toContain('✘ deploy image failed (exit 1); its output:');
+    expect(run.output).toContain('full output: ');
+    for (const stage of ['image', 'dev', 'staging', 'prod'])
+      expect(verifiedImage(stage)).toBe(release);
+    expect(await httpGet(`${URLS.prod}/cgi-bin/health`)).toEqual(HEALTHY);
+  });
+
+  test('a failure in dev stops the pipeline there; staging and prod keep the previous digest', async () => {
+    // Healthy inside the image, but the path from web through api is broken once deployed.
+    deployment.setService((dir) => {
+      const health = join(dir, 'www', 'cgi-bin', 'health');
+      writeFileSync(
+        health,
+        readFileSync(health, 'utf8').replace('upstream: $upstream', 'upstream: broken'),
+      );
+    });
+    const run = await pipeline('--approve');
+    expect(run.code).toBe(1);
+    expect(results(run.output)).toEqual({
+      lint: 'passed',
+      'unit-tests': 'passed',
+      'build-image': 'passed',
+      dev: 'failed',
+      ...Object.fromEntries(PUSH_STAGES.slice(4).map((s) => [s, 'not run'])),
+    });
+    const broken = verifiedImage('image');
+    expect(broken).not.toBe(release);
+    expect(run.output.replace(/\s+/g, ' ')).toContain("smoke test 'web/cgi-bin/health' failed");
+    for (const stage of ['dev', 'staging', 'prod']) expect(verifiedImage(stage)).toBe(release);
+    expect(await repoDigests((await runningImages('staging'))[0])).toContain(release);
+    expect(await repoDigests((await runningImages('prod'))[0])).toContain(release);
+  });
+
+  test('approval gate: a new digest stops before prod until it is approved, then goes to prod', async () => {
+    deployment.setService((dir) =>
+      writeFileSync(join(dir, 'www', 'index.html'), '<p>version 3</p>\n'),
+    );
+    const waiting = await pipeline();
+    expect(waiting.code).toBe(2);
+    expect(results(waiting.output)).toMatchObject({
+      staging: 'passed',
+      'approve-prod': 'waiting for approval',
+      prod: 'not run',
+      'verify-prod': 'not run',
+    });
+    const next = verifiedImage('staging') ?? '';
+    expect(next).not.toBe(release);
+    expect(waiting.output).toContain(
+      `${digestOf(next)} is not approved for prod yet. Approve it for prod?`,
+    );
+    expect(waiting.output).toContain('nothing was deployed to prod');
+    expect(verifiedImage('prod')).toBe(release);
+
+    const approved = await pipeline('--approve');
+    expect({ code: approved.code, tail: approved.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expect(results(approved.output)['approve-prod']).toBe('passed');
+    expect(verifiedImage('prod')).toBe(next);
+    expect((await httpGet(`${URLS.prod}/`)).body).toContain('version 3');
+    release = next;
+  });
+});
+
+describe('merge request and scheduled runs', () => {
+  const reviewState = join(STATE, `review-${MERGE_REQUEST}.tfstate`);
+
+  test('a merge request gets its review environment; the scheduled run keeps it while it is fresh', async () => {
+    const run = await pipeline('--merge-request', MERGE_REQUEST);
+    expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expect(results(run.output)).toEqual({
+      lint: 'passed',
+      'unit-tests': 'passed',
+      'build-image': 'passed',
+      review: 'passed',
+    });
+    const row = summary(run.output).find((r) => r.stage === 'review');
+    expect(row?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(await httpGet(`${row?.url}cgi-bin/health`)).toEqual(HEALTHY);
+
+    const scheduled = await pipeline('--schedule');
+    expect(scheduled.code).toBe(0);
+    expect(scheduled.output).toMatch(
+      new RegExp(`review-${MERGE_REQUEST} was deployed 0h ago: kept`),
+    );
+    expect(existsSync(reviewState)).toBe(true);
+  });
+
+  test('the scheduled run expires a review environment idle longer than its time to live', async () => {
+    const old = new Date(Date.now() - 4 * 24 * 3600 * 1000);
+    utimesSync(
+      join(PROJECT_ROOT, '.pipeline', 'outputs', `review-${MERGE_REQUEST}.json`),
+      old,
+      old,
+    );
+    const scheduled = await pipeline('--schedule');
+    expect({ code: scheduled.code, tail: scheduled.output.slice(-3000) }).toMatchObject({
+      code: 0,
+    });
+    expect(scheduled.output).toContain(`destroyed review-${MERGE_REQUEST}`);
+    expect(await runningImages(`review-${MERGE_REQUEST}`)).toEqual([]);
+  });
+
+  test('closing the merge request tears its review environment down', async () => {
+    expect((await pipeline('--merge-request', MERGE_REQUEST)).code).toBe(0);
+    expect(await runningImages(`review-${MERGE_REQUEST}`)).not.toEqual([]);
+    const closed = await pipeline('--close-merge-request', MERGE_REQUEST);
+    expect({ code: closed.code, tail: closed.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expect(results(closed.output)).toEqual({ 'stop-review': 'passed' });
+    expect(await runningImages(`review-${MERGE_REQUEST}`)).toEqual([]);
+  });
+});
