@@ -98,6 +98,7 @@ describe('npm run pipeline, the local runner', () => {
     const imagesBefore = await serviceImages();
     const events = await watchImageEvents();
     const run = await pipeline('--approve');
+    const imageEvents = await events.stop();
     expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
 
     // The stages ran in the model's order, each announced and each passed.
@@ -108,7 +109,7 @@ describe('npm run pipeline, the local runner', () => {
 
     // One build, one push; that digest is the release, verified by every stage up to prod.
     expect((await serviceImages()).filter((id) => !imagesBefore.includes(id))).toHaveLength(1);
-    expect((await events.stop()).filter((e) => e.startsWith('push '))).toEqual([
+    expect(imageEvents.filter((e) => e.startsWith('push '))).toEqual([
       'push 127.0.0.1:5000/sample-service',
     ]);
     release = verifiedImage('image') ?? '';
@@ -154,6 +155,7 @@ describe('npm run pipeline, the local runner', () => {
     const images = await serviceImages();
     const events = await watchImageEvents();
     const run = await pipeline();
+    const imageEvents = await events.stop();
     expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
     expect(results(run.output)).toEqual(Object.fromEntries(PUSH_STAGES.map((s) => [s, 'passed'])));
 
@@ -166,7 +168,7 @@ describe('npm run pipeline, the local runner', () => {
     );
     expect(await pipelineContainers()).toEqual(containers);
     expect(await serviceImages()).toEqual(images);
-    expect((await events.stop()).filter((e) => !e.startsWith('pull '))).toEqual([]);
+    expect(imageEvents.filter((e) => !e.startsWith('pull '))).toEqual([]);
   });
 
   test('the Ansible step runs again only when its playbook or its inputs change', async () => {
@@ -323,8 +325,8 @@ describe('merge request and scheduled runs', () => {
 
     const scheduled = await pipeline('--schedule');
     expect(scheduled.code).toBe(0);
-    expect(scheduled.output).toMatch(
-      new RegExp(`review-${MERGE_REQUEST} was deployed 0h ago: kept`),
+    expect(scheduled.output).toContain(
+      `time to live 3 days: expired none; kept review-${MERGE_REQUEST} (deployed 0h ago)`,
     );
     expect(existsSync(reviewState)).toBe(true);
   });
@@ -340,7 +342,9 @@ describe('merge request and scheduled runs', () => {
     expect({ code: scheduled.code, tail: scheduled.output.slice(-3000) }).toMatchObject({
       code: 0,
     });
-    expect(scheduled.output).toContain(`destroyed review-${MERGE_REQUEST}`);
+    expect(scheduled.output).toContain(
+      `time to live 3 days: expired review-${MERGE_REQUEST}; kept none`,
+    );
     expect(await runningImages(`review-${MERGE_REQUEST}`)).toEqual([]);
   });
 
