@@ -45,6 +45,15 @@ const PUSH_STAGES = [
   'prod',
   'verify-prod',
 ];
+/** gitlab-ci-local takes the branch from the checkout; CI may check out a detached commit. */
+const PUSH_TO_MAIN = [
+  '--variable',
+  'CI_PIPELINE_SOURCE=push',
+  '--variable',
+  'CI_COMMIT_BRANCH=main',
+  '--ignore-predefined-vars',
+  'CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH',
+];
 const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
 
 beforeAll(() => deployment.start());
@@ -213,7 +222,11 @@ describe('npm run pipeline, the local runner', () => {
   });
 
   test('the generated .gitlab-ci.yml runs under gitlab-ci-local: checks, image and dev jobs', async () => {
-    const run = await sh('npx', ['gitlab-ci-local', '--needs', 'dev'], deployment.env);
+    const run = await sh(
+      'npx',
+      ['gitlab-ci-local', ...PUSH_TO_MAIN, '--needs', 'dev'],
+      deployment.env,
+    );
     expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
     for (const job of ['lint', 'unit-tests', 'build-image', 'dev']) {
       expect(run.output).toMatch(new RegExp(`PASS\\s+${job}\\s*\\n`));
@@ -224,7 +237,7 @@ describe('npm run pipeline, the local runner', () => {
     expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);
 
     // Pushes to the default branch run no review job; the prod job waits for a person.
-    const list = await sh('npx', ['gitlab-ci-local', '--list'], deployment.env);
+    const list = await sh('npx', ['gitlab-ci-local', ...PUSH_TO_MAIN, '--list'], deployment.env);
     expect(list.output).toMatch(/\nprod\s+.*\s+manual\s+false\s+prod\s+\[staging\]/);
     expect(list.output).not.toMatch(/\nreview\s/);
   });
