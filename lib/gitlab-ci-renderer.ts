@@ -78,9 +78,13 @@ export class GitlabCiRenderer {
     const job: Record<string, unknown> = { stage: stage.id };
     const stops = stage.trigger.runsOn(PipelineEvent.MERGE_REQUEST_CLOSED);
     job.needs = stops ? [] : [...ci.needs];
+    const variables: Record<string, string> = {};
     if (readsMergeRequestId(ci)) {
-      job.variables = { [PIPELINE_DEFAULTS.reviewIdVariable]: '$CI_MERGE_REQUEST_IID' };
+      variables[PIPELINE_DEFAULTS.reviewIdVariable] = '$CI_MERGE_REQUEST_IID';
     }
+    // A stop job may run after its branch is deleted: it works in the runner's existing copy.
+    if (stage.environment?.stops) variables.GIT_STRATEGY = 'none';
+    if (Object.keys(variables).length > 0) job.variables = variables;
     if (stops) {
       // GitLab runs an environment's on_stop job when its merge request is merged or closed,
       // or when the environment expires; it sits in merge request pipelines as a manual job.

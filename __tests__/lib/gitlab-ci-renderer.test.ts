@@ -76,6 +76,7 @@ describe('GitlabCiRenderer', () => {
     });
     expect(ci['stop-review']).toMatchObject({
       needs: [],
+      variables: { PIPELINE_REVIEW_ID: '$CI_MERGE_REQUEST_IID', GIT_STRATEGY: 'none' },
       rules: [
         { if: '$CI_PIPELINE_SOURCE == "merge_request_event"', when: 'manual', allow_failure: true },
       ],
