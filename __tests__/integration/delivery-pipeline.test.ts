@@ -240,6 +240,36 @@ describe('npm run pipeline, the local runner', () => {
     const list = await sh('npx', ['gitlab-ci-local', ...PUSH_TO_MAIN, '--list'], deployment.env);
     expect(list.output).toMatch(/\nprod\s+.*\s+manual\s+false\s+prod\s+\[staging\]/);
     expect(list.output).not.toMatch(/\nreview\s/);
+
+    // A merge request pipeline: checks, the image, its review app, and the manual stop job.
+    const mergeRequest = await sh(
+      'npx',
+      [
+        'gitlab-ci-local',
+        '--list',
+        '--variable',
+        'CI_PIPELINE_SOURCE=merge_request_event',
+        '--variable',
+        'CI_MERGE_REQUEST_IID=3',
+        '--ignore-predefined-vars',
+        'CI_PIPELINE_SOURCE,CI_MERGE_REQUEST_IID',
+      ],
+      deployment.env,
+    );
+    const jobs = mergeRequest.output
+      .split('\n')
+      .map((line) =>
+        /^([a-z-]+)\s+\S+\s+(on_success|manual)\s+(true|false)\s+(?:([^\s[]\S*)\s+)?\[/.exec(line),
+      )
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => `${m[1]} ${m[2]} ${m[4] || '-'}`);
+    expect(jobs).toEqual([
+      'lint on_success -',
+      'unit-tests on_success -',
+      'build-image on_success -',
+      'review on_success review/3',
+      'stop-review manual review/3',
+    ]);
   });
 
   test('a failure in the image stage stops the pipeline there; every environment keeps its digest', async () => {
