@@ -56,13 +56,11 @@ export class GitlabCiRenderer {
     const doc: Record<string, unknown> = {
       workflow: {
         name: pipeline.name,
-        rules: [
-          ...this.eventRules(pipeline, [
-            PipelineEvent.PUSH,
-            PipelineEvent.MERGE_REQUEST,
-            PipelineEvent.SCHEDULE,
-          ]),
-        ],
+        rules: this.eventRules(pipeline, [
+          PipelineEvent.PUSH,
+          PipelineEvent.MERGE_REQUEST,
+          PipelineEvent.SCHEDULE,
+        ]),
       },
       // Local state and outputs live in .pipeline/ of the runner's working copy: keep them.
       variables: { GIT_STRATEGY: 'fetch', GIT_CLEAN_FLAGS: '-ffdx -e .pipeline/' },

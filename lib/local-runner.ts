@@ -7,6 +7,7 @@ import { PipelineStage } from './pipeline-stage';
 import { ApproveStepOptions, PipelineStep } from './pipeline-step';
 import { PIPELINE_DEFAULTS } from './private/defaults';
 import { ConfigurationError } from './private/errors';
+import { bindMergeRequestId } from './private/pipeline-render';
 import { PipelineEvent } from './stage-trigger';
 
 /** What a deployed stack shows: its URL and the image it runs. */
@@ -219,7 +220,9 @@ export class LocalRunner {
       await new Promise((resolve) => logStream.end(resolve));
     }
     const deployed = stage.deployedStack ?? stage.steps.find((s) => s.stack)?.stack;
-    const described = deployed ? this.props.describe?.(this.expand(deployed)) : undefined;
+    const described = deployed
+      ? this.props.describe?.(bindMergeRequestId(deployed, this.props.mergeRequestId ?? ''))
+      : undefined;
     return {
       stage: stage.id,
       result: StageResult.PASSED,
@@ -308,12 +311,6 @@ export class LocalRunner {
         resolve({ code: code ?? 1, tail });
       });
     });
-  }
-
-  private expand(stack: string): string {
-    return stack
-      .split(`\${${PIPELINE_DEFAULTS.reviewIdVariable}}`)
-      .join(this.props.mergeRequestId ?? '');
   }
 
   private printSummary(reports: readonly StageReport[], result: StageResult): void {

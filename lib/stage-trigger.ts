@@ -1,3 +1,5 @@
+import { PIPELINE_DEFAULTS } from './private/defaults';
+
 /** The events a pipeline runs for. Each CI system names them its own way; renderers translate. */
 export enum PipelineEvent {
   /** A push to the default branch: the path to production. */
@@ -50,4 +52,4 @@ export class StageTrigger {
  * `PipelineStep.deploy(\`review-${MERGE_REQUEST_ID}\`)`. Each renderer binds it to its CI system's
  * merge request number; the local runner to `--merge-request ID`.
  */
-export const MERGE_REQUEST_ID = '${PIPELINE_REVIEW_ID}';
+export const MERGE_REQUEST_ID = `\${${PIPELINE_DEFAULTS.reviewIdVariable}}`;

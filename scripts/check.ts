@@ -3,11 +3,11 @@
  * tests over HTTP, then, with --load, a short load check of the first smoke test's path that
  * fails on any failed request or a 95th percentile above the budget.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { join } from 'node:path';
 
+import { PIPELINE_DEFAULTS } from '../lib/private/defaults';
 import { PROJECT_ROOT } from '../lib/private/paths';
+import { readStackOutputs } from '../lib/private/stack-outputs';
 import { SMOKE_TESTS } from '../stacks/delivery';
 
 interface Answer {
@@ -37,9 +37,9 @@ function fail(message: string, fix: string): never {
   process.exit(1);
 }
 
-function option(args: string[], name: string, fallback?: number): number | undefined {
+function option(args: string[], name: string): number | undefined {
   const i = args.indexOf(name);
-  if (i < 0) return fallback;
+  if (i < 0) return undefined;
   const value = Number(args[i + 1]);
   if (!Number.isInteger(value) || value < 1) {
     fail(
@@ -51,25 +51,18 @@ function option(args: string[], name: string, fallback?: number): number | undef
 }
 
 /** The URLs a stack published (`<service>_url` outputs), read from its state. */
-function publishedUrls(stack: string): Map<string, string> {
-  const file = join(PROJECT_ROOT, '.pipeline', 'state', `${stack}.tfstate`);
-  if (!existsSync(file)) {
+function publishedUrls(stack: string): ReadonlyMap<string, string> {
+  const outputs = readStackOutputs(PROJECT_ROOT, stack);
+  if (!outputs) {
     fail(
       `stack '${stack}' has not been deployed here (no state at .pipeline/state/${stack}.tfstate).`,
       `Deploy it first: npm run deploy -- ${stack}.`,
     );
   }
-  const outputs = (
-    JSON.parse(readFileSync(file, 'utf8')) as { outputs: Record<string, { value: unknown }> }
-  ).outputs;
-  const urls = new Map<string, string>();
-  for (const [name, { value }] of Object.entries(outputs)) {
-    if (name.endsWith('_url') && typeof value === 'string') urls.set(name.slice(0, -4), value);
-  }
-  return urls;
+  return outputs.urls;
 }
 
-async function smoke(stack: string, urls: Map<string, string>): Promise<void> {
+async function smoke(stack: string, urls: ReadonlyMap<string, string>): Promise<void> {
   for (const test of SMOKE_TESTS) {
     const base = urls.get(test.service)?.replace(/\/$/, '');
     if (base === undefined) {
@@ -155,8 +148,8 @@ async function main(args: string[]): Promise<void> {
     await load(
       `${(urls.get(first.service) ?? '').replace(/\/$/, '')}${first.path}`,
       requests,
-      option(args, '--concurrency', 10) ?? 10,
-      option(args, '--p95-ms', 1000) ?? 1000,
+      option(args, '--concurrency') ?? PIPELINE_DEFAULTS.loadConcurrency,
+      option(args, '--p95-ms') ?? PIPELINE_DEFAULTS.loadP95Milliseconds,
     );
   }
   agent.destroy();

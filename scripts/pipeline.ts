@@ -8,13 +8,12 @@
  *   npm run pipeline -- --schedule                housekeeping: expire idle review environments
  * Exit status: 0 every stage passed, 1 a stage failed, 2 paused at an approval gate.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 
 import { LocalRunner, PipelineEvent, StageResult } from '../lib';
 import { ConfigurationError } from '../lib/private/errors';
 import { PROJECT_ROOT } from '../lib/private/paths';
+import { readStackOutputs } from '../lib/private/stack-outputs';
 import { deliveryPipeline } from '../stacks/delivery-pipeline';
 
 const USAGE =
@@ -49,17 +48,8 @@ function parse(args: readonly string[]) {
 
 /** URL and verified image of a deployed stack, from its local state. */
 function describe(stack: string): { url?: string; digest?: string } {
-  const file = join(PROJECT_ROOT, '.pipeline', 'state', `${stack}.tfstate`);
-  if (!existsSync(file)) return {};
-  const outputs = (
-    JSON.parse(readFileSync(file, 'utf8')) as { outputs: Record<string, { value: unknown }> }
-  ).outputs;
-  const url = Object.entries(outputs).find(([name]) => name.endsWith('_url'))?.[1].value;
-  const digest = outputs.verified_image?.value;
-  return {
-    url: typeof url === 'string' ? url : undefined,
-    digest: typeof digest === 'string' ? digest : undefined,
-  };
+  const outputs = readStackOutputs(PROJECT_ROOT, stack);
+  return { url: outputs?.urls.values().next().value, digest: outputs?.verifiedImage };
 }
 
 async function ask(question: string): Promise<boolean> {

@@ -1,8 +1,7 @@
 import { DeliveryPipeline } from '../delivery-pipeline';
 import { PipelineStage } from '../pipeline-stage';
 import { ApproveStepOptions, PipelineStep } from '../pipeline-step';
-
-import { PIPELINE_DEFAULTS } from './defaults';
+import { MERGE_REQUEST_ID } from '../stage-trigger';
 
 /** First lines of every generated file. */
 export function generatedHeader(source: string): string {
@@ -15,7 +14,7 @@ export function generatedHeader(source: string): string {
 
 /** Replaces the merge request id placeholder with a CI system's own expression. */
 export function bindMergeRequestId(text: string, expression: string): string {
-  return text.split(`\${${PIPELINE_DEFAULTS.reviewIdVariable}}`).join(expression);
+  return text.split(MERGE_REQUEST_ID).join(expression);
 }
 
 /**
@@ -26,9 +25,8 @@ export const DEPLOYED_ENV_FILE = '.pipeline/outputs/deployed.env';
 
 /** Whether the stage's commands or environment read the merge request id. */
 export function readsMergeRequestId(job: CiJob): boolean {
-  const placeholder = `\${${PIPELINE_DEFAULTS.reviewIdVariable}}`;
   return [job.stage.environment?.name ?? '', ...job.steps.flatMap((s) => s.commands)].some((t) =>
-    t.includes(placeholder),
+    t.includes(MERGE_REQUEST_ID),
   );
 }
 

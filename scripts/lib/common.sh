@@ -76,6 +76,12 @@ use_toolchain() {
   cd "$REPO_ROOT"
 }
 
+# forget_stack STACK: after a destroy, removes what the scripts kept for the stack: its outputs,
+# and what the Ansible steps configured for it with their fingerprints (a redeploy configures again).
+forget_stack() {
+  rm -rf "$REPO_ROOT/.pipeline/outputs/$1.json" "$REPO_ROOT/.pipeline/hosts/$1" "$REPO_ROOT/.pipeline/ansible/$1"-*
+}
+
 # cdktf_quiet ACTION STACK: runs `cdktf ACTION STACK` with the flags this machine needs, logging to
 # .pipeline/logs/ACTION-STACK.log; on failure prints the log's last lines and the fix.
 cdktf_quiet() {
