@@ -32,7 +32,16 @@ export default tseslint.config(
       'import/no-extraneous-dependencies': [
         'error',
         {
-          devDependencies: ['__tests__/**', 'bench/**', 'scripts/**', 'jest.config.js'],
+          devDependencies: [
+            '__tests__/**',
+            'bench/**',
+            'scripts/**',
+            'stacks/**',
+            'environments/**',
+            'main.ts',
+            'jest.config.js',
+          ],
+          peerDependencies: true,
         },
       ],
       'no-console': ['error', { allow: ['log', 'error'] }],
@@ -42,7 +51,27 @@ export default tseslint.config(
   },
   {
     files: ['lib/**/*.ts'],
+    ignores: ['lib/cli/**'],
     rules: { 'no-console': 'error' },
+  },
+  {
+    // The sample delivery, the scripts and the benchmarks use the package as any project would:
+    // through its public API. Only the library (and the tests of its private modules) may reach in.
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    ignores: ['lib/**', '__tests__/lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/private', '**/private/**'],
+              message: 'private/ is not public API: import from the package (lib/) instead.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['scripts/*.js'],

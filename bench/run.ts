@@ -18,11 +18,11 @@ import {
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-import { PROJECT_ROOT } from '../lib/private/paths';
+import { SAMPLE_ROOT } from '../stacks/sample-delivery';
 
 import { Measurement, measure, showTime } from './measure';
 
-const ROOT = PROJECT_ROOT;
+const ROOT = SAMPLE_ROOT;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const rows: string[][] = [];
 const notes: string[] = [];

@@ -1,6 +1,4 @@
-import { Approval } from '../lib';
-
-import { EnvironmentConfig } from './types';
+import { Approval, EnvironmentConfig } from '../lib';
 
 export const prod: EnvironmentConfig = {
   name: 'prod',

@@ -1,6 +1,4 @@
-import { Approval } from '../lib';
-
-import { EnvironmentConfig } from './types';
+import { Approval, EnvironmentConfig } from '../lib';
 
 /** First host port of review environments; each takes a block of REVIEW_PORT_BLOCK ports. */
 export const REVIEW_PORT_BASE = 20000;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /*
- * The app command in cdktf.json: runs a TypeScript entry (default main.ts) with a require hook
+ * The app command in cdktf.json, and this repository's way to run its own CLI from source
+ * (`node scripts/synth.js lib/cli/bin.ts ARGS`): runs a TypeScript entry (default main.ts) with a require hook
  * that transpiles each .ts file with TypeScript's transpileModule and caches the JavaScript under
  * node_modules/.cache, keyed by the file's content. Type checking is `npm run lint`'s job.
  *
@@ -40,4 +41,6 @@ require.extensions['.ts'] = function compileTypeScript(module, filename) {
   module._compile(code, filename);
 };
 
-require(resolve(process.cwd(), process.argv[2] || 'main.ts'));
+// The entry leaves argv, so that it sees its own arguments from argv[2] on, as under node.
+const entry = process.argv.splice(2, 1)[0] || 'main.ts';
+require(resolve(process.cwd(), entry));

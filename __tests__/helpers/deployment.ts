@@ -14,9 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PROJECT_ROOT } from '../../lib/private/paths';
-
 import { cdktf, containerNames, docker, networkNames } from './cli';
+import { PROJECT_ROOT } from './test-app';
 
 export const APPROVALS = join(PROJECT_ROOT, 'approvals', 'prod.txt');
 export const STATE = join(PROJECT_ROOT, '.pipeline', 'state');

@@ -1,15 +1,18 @@
 import { App, TerraformStack, Testing } from 'cdktf';
 
-import { EnvironmentConfig } from '../../environments/types';
 import {
   Approval,
+  Delivery,
   DeliveryPipeline,
+  EnvironmentConfig,
   MERGE_REQUEST_ID,
   PipelineStep,
   StageTrigger,
 } from '../../lib';
-import { PROJECT_ROOT } from '../../lib/private/paths';
-import { buildPipeline, Pipeline, PipelineOptions } from '../../stacks/pipeline';
+import { SAMPLE_ROOT, sampleDelivery, SampleDeliveryOptions } from '../../stacks/sample-delivery';
+
+/** The repository's root, where the sample delivery lives. */
+export const PROJECT_ROOT = SAMPLE_ROOT;
 
 /** A frozen environment config for tests; override what a test is about. */
 export function fixtureEnvironment(overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
@@ -26,13 +29,16 @@ export function fixtureEnvironment(overrides: Partial<EnvironmentConfig> = {}): 
   });
 }
 
-/** The app as `main.ts` builds it, on a test App (no output written). */
-export function testPipeline(options: Partial<PipelineOptions> = {}): {
+/**
+ * The app as `main.ts` builds it, on a test App (no output written). No review environment
+ * unless asked: PIPELINE_REVIEW_IDS of the caller's environment does not count.
+ */
+export function testPipeline(options: SampleDeliveryOptions = {}): {
   app: App;
-  pipeline: Pipeline;
+  pipeline: Delivery;
 } {
   const app = Testing.app();
-  const pipeline = buildPipeline(app, { projectRoot: PROJECT_ROOT, ...options });
+  const pipeline = sampleDelivery(app, { reviewIds: [], ...options });
   return { app, pipeline };
 }
 
@@ -74,7 +80,7 @@ export function resources(stack: TerraformStack, type: string): Record<string, u
  * environment with its stop stage, dev, staging, an approval and prod.
  */
 export function fixturePipeline(): DeliveryPipeline {
-  const pipeline = new DeliveryPipeline({ name: 'deploy' });
+  const pipeline = new DeliveryPipeline({ name: 'deploy', setupCommands: ['scripts/setup'] });
   const lint = pipeline.addStage('lint', { steps: [PipelineStep.run('lint', ['npm run lint'])] });
   const image = pipeline.addStage('build-image', {
     steps: [PipelineStep.deploy('image')],

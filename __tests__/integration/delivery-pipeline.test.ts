@@ -16,7 +16,6 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PROJECT_ROOT } from '../../lib/private/paths';
 import { CommandResult, httpGet, sh, watchImageEvents } from '../helpers/cli';
 import {
   APPROVALS,
@@ -29,6 +28,7 @@ import {
   URLS,
   verifiedImage,
 } from '../helpers/deployment';
+import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -182,7 +182,7 @@ describe('npm run pipeline, the local runner', () => {
 
   test('the Ansible step runs again only when its playbook or its inputs change', async () => {
     const step = (playbook: string) =>
-      sh('scripts/ansible-step', ['dev', playbook], deployment.env);
+      sh('node_modules/.bin/cdktf-pipeline', ['ansible', 'dev', playbook], deployment.env);
     const copy = mkdtempSync(join(tmpdir(), 'e2e-ansible-'));
     try {
       cpSync(join(PROJECT_ROOT, 'ansible'), copy, { recursive: true });
@@ -231,7 +231,7 @@ describe('npm run pipeline, the local runner', () => {
     for (const job of ['lint', 'unit-tests', 'build-image', 'dev']) {
       expect(run.output).toMatch(new RegExp(`PASS\\s+${job}\\s*\\n`));
     }
-    expect(run.output).toMatch(/dev\s+\$ scripts\/deploy dev/);
+    expect(run.output).toMatch(/dev\s+\$ cdktf-pipeline deploy dev/);
     expect(run.output).toMatch(/dev\s+> \[check\] dev: web\/cgi-bin\/health answered 200/);
     expect(verifiedImage('dev')).toBe(release);
     expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);

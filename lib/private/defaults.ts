@@ -1,6 +1,6 @@
 /** Default values shared by the constructs, kept as data in one place. */
 export const DEFAULTS = {
-  /** The local registry that scripts/setup starts. */
+  /** The local registry that a development machine runs. */
   registry: '127.0.0.1:5000',
   /**
    * The docker provider versions the synthesized configuration accepts: the bindings were
@@ -19,22 +19,43 @@ export const DEFAULTS = {
   smokeTestTimeoutSeconds: 60,
   /** Expected HTTP status of an HTTP smoke test. */
   smokeTestStatus: 200,
+  /** Folder of local state files, relative to the project root. */
+  stateDirectory: '.pipeline/state',
+  /** Name of the image stage's stack. */
+  imageStage: 'image',
+  /** Review environments are the stacks named `review-<id>`. */
+  reviewPrefix: 'review-',
+  /** The variable that names the review environments to synthesize, e.g. '42,login-form'. */
+  reviewIdsVariable: 'PIPELINE_REVIEW_IDS',
+  /** Label on every container and network of an environment, with its name. */
+  environmentLabel: 'cdktf-pipeline.environment',
+  /** Most containers of one service. */
+  maxReplicas: 20,
+  howToDeployUpstream: 'Deploy it first: cdktf deploy <stage>.',
+  howToApprove:
+    'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.',
 } as const;
+
+/** Suffix of the outputs that publish a service's URL: `<service>_url`. */
+export const URL_OUTPUT_SUFFIX = '_url';
 
 /** Defaults of the delivery pipeline model: the commands its steps run, and its settings. */
 export const PIPELINE_DEFAULTS = {
-  /** Run by every CI job before its steps; brings up the toolchain (idempotent). */
-  setupCommands: ['scripts/setup'] as readonly string[],
+  /** How CI jobs and the local runner call this package's CLI. */
+  cli: 'npx cdktf-pipeline',
+  /** Commands every CI job runs before its steps. */
+  setupCommands: [] as readonly string[],
   defaultBranch: 'main',
   /** The scheduled pipeline (review environment expiry): daily at 03:17 UTC. */
   schedule: '17 3 * * *',
   /** The variable that carries a merge request's id into review stages. */
   reviewIdVariable: 'PIPELINE_REVIEW_ID',
-  deployCommand: 'scripts/deploy',
-  destroyCommand: 'scripts/destroy',
-  checkCommand: 'scripts/check',
-  ansibleCommand: 'scripts/ansible-step',
-  approveCommand: 'scripts/approve',
   loadConcurrency: 10,
   loadP95Milliseconds: 1000,
 } as const;
+
+/** Where the CLI keeps its run-time files (logs, outputs, fingerprints), under the project root. */
+export const WORK_DIRECTORY = '.pipeline';
+
+/** The file a synthesized delivery describes itself in, beside `manifest.json`. */
+export const DELIVERY_MANIFEST = 'delivery.json';

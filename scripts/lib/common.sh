@@ -58,15 +58,6 @@ wait_for() {
   return 1
 }
 
-# export_review_ids STACK...: review-<id> stacks exist only when the app is told their ids.
-export_review_ids() {
-  local ids=${PIPELINE_REVIEW_IDS:-} stack
-  for stack in "$@"; do
-    case "$stack" in review-*) ids="$ids,${stack#review-}" ;; esac
-  done
-  export PIPELINE_REVIEW_IDS=${ids#,}
-}
-
 # use_toolchain: the environment scripts/setup wrote, and the project's node_modules/.bin.
 use_toolchain() {
   [ -f "$PIPELINE_ENV_FILE" ] || die "$PIPELINE_ENV_FILE is missing." "Run scripts/setup (npm run setup) first."
@@ -74,23 +65,4 @@ use_toolchain() {
   source "$PIPELINE_ENV_FILE"
   export PATH="$REPO_ROOT/node_modules/.bin:$PATH"
   cd "$REPO_ROOT"
-}
-
-# forget_stack STACK: after a destroy, removes what the scripts kept for the stack: its outputs,
-# and what the Ansible steps configured for it with their fingerprints (a redeploy configures again).
-forget_stack() {
-  rm -rf "$REPO_ROOT/.pipeline/outputs/$1.json" "$REPO_ROOT/.pipeline/hosts/$1" "$REPO_ROOT/.pipeline/ansible/$1"-*
-}
-
-# cdktf_quiet ACTION STACK: runs `cdktf ACTION STACK` with the flags this machine needs, logging to
-# .pipeline/logs/ACTION-STACK.log; on failure prints the log's last lines and the fix.
-cdktf_quiet() {
-  local action=$1 stack=$2 logfile="$REPO_ROOT/.pipeline/logs/$1-$2.log"
-  mkdir -p "$REPO_ROOT/.pipeline/logs" "$REPO_ROOT/.pipeline/outputs"
-  local extra=()
-  [ "$action" = deploy ] && extra=(--outputs-file "$REPO_ROOT/.pipeline/outputs/$stack.json")
-  CI=1 FORCE_COLOR=0 cdktf "$action" "$stack" --auto-approve --skip-provider-lock "${extra[@]}" >"$logfile" 2>&1 || {
-    grep -v -E '^\s*$|Stacks? (deploying|destroying|waiting|done)' "$logfile" | tail -n 25 >&2
-    die "$action $stack failed; the full log is ${logfile#"$REPO_ROOT"/}" "Read the error above."
-  }
 }

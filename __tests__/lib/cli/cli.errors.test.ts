@@ -1,0 +1,136 @@
+import { sh } from '../../helpers/cli';
+
+/** This checkout's CLI, as `npx cdktf-pipeline` runs it in a project that installed the package. */
+const cli = (...args: string[]) => sh('node_modules/.bin/cdktf-pipeline', args);
+
+/** Bad input stops a command before it does anything, with the problem and the fix. */
+describe('cdktf-pipeline, bad input', () => {
+  test('check without a stack', async () => {
+    expect(await cli('check')).toEqual({
+      code: 1,
+      output:
+        '[check] error: name the stack to check.\n[check] fix: Run e.g. cdktf-pipeline check dev, or cdktf-pipeline check prod --load 200.\n',
+    });
+  });
+
+  test('check of a stack the app does not have', async () => {
+    expect(await cli('check', 'never-deployed')).toEqual({
+      code: 1,
+      output:
+        "[check] error: the app has no stack 'never-deployed' (stacks: image, dev, staging, prod).\n" +
+        '[check] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline check dev.\n',
+    });
+  });
+
+  test('check of a review environment that was never deployed', async () => {
+    expect(await cli('check', 'review-never')).toEqual({
+      code: 1,
+      output:
+        "[check] error: stack 'review-never' has not been deployed here (no state at .pipeline/state/review-never.tfstate).\n" +
+        '[check] fix: Deploy it first: cdktf-pipeline deploy review-never.\n',
+    });
+  });
+
+  test('check with a load that is not a number', async () => {
+    expect(await cli('check', 'dev', '--load', 'many')).toEqual({
+      code: 1,
+      output:
+        "[check] error: --load must be a whole number of at least 1, got 'many'.\n[check] fix: Write e.g. --load 10.\n",
+    });
+  });
+
+  test('approve --from a stage that verified nothing here', async () => {
+    expect(await cli('approve', 'prod', '--from', 'review-never')).toEqual({
+      code: 1,
+      output:
+        "[approve] error: stage 'review-never' has not been deployed here (no state at .pipeline/state/review-never.tfstate), so it has verified no digest.\n" +
+        '[approve] fix: Deploy it first: cdktf-pipeline deploy review-never.\n',
+    });
+  });
+
+  test('approve of a malformed digest, and for an environment without an approval record', async () => {
+    expect(await cli('approve', 'prod', 'sha256:00')).toEqual({
+      code: 1,
+      output:
+        "[approve] error: the digest must be 'sha256:' and 64 hex digits, got 'sha256:00'.\n" +
+        "[approve] fix: Copy the digest from the deploy's message, or approve what a stage verified: --from <stage>.\n",
+    });
+    expect(await cli('approve', 'dev', `sha256:${'0'.repeat(64)}`)).toEqual({
+      code: 1,
+      output:
+        "[approve] error: environment 'dev' does not require approval (it has no approval record).\n" +
+        "[approve] fix: Check the environment name; environments that require approval use Approval.required('<record file>').\n",
+    });
+  });
+
+  test('ansible with a playbook that does not exist', async () => {
+    expect(await cli('ansible', 'dev', 'ansible/nope.yml')).toEqual({
+      code: 1,
+      output:
+        "[ansible] error: playbook 'ansible/nope.yml' does not exist.\n" +
+        '[ansible] fix: Give its path from the project root, e.g. ansible/register-endpoints.yml.\n',
+    });
+  });
+
+  test('expire-reviews with a time to live it cannot read', async () => {
+    expect(await cli('expire-reviews', 'soon')).toEqual({
+      code: 1,
+      output:
+        "[expire-reviews] error: the time to live must be a number and a unit (minutes, hours, days, weeks), got 'soon'.\n" +
+        "[expire-reviews] fix: Write it like '3 days' or '12 hours'.\n",
+    });
+  });
+
+  test('destroy without a stack, and deploy of a stack the app does not have', async () => {
+    expect(await cli('destroy')).toEqual({
+      code: 1,
+      output:
+        '[destroy] error: name the stacks to destroy, e.g. cdktf-pipeline destroy review-42.\n' +
+        '[destroy] fix: To remove everything this project deployed, use cdktf-pipeline teardown.\n',
+    });
+    expect(await cli('deploy', 'nope')).toEqual({
+      code: 1,
+      output:
+        "[deploy] error: the app has no stack 'nope' (stacks: image, dev, staging, prod).\n" +
+        '[deploy] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline deploy dev.\n',
+    });
+  });
+
+  test('a review id the app rejects: its configuration problems, nothing else', async () => {
+    expect(await cli('deploy', 'review-Bad_Id')).toEqual({
+      code: 1,
+      output:
+        "1 configuration problem; nothing was deployed:\n  - environment 'review-Bad_Id': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'review-Bad_Id'. Use a name such as staging or review-42.\n",
+    });
+  });
+
+  test('an unknown command, and run with an unknown option', async () => {
+    expect(await cli('deploy-everything')).toEqual({
+      code: 1,
+      output:
+        "[cdktf-pipeline] error: unknown command 'deploy-everything'.\n[cdktf-pipeline] fix: Run cdktf-pipeline help for the commands.\n",
+    });
+    expect(await cli('run', '--deploy-everything')).toEqual({
+      code: 1,
+      output:
+        "[run] error: unknown argument '--deploy-everything'.\n[run] fix: usage: cdktf-pipeline run [--approve] [--merge-request ID | --close-merge-request ID | --schedule]\n",
+    });
+  });
+
+  test('a pipeline module that exports no pipeline', async () => {
+    expect(await cli('render', '--pipeline', 'main.ts')).toMatchObject({
+      code: 1,
+      output:
+        "[render] error: main.ts exports no DeliveryPipeline as 'pipeline' (or as its default export).\n" +
+        '[render] fix: Export it: export const pipeline = new DeliveryPipeline({ ... });\n',
+    });
+  });
+
+  test('render --check finds the committed CI files up to date', async () => {
+    expect(await cli('render', '--check')).toEqual({
+      code: 0,
+      output:
+        '[render] .gitlab-ci.yml is up to date\n[render] .github/workflows/deploy.yml is up to date\n',
+    });
+  });
+});

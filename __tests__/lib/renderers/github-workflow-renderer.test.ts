@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { parse } from 'yaml';
+
+import { GithubWorkflowRenderer } from '../../../lib';
+import { sh } from '../../helpers/cli';
+import { fixturePipeline } from '../../helpers/test-app';
+
+type Job = Record<string, unknown>;
+const text = new GithubWorkflowRenderer().render(fixturePipeline());
+const workflow = parse(text) as { on: unknown; jobs: Record<string, Job>; permissions: unknown };
+
+/** Runs GitHub's workflow parser (scripts/validate-workflow.mjs) on a workflow's text. */
+async function validate(content: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'workflow-'));
+  try {
+    writeFileSync(join(dir, 'deploy.yml'), content);
+    return await sh('node', ['scripts/validate-workflow.mjs', join(dir, 'deploy.yml')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('GithubWorkflowRenderer', () => {
+  test('passes @actions/workflow-parser', async () => {
+    const result = await validate(text);
+    expect(result.output).toMatch(/deploy\.yml: valid/);
+    expect(result.code).toBe(0);
+  });
+
+  test('the parser does reject a broken workflow (a job needing a job that does not exist)', async () => {
+    const result = await validate(text.replace('      - build-image\n', '      - no-such-job\n'));
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('no-such-job');
+  });
+
+  test('triggers: default-branch pushes, pull requests (closing too), the schedule; read-only token', () => {
+    expect(workflow.on).toEqual({
+      push: { branches: ['main'] },
+      pull_request: { types: ['opened', 'synchronize', 'reopened', 'closed'] },
+      schedule: [{ cron: '17 3 * * *' }],
+    });
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+  });
+
+  test('jobs: needs for the order, self-hosted runners by default, setup after checkout', () => {
+    expect(Object.keys(workflow.jobs)).toEqual([
+      'lint',
+      'build-image',
+      'review',
+      'stop-review',
+      'dev',
+      'staging',
+      'prod',
+    ]);
+    expect(workflow.jobs['build-image'].needs).toEqual(['lint']);
+    expect(workflow.jobs.lint['runs-on']).toEqual(['self-hosted', 'linux']);
+    expect((workflow.jobs.lint.steps as Job[]).slice(0, 2)).toEqual([
+      { uses: 'actions/checkout@v4', with: { clean: false } },
+      { name: 'scripts/setup', run: 'scripts/setup' },
+    ]);
+    const custom = parse(
+      new GithubWorkflowRenderer({ runsOn: ['deploy-host'] }).render(fixturePipeline()),
+    ) as typeof workflow;
+    expect(custom.jobs.lint['runs-on']).toEqual(['deploy-host']);
+  });
+
+  test('prod: its environment (protection rules are the approval), a concurrency group, approve then deploy', () => {
+    const prod = workflow.jobs.prod;
+    expect(prod).toMatchObject({
+      if: "github.event_name == 'push'",
+      needs: ['staging'],
+      environment: { name: 'prod', url: '${{ steps.deploy.outputs.url }}' },
+      concurrency: { group: 'environment-prod', 'cancel-in-progress': false },
+    });
+    expect((prod.steps as Job[]).slice(2)).toEqual([
+      {
+        name: "approve staging's verified digest for prod",
+        run: 'npx cdktf-pipeline approve prod --from staging',
+      },
+      { name: 'deploy prod', id: 'deploy', run: 'npx cdktf-pipeline deploy prod' },
+    ]);
+  });
+
+  test('review: per pull request, torn down when it closes', () => {
+    expect(workflow.jobs.review).toMatchObject({
+      if: "(github.event_name == 'pull_request' && github.event.action != 'closed')",
+      environment: { name: 'review/${{ github.event.pull_request.number }}' },
+      env: { PIPELINE_REVIEW_ID: '${{ github.event.pull_request.number }}' },
+    });
+    expect(workflow.jobs['stop-review']).toMatchObject({
+      if: "(github.event_name == 'pull_request' && github.event.action == 'closed')",
+      environment: { name: 'review/${{ github.event.pull_request.number }}' },
+    });
+    expect(workflow.jobs['stop-review']).not.toHaveProperty('needs');
+    expect(workflow.jobs.dev).not.toHaveProperty('env');
+  });
+});

@@ -1,0 +1,250 @@
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+
+import {
+  DeliveryPipeline,
+  LocalRunner,
+  LocalRunnerProps,
+  PipelineEvent,
+  PipelineStep,
+  StageResult,
+  StageTrigger,
+} from '../../../lib';
+import { PROJECT_ROOT } from '../../helpers/test-app';
+
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+let dir: string;
+
+/** This checkout's CLI (linked by scripts/setup), as the approval steps call it. */
+const CLI = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf-pipeline');
+
+/**
+ * A cdktf project with a real delivery (staging, then prod behind an approval), an approval
+ * record for prod and a staging state that verified DIGEST: what the approval gate reads.
+ */
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'runner-'));
+  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  mkdirSync(join(dir, 'service'));
+  writeFileSync(join(dir, 'service', 'Dockerfile'), 'FROM scratch\n');
+  writeFileSync(
+    join(dir, 'cdktf.json'),
+    JSON.stringify({ app: `node ${join(PROJECT_ROOT, 'scripts', 'synth.js')} main.ts` }),
+  );
+  writeFileSync(
+    join(dir, 'main.ts'),
+    [
+      "import { App } from 'cdktf';",
+      `import { Approval, Delivery } from '${join(PROJECT_ROOT, 'lib')}';`,
+      'const app = new App();',
+      "const env = (name: string, upstream: string, port: number, approval: Approval) => ({ name, upstream, approval, services: { web: { replicas: 1, port } }, source: 'main.ts' });",
+      "new Delivery(app, 'Delivery', {",
+      "  image: { context: 'service', repository: 'app' },",
+      "  services: [{ name: 'web', port: 8080, published: true }],",
+      "  environments: [env('staging', 'image', 18080, Approval.none()), env('prod', 'staging', 18180, Approval.required('approvals/prod.txt'))],",
+      '});',
+      'app.synth();',
+    ].join('\n'),
+  );
+  mkdirSync(join(dir, 'approvals'));
+  writeFileSync(join(dir, 'approvals', 'prod.txt'), '# approved digests\n');
+  mkdirSync(join(dir, '.pipeline', 'state'), { recursive: true });
+  writeFileSync(
+    join(dir, '.pipeline', 'state', 'staging.tfstate'),
+    JSON.stringify({ outputs: { verified_image: { value: `127.0.0.1:5000/app@${DIGEST}` } } }),
+  );
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function shell(id: string, ...commands: string[]) {
+  return { steps: [PipelineStep.run(id, commands)] };
+}
+
+/** Runs a pipeline in the temporary project; resolves with the run and everything it printed. */
+async function run(pipeline: DeliveryPipeline, props: Partial<LocalRunnerProps> = {}) {
+  const out = new PassThrough();
+  let printed = '';
+  out.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const result = await new LocalRunner({ pipeline, cwd: dir, out, ...props }).run();
+  return {
+    ...result,
+    printed,
+    results: Object.fromEntries(result.stages.map((s) => [s.stage, s.result])),
+  };
+}
+
+function gated(): DeliveryPipeline {
+  const pipeline = new DeliveryPipeline({ name: 'gated', setupCommands: ['true'], cli: CLI });
+  const staging = pipeline.addStage('staging', shell('staging', 'true'));
+  const gate = pipeline.addStage('approve-prod', {
+    steps: [PipelineStep.approve({ environment: 'prod', digestFrom: 'staging' })],
+    needs: [staging],
+  });
+  pipeline.addStage('prod', { ...shell('prod', 'touch prod-deployed'), needs: [gate] });
+  return pipeline;
+}
+
+describe('LocalRunner', () => {
+  test('stops at the first failing stage, shows its output, and runs nothing after it', async () => {
+    const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['echo set up'] });
+    const a = pipeline.addStage('a', shell('step a', 'echo one > a-ran'));
+    const b = pipeline.addStage('b', {
+      ...shell('step b', 'echo fine', 'echo boom >&2; exit 3'),
+      needs: [a],
+    });
+    pipeline.addStage('c', { ...shell('step c', 'touch c-ran'), needs: [b] });
+    const result = await run(pipeline);
+    expect(result.result).toBe(StageResult.FAILED);
+    expect(result.results).toEqual({ a: 'passed', b: 'failed', c: 'not run' });
+    expect(existsSync(join(dir, 'a-ran'))).toBe(true);
+    expect(existsSync(join(dir, 'c-ran'))).toBe(false);
+    // The failing command's own output, under the lines of the commands before it.
+    expect(result.printed).toContain(
+      '[pipeline]   $ echo boom >&2; exit 3\n[pipeline]   ✘ step b failed (exit 3); its output:\n[pipeline]   │ boom\n',
+    );
+    expect(result.printed).toMatch(
+      /\[pipeline\] {3}\$ echo fine\n\[pipeline\] {5}fine \(\d+\.\ds\)\n/,
+    );
+    expect(result.printed).toContain(
+      `full output: ${join(dir, '.pipeline', 'logs', 'pipeline', 'b.log')}`,
+    );
+    expect(readFileSync(join(dir, '.pipeline', 'logs', 'pipeline', 'b.log'), 'utf8')).toBe(
+      '$ echo fine\nfine\n$ echo boom >&2; exit 3\nboom\n',
+    );
+    expect(result.printed).toMatch(/✘ b failed \(step b\) in \d+\.\ds/);
+  });
+
+  test('a failing setup runs no stage', async () => {
+    const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['echo no engine; exit 1'] });
+    pipeline.addStage('a', shell('a', 'touch a-ran'));
+    const result = await run(pipeline);
+    expect(result.results).toEqual({ a: 'not run' });
+    expect(result.printed).toContain(
+      '✘ setup failed (exit 1); its output:\n[pipeline]   │ no engine\n',
+    );
+    expect(existsSync(join(dir, 'a-ran'))).toBe(false);
+  });
+
+  test('runs the stages of its event in wave order, one line per stage and step, then the summary', async () => {
+    const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['true'] });
+    const a = pipeline.addStage('a', shell('a', 'echo a >> order'));
+    pipeline.addStage('review', {
+      ...shell('r', 'echo review >> order'),
+      needs: [a],
+      trigger: StageTrigger.mergeRequest(),
+    });
+    pipeline.addStage('b', { ...shell('b', 'echo b >> order'), needs: [a] });
+    const result = await run(pipeline, {
+      describe: (stack) => ({ url: `http://127.0.0.1:1/${stack}`, digest: `repo@${DIGEST}` }),
+    });
+    expect(result.result).toBe(StageResult.PASSED);
+    expect(readFileSync(join(dir, 'order'), 'utf8')).toBe('a\nb\n');
+    expect(result.printed).toContain("[pipeline] push pipeline 'p': a → b\n");
+    expect(result.printed).toContain('[pipeline] ▶ a (1/2): a\n[pipeline]   $ echo a >> order\n');
+    expect(result.printed).toMatch(
+      /\[pipeline\] stage {2}result {2}duration {2}digest {2}url\n\[pipeline\] -{5} {2}-{6} {2}-{8} {2}-{6} {2}-{3}\n\[pipeline\] a {6}passed {2}\d+\.\ds +- {7}-\n\[pipeline\] b {6}passed/,
+    );
+    expect(result.printed).toMatch(/pipeline passed in \d+\.\ds\n$/);
+  });
+
+  test('the summary shows the short digest a stage worked with, and the release', async () => {
+    const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['true'], cli: CLI });
+    pipeline.addStage('approve-prod', {
+      steps: [PipelineStep.approve({ environment: 'prod', digestFrom: 'staging' })],
+    });
+    const result = await run(pipeline, {
+      approve: true,
+      describe: (stack) => ({ url: `http://127.0.0.1:9/${stack}`, digest: `repo@${DIGEST}` }),
+    });
+    // Only stages that deploy show a URL.
+    expect(result.printed).toMatch(
+      new RegExp(`approve-prod +passed +\\d+\\.\\ds +${DIGEST.slice(0, 19)} +-\\n`),
+    );
+    expect(result.printed).toContain(`; release repo@${DIGEST}`);
+  });
+
+  test('an approval gate pauses the run when nobody approves; nothing after it runs', async () => {
+    const result = await run(gated());
+    expect(result.result).toBe(StageResult.WAITING);
+    expect(result.results).toEqual({
+      staging: 'passed',
+      'approve-prod': 'waiting for approval',
+      prod: 'not run',
+    });
+    expect(result.printed).toContain(
+      `⏸ ${DIGEST} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
+    );
+    expect(existsSync(join(dir, 'prod-deployed'))).toBe(false);
+    expect(readFileSync(join(dir, 'approvals', 'prod.txt'), 'utf8')).not.toContain(DIGEST);
+  });
+
+  test('--approve records the exact digest, and the next run finds it approved', async () => {
+    const first = await run(gated(), { approve: true });
+    expect(first.result).toBe(StageResult.PASSED);
+    expect(first.stages.find((s) => s.stage === 'approve-prod')?.note).toBe('approved in this run');
+    expect(readFileSync(join(dir, 'approvals', 'prod.txt'), 'utf8')).toMatch(
+      new RegExp(`^${DIGEST} # approved by .*: verified by staging$`, 'm'),
+    );
+    expect(existsSync(join(dir, 'prod-deployed'))).toBe(true);
+
+    const second = await run(gated());
+    expect(second.result).toBe(StageResult.PASSED);
+    expect(second.stages.find((s) => s.stage === 'approve-prod')?.note).toBe('already approved');
+    expect(second.printed).toContain(`[approve] ${DIGEST} is already approved for prod`);
+  });
+
+  test('a person asked at the gate decides', async () => {
+    const questions: string[] = [];
+    const no = await run(gated(), { ask: async (q) => (questions.push(q), false) });
+    expect(no.result).toBe(StageResult.WAITING);
+    expect(questions).toEqual([`${DIGEST} is not approved for prod yet. Approve it for prod?`]);
+    const yes = await run(gated(), { ask: async () => true });
+    expect(yes.result).toBe(StageResult.PASSED);
+    expect(existsSync(join(dir, 'prod-deployed'))).toBe(true);
+  });
+
+  test('a gate whose upstream verified nothing fails, with the reason', async () => {
+    rmSync(join(dir, '.pipeline', 'state', 'staging.tfstate'));
+    const result = await run(gated(), { approve: true });
+    expect(result.results['approve-prod']).toBe('failed');
+    expect(result.printed).toContain("stage 'staging' has not been deployed here");
+  });
+
+  test('merge request runs pass the id to the stages', async () => {
+    const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['true'] });
+    pipeline.addStage('review', {
+      ...shell('r', 'echo "$PIPELINE_REVIEW_ID" > id'),
+      trigger: StageTrigger.mergeRequest(),
+    });
+    const result = await run(pipeline, {
+      event: PipelineEvent.MERGE_REQUEST,
+      mergeRequestId: '42',
+    });
+    expect(result.results).toEqual({ review: 'passed' });
+    expect(readFileSync(join(dir, 'id'), 'utf8')).toBe('42\n');
+  });
+
+  test('a merge request run without a valid id is refused before anything runs', () => {
+    expect(
+      () =>
+        new LocalRunner({
+          pipeline: gated(),
+          cwd: dir,
+          event: PipelineEvent.MERGE_REQUEST_CLOSED,
+          mergeRequestId: 'A B',
+        }),
+    ).toThrow(
+      "1 configuration problem; nothing was deployed:\n  - local runner: 'mergeRequestId' must be lowercase letters, digits and '-' for a merge-request-closed run, got 'A B'. Pass the merge request's id, e.g. --merge-request 42.",
+    );
+  });
+});

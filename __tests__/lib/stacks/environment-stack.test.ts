@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Network } from '@cdktf/provider-docker/lib/network';
+import { Testing } from 'cdktf';
+
+import { EnvironmentStack, VARIABLES_FILE } from '../../../lib';
+import { PROJECT_ROOT } from '../../helpers/test-app';
+import { resources, synth, synthJson, testPipeline } from '../../helpers/test-app';
+
+function environment(name: string): EnvironmentStack {
+  const { pipeline } = testPipeline({ reviewIds: ['42'] });
+  const stack = pipeline.environments.find((s) => s.node.id === name);
+  if (!stack) throw new Error(`no stack ${name}`);
+  return stack;
+}
+
+/** The variables file that `cdktf synth` writes beside the stack's cdk.tf.json. */
+function variablesFile(stack: EnvironmentStack): Record<string, unknown> {
+  const outdir = Testing.fullSynth(stack);
+  const text = readFileSync(join(outdir, 'stacks', stack.node.id, VARIABLES_FILE), 'utf8');
+  return JSON.parse(text.split(PROJECT_ROOT).join('<root>')) as Record<string, unknown>;
+}
+
+describe('EnvironmentStack', () => {
+  const dev = environment('dev');
+
+  test('snapshot (the same for every environment, see the parity test)', () => {
+    expect(synth(dev)).toMatchSnapshot();
+  });
+
+  test('runs web and api from the released image on their own network, api first', () => {
+    expect(synth(dev)).toHaveResourceWithProperties(Network, { name: '${var.environment}-net' });
+    const [api, web] = resources(dev, 'docker_container');
+    expect(api).toMatchObject({
+      name: '${var.environment}-api-${count.index}',
+      count: '${var.api_replicas}',
+      image: '${docker_image.Release.image_id}',
+    });
+    expect(web).toMatchObject({
+      name: '${var.environment}-web-${count.index}',
+      count: '${var.web_replicas}',
+      ports: [{ internal: 8080, external: '${(var.web_port + count.index)}', ip: '127.0.0.1' }],
+      depends_on: [expect.stringMatching(/^docker_container\.Services_Api_/)],
+      wait: true,
+    });
+  });
+
+  test('pulls the upstream-verified image by digest and builds nothing', () => {
+    expect(synth(dev)).toHaveResourceWithProperties(Image, {
+      name: expect.stringMatching(
+        /^\$\{data\.terraform_remote_state\.Promotion_Upstream_\w+\.outputs\.verified_image\}$/,
+      ),
+      keep_locally: true,
+    });
+    expect(resources(dev, 'docker_image').filter((r) => r.build !== undefined)).toEqual([]);
+  });
+
+  test('declares every environment-specific value as a variable without a default', () => {
+    const variables = synthJson(dev).variable ?? {};
+    expect(Object.keys(variables).sort()).toEqual([
+      'api_env',
+      'api_replicas',
+      'approved_digests',
+      'environment',
+      'require_approval',
+      'upstream_stage',
+      'upstream_state',
+      'web_env',
+      'web_port',
+      'web_replicas',
+    ]);
+    Object.values(variables).forEach((v) => expect(v).not.toHaveProperty('default'));
+  });
+
+  test.each([
+    [
+      'dev',
+      {
+        environment: 'dev',
+        upstream_stage: 'image',
+        web_port: 8080,
+        web_replicas: 1,
+        require_approval: false,
+      },
+    ],
+    [
+      'staging',
+      {
+        environment: 'staging',
+        upstream_stage: 'dev',
+        web_port: 8180,
+        web_replicas: 2,
+        require_approval: false,
+      },
+    ],
+    [
+      'prod',
+      {
+        environment: 'prod',
+        upstream_stage: 'staging',
+        web_port: 8280,
+        web_replicas: 2,
+        require_approval: true,
+      },
+    ],
+    [
+      'review-42',
+      {
+        environment: 'review-42',
+        upstream_stage: 'image',
+        web_port: 20168,
+        web_replicas: 1,
+        require_approval: false,
+      },
+    ],
+  ])('writes the values of %s to its variables file', (name, expected) => {
+    const values = variablesFile(environment(name));
+    expect(values).toMatchObject(expected);
+    expect(values.upstream_state).toBe(`<root>/.pipeline/state/${expected.upstream_stage}.tfstate`);
+  });
+
+  test('runs the smoke test after the services and publishes the image only after it', () => {
+    const json = synthJson(dev);
+    const data = json.resource.terraform_data;
+    const smoke = Object.entries(data).find(([id]) => id.startsWith('SmokeTest1'));
+    expect(smoke?.[1]).toMatchObject({
+      provisioner: [{ 'local-exec': { command: expect.stringMatching(/^body=\$\(mktemp\)/) } }],
+    });
+    const verified = Object.entries(data).find(([id]) => id.startsWith('Promotion_Verified'));
+    expect(verified?.[1].depends_on).toEqual([`terraform_data.${smoke?.[0]}`]);
+    expect(json.output?.verified_image.value).toBe(
+      `\${terraform_data.${verified?.[0]}.output.image}`,
+    );
+  });
+});

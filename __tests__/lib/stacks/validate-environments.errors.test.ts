@@ -1,0 +1,242 @@
+import { dev } from '../../../environments/dev';
+import { prod } from '../../../environments/prod';
+import { review } from '../../../environments/review';
+import { staging } from '../../../environments/staging';
+import {
+  Approval,
+  ConfigurationError,
+  EnvironmentConfig,
+  ServiceSettings,
+  validateEnvironments,
+} from '../../../lib';
+import { SERVICES } from '../../../stacks/sample-service';
+import { fixtureEnvironment, PROJECT_ROOT } from '../../helpers/test-app';
+
+const validate = (...environments: EnvironmentConfig[]) =>
+  validateEnvironments(environments, SERVICES, { projectRoot: PROJECT_ROOT });
+
+/** The problems listed by the one ConfigurationError that validation throws. */
+function problems(...environments: EnvironmentConfig[]): readonly string[] {
+  try {
+    validate(...environments);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    throw error;
+  }
+  throw new Error('validation passed, but a problem was expected');
+}
+
+const web = (settings: Partial<ServiceSettings>): ServiceSettings => ({
+  replicas: 1,
+  port: 18080,
+  ...settings,
+});
+const services = (w: Partial<ServiceSettings>, api: Partial<ServiceSettings> = {}) => ({
+  web: web(w),
+  api: { replicas: 1, ...api },
+});
+
+describe('environment validation errors', () => {
+  test('the shipped environments are valid together, with review environments', () => {
+    expect(() => validate(dev, staging, prod, review(42), review('login-form'))).not.toThrow();
+  });
+
+  test('throws one ConfigurationError whose message lists the count and every problem', () => {
+    const env = fixtureEnvironment({
+      name: 'Bad Name',
+      services: services({ replicas: 0, port: 80 }),
+    });
+    expect(() => validate(env)).toThrow(
+      [
+        '3 configuration problems; nothing was deployed:',
+        "  - environment 'Bad Name': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'Bad Name'. Use a name such as staging or review-42.",
+        "  - environment 'Bad Name': 'services.web.replicas' must be a whole number from 1 to 20, got 0. Set services.web.replicas in environments/test.ts.",
+        "  - environment 'Bad Name': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 80. Set services.web.port in environments/test.ts.",
+      ].join('\n'),
+    );
+  });
+
+  test.each<[string, EnvironmentConfig[], string[]]>([
+    [
+      'a name with capitals',
+      [fixtureEnvironment({ name: 'Staging' })],
+      [
+        "environment 'Staging': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'Staging'. Use a name such as staging or review-42.",
+      ],
+    ],
+    [
+      'a name over 40 characters',
+      [fixtureEnvironment({ name: `review-${'x'.repeat(40)}` })],
+      [
+        `environment 'review-${'x'.repeat(40)}': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'review-${'x'.repeat(40)}'. Use a name such as staging or review-42.`,
+      ],
+    ],
+    [
+      'a review id that is not a slug',
+      [review('Feature_X')],
+      [
+        "environment 'review-Feature_X': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'review-Feature_X'. Use a name such as staging or review-42.",
+      ],
+    ],
+    [
+      'the reserved name image',
+      [fixtureEnvironment({ name: 'image', upstream: 'dev' }), { ...dev }],
+      [
+        "environment 'image': 'name' must not be a reserved stage name (image), got 'image'. Rename the environment.",
+      ],
+    ],
+    [
+      'two environments with one name',
+      [
+        fixtureEnvironment({ name: 'qa' }),
+        fixtureEnvironment({ name: 'qa', services: services({ port: 19080 }) }),
+      ],
+      ["environment 'qa': 'name' must be unique among environments, got 'qa'. Rename one of them."],
+    ],
+    [
+      'an environment that is its own upstream',
+      [fixtureEnvironment({ upstream: 'test' })],
+      [
+        "environment 'test': 'upstream' must name another stage, not the environment itself, got 'test'. Set upstream in environments/test.ts.",
+      ],
+    ],
+    [
+      'an unknown upstream',
+      [fixtureEnvironment({ upstream: 'qa' }), { ...dev }],
+      [
+        "environment 'test': 'upstream' must be 'image' or another environment (dev), got 'qa'. Set upstream in environments/test.ts.",
+      ],
+    ],
+    [
+      'a promotion cycle',
+      [
+        fixtureEnvironment({ name: 'a', upstream: 'b' }),
+        fixtureEnvironment({ name: 'b', upstream: 'a', services: services({ port: 19080 }) }),
+      ],
+      [
+        "environment 'a': 'upstream' must not lead back to this environment, got 'b'. Set upstream in environments/test.ts.",
+        "environment 'b': 'upstream' must not lead back to this environment, got 'a'. Set upstream in environments/test.ts.",
+      ],
+    ],
+    [
+      'a service of the delivery without settings',
+      [fixtureEnvironment({ services: { web: web({}) } })],
+      [
+        "environment 'test': 'services.api' must be set for every service of the delivery, got nothing. Set services.api in environments/test.ts.",
+      ],
+    ],
+    [
+      'settings for a service the delivery does not have',
+      [fixtureEnvironment({ services: { ...services({}), db: { replicas: 1 } } })],
+      [
+        "environment 'test': 'services.db' must name a service of the delivery (api, web), got 'db'. Remove it from environments/test.ts, or add the service to the delivery.",
+      ],
+    ],
+    [
+      'zero replicas',
+      [fixtureEnvironment({ services: services({ replicas: 0 }) })],
+      [
+        "environment 'test': 'services.web.replicas' must be a whole number from 1 to 20, got 0. Set services.web.replicas in environments/test.ts.",
+      ],
+    ],
+    [
+      'a fractional replica count',
+      [fixtureEnvironment({ services: services({}, { replicas: 1.5 }) })],
+      [
+        "environment 'test': 'services.api.replicas' must be a whole number from 1 to 20, got 1.5. Set services.api.replicas in environments/test.ts.",
+      ],
+    ],
+    [
+      'more than 20 replicas',
+      [fixtureEnvironment({ services: services({ replicas: 21 }) })],
+      [
+        "environment 'test': 'services.web.replicas' must be a whole number from 1 to 20, got 21. Set services.web.replicas in environments/test.ts.",
+      ],
+    ],
+    [
+      'a published service without a port',
+      [fixtureEnvironment({ services: services({ port: undefined }) })],
+      [
+        "environment 'test': 'services.web.port' must be set: the service is published, got nothing. Set services.web.port in environments/test.ts.",
+      ],
+    ],
+    [
+      'a port for a service that is not published',
+      [fixtureEnvironment({ services: services({}, { port: 18090 }) })],
+      [
+        "environment 'test': 'services.api.port' must not be set: the service is not published, got 18090. Remove port from services.api in environments/test.ts.",
+      ],
+    ],
+    [
+      'a privileged port',
+      [fixtureEnvironment({ services: services({ port: 80 }) })],
+      [
+        "environment 'test': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 80. Set services.web.port in environments/test.ts.",
+      ],
+    ],
+    [
+      'replicas that run past port 65535',
+      [fixtureEnvironment({ services: services({ port: 65534, replicas: 3 }) })],
+      [
+        "environment 'test': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 65534. Set services.web.port in environments/test.ts.",
+      ],
+    ],
+    [
+      "replicas that cover the registry's port",
+      [fixtureEnvironment({ services: services({ port: 4999, replicas: 2 }) })],
+      [
+        "environment 'test': 'services.web.port' must not cover port 5000, which the local registry uses, got 4999. Set services.web.port in environments/test.ts.",
+      ],
+    ],
+    [
+      'port ranges of two environments that overlap',
+      [
+        fixtureEnvironment({ name: 'a', services: services({ port: 18080, replicas: 3 }) }),
+        fixtureEnvironment({ name: 'b', services: services({ port: 18082 }) }),
+      ],
+      [
+        "environment 'b': 'services.web.port' must not overlap the ports of environment 'a' service 'web' (18080-18082) on the same host, got 18082. Pick a free port range for 'b'.",
+      ],
+    ],
+    [
+      'an environment variable name starting with a digit',
+      [fixtureEnvironment({ services: services({ env: { '1BAD': 'x' } }) })],
+      [
+        "environment 'test': 'services.web.env' names must be letters, digits and _, not starting with a digit, got '1BAD'. Rename that variable in environments/test.ts.",
+      ],
+    ],
+    [
+      'an environment variable value over two lines',
+      [fixtureEnvironment({ services: services({ env: { GOOD: 'a\nb' } }) })],
+      [
+        "environment 'test': 'services.web.env.GOOD' must be a one-line string, got \"a\\nb\". Fix that value in environments/test.ts.",
+      ],
+    ],
+    [
+      'an approval record with lines that are not digests',
+      [fixtureEnvironment({ approval: Approval.required('__tests__/fixtures/bad-approvals.txt') })],
+      [
+        "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 3' must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment', got 'sha256:abc'. Fix or remove that line.",
+        "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 4' must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment', got 'latest'. Fix or remove that line.",
+      ],
+    ],
+  ])('rejects %s', (_case, environments, expected) => {
+    expect(problems(...environments)).toEqual(expected);
+  });
+
+  test('collects the problems of every environment before throwing', () => {
+    const bad = [
+      fixtureEnvironment({ name: 'one', services: services({ replicas: 0 }) }),
+      fixtureEnvironment({
+        name: 'two',
+        upstream: 'nowhere',
+        services: services({ port: 19080 }, { replicas: 99 }),
+      }),
+    ];
+    expect(problems(...bad)).toEqual([
+      "environment 'one': 'services.web.replicas' must be a whole number from 1 to 20, got 0. Set services.web.replicas in environments/test.ts.",
+      "environment 'two': 'upstream' must be 'image' or another environment (one), got 'nowhere'. Set upstream in environments/test.ts.",
+      "environment 'two': 'services.api.replicas' must be a whole number from 1 to 20, got 99. Set services.api.replicas in environments/test.ts.",
+    ]);
+  });
+});

@@ -1,0 +1,111 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+
+import { DIGEST_PATTERN } from '../../constructs/approval';
+import { CliError } from '../cli-error';
+import { Output } from '../output';
+import { Project } from '../project';
+
+/** Exit status of `approve --check` when the digest is not approved yet. */
+export const NOT_APPROVED = 3;
+
+const USAGE =
+  'usage: cdktf-pipeline approve ENVIRONMENT DIGEST [NOTE]  or  cdktf-pipeline approve ENVIRONMENT --from STAGE [--check]';
+
+/**
+ * `approve ENVIRONMENT DIGEST [NOTE]` appends the digest to the environment's approval record;
+ * `approve ENVIRONMENT --from STAGE` approves what STAGE verified; with `--check` it approves
+ * nothing and exits 0 when that digest is approved, 3 when it is not.
+ */
+export async function approve(project: Project, args: readonly string[]): Promise<number> {
+  const out = new Output('approve');
+  const [environment, second, third, fourth] = args;
+  if (environment === undefined || second === undefined) {
+    throw new CliError(
+      USAGE,
+      'Give the environment (e.g. prod) and the digest the deploy reported.',
+    );
+  }
+  const from = second === '--from' ? third : undefined;
+  if (second === '--from' && from === undefined) {
+    throw new CliError(
+      USAGE,
+      'Name the stage whose verified digest to approve, e.g. --from staging.',
+    );
+  }
+  const check = from !== undefined && fourth === '--check';
+  return project.synth([environment, ...(from ? [from] : [])], ({ delivery }) => {
+    const target = Project.stage(delivery, environment, 'approve');
+    let digest: string;
+    let note: string;
+    if (from !== undefined) {
+      const stage = Project.stage(delivery, from, 'approve');
+      const outputs = Project.outputs(stage.statePath);
+      if (!outputs) {
+        throw new CliError(
+          `stage '${from}' has not been deployed here (no state at ${project.show(stage.statePath)}), so it has verified no digest.`,
+          `Deploy it first: cdktf-pipeline deploy ${from}.`,
+        );
+      }
+      if (!outputs.verifiedImage) {
+        throw new CliError(
+          `stage '${from}' has published no verified image (its smoke tests have not passed).`,
+          `Deploy ${from} again and read its log in ${project.show(project.logFile(`deploy-${from}`))}.`,
+        );
+      }
+      digest = outputs.verifiedImage.slice(outputs.verifiedImage.indexOf('@') + 1);
+      note = `verified by ${from}`;
+    } else {
+      digest = second.slice(second.indexOf('@') + 1);
+      note = third ?? '';
+    }
+    if (!DIGEST_PATTERN.test(digest)) {
+      throw new CliError(
+        `the digest must be 'sha256:' and 64 hex digits, got '${digest}'.`,
+        `Copy the digest from the deploy's message, or approve what a stage verified: --from <stage>.`,
+      );
+    }
+    const record = target.approvalRecord;
+    if (record === undefined) {
+      throw new CliError(
+        `environment '${environment}' does not require approval (it has no approval record).`,
+        `Check the environment name; environments that require approval use Approval.required('<record file>').`,
+      );
+    }
+    const approved = existsSync(record)
+      ? readFileSync(record, 'utf8')
+          .split('\n')
+          .some((line) => line.replace(/#.*/, '').trim() === digest)
+      : false;
+    if (approved) {
+      out.log(`${digest} is already approved for ${environment}`);
+      return 0;
+    }
+    if (check) {
+      out.log(`${digest} is not approved for ${environment} yet`);
+      return NOT_APPROVED;
+    }
+    const when = new Date().toISOString().slice(0, 16);
+    appendFileSync(
+      record,
+      `${digest} # approved by ${approver(project.root)} on ${when}Z${note ? `: ${note}` : ''}\n`,
+    );
+    out.log(
+      `approved ${digest} for ${environment} in ${project.show(record)}; commit it, then deploy ${environment}`,
+    );
+    return 0;
+  });
+}
+
+function approver(root: string): string {
+  try {
+    const name = execFileSync('git', ['-C', root, 'config', 'user.name'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    if (name) return name;
+  } catch {
+    // no git, or no user.name: fall back to the login name
+  }
+  return process.env.USER ?? 'unknown';
+}

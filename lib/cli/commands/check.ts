@@ -1,0 +1,156 @@
+import { Agent, request } from 'node:http';
+
+import { PIPELINE_DEFAULTS } from '../../private/defaults';
+import { CliError } from '../cli-error';
+import { Output } from '../output';
+import { Project } from '../project';
+
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+  readonly error?: string;
+}
+
+function get(agent: Agent, url: string): Promise<Answer> {
+  return new Promise((resolve) => {
+    const req = request(url, { agent, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', (e) => resolve({ status: 0, body: '', error: e.message }));
+    req.on('timeout', () => req.destroy(new Error('no answer within 10s')));
+    req.end();
+  });
+}
+
+function option(args: readonly string[], name: string): number | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const value = Number(args[i + 1]);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new CliError(
+      `${name} must be a whole number of at least 1, got '${args[i + 1] ?? ''}'.`,
+      `Write e.g. ${name} 10.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * `check STACK [--load N [--concurrency C] [--p95-ms MS]]`: the delivery's smoke tests over HTTP
+ * against the deployed stack's URLs; then, with --load, N requests to the first smoke test's
+ * path that fail the check on any failed request or a 95th percentile above the budget.
+ */
+export async function check(project: Project, args: readonly string[]): Promise<number> {
+  const out = new Output('check');
+  const stack = args[0];
+  if (!stack || stack.startsWith('-')) {
+    throw new CliError(
+      'name the stack to check.',
+      'Run e.g. cdktf-pipeline check dev, or cdktf-pipeline check prod --load 200.',
+    );
+  }
+  const requests = option(args, '--load');
+  const concurrency = option(args, '--concurrency') ?? PIPELINE_DEFAULTS.loadConcurrency;
+  const budget = option(args, '--p95-ms') ?? PIPELINE_DEFAULTS.loadP95Milliseconds;
+  const { tests, statePath } = await project.synth([stack], ({ delivery }) => ({
+    tests: delivery.smokeTests,
+    statePath: Project.stage(delivery, stack, 'check').statePath,
+  }));
+  const outputs = Project.outputs(statePath);
+  if (!outputs?.deployed) {
+    throw new CliError(
+      `stack '${stack}' has not been deployed here (no state at ${project.show(statePath)}).`,
+      `Deploy it first: cdktf-pipeline deploy ${stack}.`,
+    );
+  }
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  try {
+    const base = (service: string) => {
+      const url = outputs.urls.get(service);
+      if (url === undefined) {
+        throw new CliError(
+          `stack '${stack}' publishes no URL for service '${service}' (outputs: ${[...outputs.urls.keys()].join(', ') || 'none'}).`,
+          'Publish the service (published: true in its definition) and deploy again.',
+        );
+      }
+      return url.replace(/\/$/, '');
+    };
+    for (const test of tests) {
+      const url = base(test.service) + test.path;
+      const answer = await get(agent, url);
+      const ok =
+        answer.status === test.expectStatus &&
+        (test.bodyContains === undefined || answer.body.includes(test.bodyContains));
+      if (!ok) {
+        throw new CliError(
+          `smoke test ${test.name} of ${stack}: GET ${url} answered ${answer.status || answer.error}` +
+            `${answer.body ? ` with '${answer.body.trim().slice(0, 200)}'` : ''}; expected ${test.expectStatus}` +
+            `${test.bodyContains ? ` and a body containing '${test.bodyContains}'` : ''}.`,
+          `Read the containers' logs: docker logs ${stack}-${test.service}-0.`,
+        );
+      }
+      out.log(`${stack}: ${test.name} answered ${answer.status} (${url})`);
+    }
+    if (requests !== undefined) {
+      if (tests.length === 0) {
+        throw new CliError(
+          `--load needs a smoke test to take its path from, and the delivery has none.`,
+          'Add a SmokeTest.http to the delivery, or drop --load.',
+        );
+      }
+      await load(agent, out, base(tests[0].service) + tests[0].path, requests, concurrency, budget);
+    }
+  } finally {
+    agent.destroy();
+  }
+  return 0;
+}
+
+async function load(
+  agent: Agent,
+  out: Output,
+  url: string,
+  requests: number,
+  concurrency: number,
+  p95Budget: number,
+): Promise<void> {
+  const timings: number[] = [];
+  const failures: string[] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  async function worker(): Promise<void> {
+    while (next < requests) {
+      next++;
+      const t0 = process.hrtime.bigint();
+      const answer = await get(agent, url);
+      timings.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if (answer.status !== 200) failures.push(String(answer.status || answer.error));
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, requests) }, worker));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  timings.sort((a, b) => a - b);
+  const pct = (p: number) =>
+    timings[Math.min(timings.length - 1, Math.ceil((p / 100) * timings.length) - 1)];
+  const p95 = pct(95);
+  out.log(
+    `load: ${requests} requests, ${concurrency} at a time, in ${seconds.toFixed(1)}s ` +
+      `(${(requests / seconds).toFixed(0)}/s): p50 ${pct(50).toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, ` +
+      `max ${timings[timings.length - 1].toFixed(0)} ms, ${failures.length} failed`,
+  );
+  if (failures.length > 0) {
+    throw new CliError(
+      `load check of ${url}: ${failures.length} of ${requests} requests failed (${[...new Set(failures)].join(', ')}).`,
+      "Read the containers' logs; the service drops requests under load.",
+    );
+  }
+  if (p95 > p95Budget) {
+    throw new CliError(
+      `load check of ${url}: the 95th percentile is ${p95.toFixed(0)} ms, above the budget of ${p95Budget} ms.`,
+      'Find the slow path, or raise p95Milliseconds in the pipeline model if the budget is wrong.',
+    );
+  }
+}

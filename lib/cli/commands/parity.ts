@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { EnvironmentParity } from '../../parity/environment-parity';
+import { CliError } from '../cli-error';
+import { Project } from '../project';
+
+/**
+ * `parity [--review ID]`: synthesizes the app (with a review environment when asked) and compares
+ * the `cdk.tf.json` that every environment stack wrote: what the engine receives. Prints one OK
+ * line, or each difference with its JSON path and both values, and exits 1.
+ */
+export async function parity(project: Project, args: readonly string[]): Promise<number> {
+  const reviews: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--review' && args[i + 1] !== undefined) reviews.push(args[++i]);
+    else {
+      throw new CliError(
+        `unknown argument '${args[i]}'.`,
+        'usage: cdktf-pipeline parity [--review ID] [--app COMMAND]',
+      );
+    }
+  }
+  return project.synth(
+    reviews.map((id) => `review-${id}`),
+    ({ outdir, delivery }) => {
+      const stacks = delivery.stages.filter((s) => s.kind === 'environment');
+      const report = EnvironmentParity.compare(
+        stacks.map((s) => ({
+          name: s.name,
+          config: EnvironmentParity.comparableJson(
+            JSON.parse(readFileSync(join(outdir, 'stacks', s.name, 'cdk.tf.json'), 'utf8')),
+          ),
+        })),
+      );
+      if (report.stacks.length < 2) {
+        throw new CliError(
+          `parity needs at least two environment stacks to compare, found ${report.stacks.length}.`,
+          'Add environments, or a review environment with --review ID.',
+        );
+      }
+      console.log(EnvironmentParity.format(report));
+      return report.differences.length === 0 ? 0 : 1;
+    },
+  );
+}

@@ -1,0 +1,142 @@
+import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { CliError } from '../cli-error';
+import { Output } from '../output';
+import { runLogged } from '../process';
+import { Project } from '../project';
+
+/** The dotenv file every deploy writes for CI systems: the environment's URL and image. */
+export const DEPLOYED_ENV_FILE = 'outputs/deployed.env';
+
+/**
+ * `cdktf deploy|destroy STACK` with the flags an unattended run needs, its output in
+ * `.pipeline/logs/<action>-<stack>.log`, a line every 30 s while it runs; on failure the log's
+ * last lines and an error naming the log. Resolves with the log's text.
+ */
+export async function cdktf(
+  project: Project,
+  out: Output,
+  action: 'deploy' | 'destroy',
+  stack: string,
+): Promise<string> {
+  const logFile = project.logFile(`${action}-${stack}`);
+  const args = [action, stack, '--auto-approve', '--skip-provider-lock'];
+  if (action === 'deploy') {
+    mkdirSync(dirname(project.outputsFile(stack)), { recursive: true });
+    args.push('--outputs-file', project.outputsFile(stack));
+  }
+  const { code } = await runLogged('cdktf', args, {
+    cwd: project.root,
+    env: project.env([stack]),
+    logFile,
+    heartbeat: (seconds) => out.log(`… still running ${action} ${stack} (${seconds}s)`),
+  });
+  const log = readFileSync(logFile, 'utf8');
+  if (code !== 0) {
+    out.raw(
+      log
+        .split('\n')
+        .filter((l) => l.trim() !== '' && !/Stacks? (deploying|destroying|waiting|done)/.test(l))
+        .slice(-25),
+    );
+    throw new CliError(
+      `${action} ${stack} failed; the full log is ${project.show(logFile)}`,
+      'Read the error above.',
+    );
+  }
+  return log;
+}
+
+/** `deploy [STACK...]`: deploys stacks one after the other and says where each answers. */
+export async function deploy(project: Project, args: readonly string[]): Promise<number> {
+  const out = new Output('deploy');
+  await project.synth(args, async ({ delivery }) => {
+    // By default: every stage that needs no approval, up to the first that does.
+    const gated = delivery.stages.findIndex((s) => s.approvalRecord !== undefined);
+    const stacks =
+      args.length > 0
+        ? args
+        : delivery.stages
+            .slice(0, gated < 0 ? undefined : gated)
+            .filter((s) => !s.review)
+            .map((s) => s.name);
+    const stages = stacks.map((name) => Project.stage(delivery, name, 'deploy'));
+    for (const stage of stages) {
+      const started = Date.now();
+      out.log(`deploying ${stage.name}`);
+      const log = await cdktf(project, out, 'deploy', stage.name);
+      const outputs = Project.outputs(stage.statePath);
+      const url = outputs?.urls.values().next().value ?? '';
+      const image = outputs?.verifiedImage ?? '';
+      const noChanges = /No changes\./.test(log) ? ', no changes' : '';
+      out.log(
+        `deployed ${stage.name} in ${Math.round((Date.now() - started) / 1000)}s${noChanges}` +
+          `${url ? `: ${url}` : ''}${image ? ` (verified ${image})` : ''}`,
+      );
+      // For CI systems: a GitLab dotenv report, GitHub step outputs.
+      const dotenv = join(project.work, DEPLOYED_ENV_FILE);
+      mkdirSync(dirname(dotenv), { recursive: true });
+      writeFileSync(dotenv, `ENVIRONMENT_URL=${url}\nVERIFIED_IMAGE=${image}\n`);
+      if (process.env.GITHUB_OUTPUT) {
+        appendFileSync(process.env.GITHUB_OUTPUT, `url=${url}\nimage=${image}\n`);
+      }
+    }
+  });
+  return 0;
+}
+
+/** Removes what the CLI kept for a destroyed stack: outputs, and what playbooks configured. */
+export function forget(project: Project, stack: string): void {
+  rmSync(project.outputsFile(stack), { force: true });
+  rmSync(join(project.work, 'hosts', stack), { recursive: true, force: true });
+  rmSync(join(project.work, 'ansible', stack), { recursive: true, force: true });
+}
+
+/** `destroy STACK...`: destroys stacks, e.g. a review environment. */
+export async function destroy(project: Project, args: readonly string[]): Promise<number> {
+  const out = new Output('destroy');
+  if (args.length === 0) {
+    throw new CliError(
+      'name the stacks to destroy, e.g. cdktf-pipeline destroy review-42.',
+      'To remove everything this project deployed, use cdktf-pipeline teardown.',
+    );
+  }
+  await project.synth(args, async ({ delivery }) => {
+    for (const name of args) {
+      Project.stage(delivery, name, 'destroy');
+      out.log(`destroying ${name}`);
+      await cdktf(project, out, 'destroy', name);
+      forget(project, name);
+      out.log(`destroyed ${name}`);
+    }
+  });
+  return 0;
+}
+
+/** `teardown`: destroys every deployed stack, downstream stages first, the image stage last. */
+export async function teardown(project: Project, args: readonly string[]): Promise<number> {
+  const out = new Output('teardown');
+  if (args.length > 0) {
+    throw new CliError(
+      `teardown takes no arguments, got '${args.join(' ')}'.`,
+      'Run cdktf-pipeline teardown.',
+    );
+  }
+  // Review environments exist in the app only when named: find the deployed ones first.
+  const deployed = await project.synth([], ({ delivery }) => Project.deployedStacks(delivery));
+  if (deployed.length === 0) {
+    out.log('nothing is deployed');
+    return 0;
+  }
+  await project.synth(deployed, async ({ delivery }) => {
+    const order = delivery.stages.map((s) => s.name).filter((n) => deployed.includes(n));
+    for (const name of [...order].reverse()) {
+      out.log(`destroying ${name}`);
+      await cdktf(project, out, 'destroy', name);
+      forget(project, name);
+    }
+    out.log(`destroyed ${[...order].reverse().join(', ')}`);
+  });
+  return 0;
+}

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** How a command ended. */
+export interface Finished {
+  readonly code: number;
+}
+
+/** Options of {@link runLogged}. */
+export interface RunLoggedOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** The file that receives the command's whole output. */
+  readonly logFile: string;
+  /** Called every `heartbeatSeconds` while the command runs, with the seconds so far. */
+  readonly heartbeat?: (seconds: number) => void;
+  /** @default 30 */
+  readonly heartbeatSeconds?: number;
+}
+
+/** Runs a program with its output going to a log file; resolves with its exit code. */
+export function runLogged(
+  program: string,
+  args: readonly string[],
+  options: RunLoggedOptions,
+): Promise<Finished> {
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const log = createWriteStream(options.logFile);
+  return new Promise((resolve) => {
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const started = Date.now();
+    const timer = options.heartbeat
+      ? setInterval(
+          () => options.heartbeat?.(Math.round((Date.now() - started) / 1000)),
+          (options.heartbeatSeconds ?? 30) * 1000,
+        )
+      : undefined;
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
+    const done = (code: number) => {
+      if (timer) clearInterval(timer);
+      log.end(() => resolve({ code }));
+    };
+    child.on('error', (error) => {
+      log.write(`${program}: ${error.message}\n`);
+      done(127);
+    });
+    child.on('close', (code) => done(code ?? 1));
+  });
+}
+
+/** Runs a program and collects its output; resolves with exit code and output. */
+export function runCollected(
+  program: string,
+  args: readonly string[],
+  options: { readonly cwd: string; readonly env: NodeJS.ProcessEnv; readonly shell?: boolean },
+): Promise<{ readonly code: number; readonly output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(program, args, {
+      cwd: options.cwd,
+      env: options.env,
+      shell: options.shell,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', (error) => resolve({ code: 127, output: `${program}: ${error.message}\n` }));
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}

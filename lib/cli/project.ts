@@ -1,0 +1,192 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, delimiter, dirname, join, relative } from 'node:path';
+
+import { DEFAULTS, URL_OUTPUT_SUFFIX, WORK_DIRECTORY } from '../private/defaults';
+import {
+  DeliveryManifest,
+  readDeliveryManifest,
+  StageManifest,
+} from '../private/delivery-manifest';
+
+import { CliError, ReportedError } from './cli-error';
+import { runCollected } from './process';
+
+/** What a deployed stack published, read from its state. */
+export interface StackOutputs {
+  /** `<service>_url` outputs, by service name. */
+  readonly urls: ReadonlyMap<string, string>;
+  /** The `verified_image` output, when the stack published one. */
+  readonly verifiedImage?: string;
+  /** Whether the state holds any resource (a destroyed stack leaves an empty state). */
+  readonly deployed: boolean;
+}
+
+/** A synthesized app: where it was written, and what its delivery says of itself. */
+export interface Synthesized {
+  readonly outdir: string;
+  readonly delivery: DeliveryManifest;
+}
+
+/**
+ * The cdktf project the CLI works in (the working directory): its app, its run-time folder
+ * (`.pipeline/`: logs, outputs, fingerprints) and what the app's delivery describes.
+ */
+export class Project {
+  /** The folder of run-time files. */
+  public readonly work: string;
+
+  constructor(
+    /** The project root, where cdktf.json is. */
+    public readonly root: string,
+    /** The app command, instead of cdktf.json's. */
+    private readonly appOverride?: string,
+  ) {
+    this.work = join(root, WORK_DIRECTORY);
+  }
+
+  /** The app command from cdktf.json. */
+  public get appCommand(): string {
+    if (this.appOverride) return this.appOverride;
+    const file = join(this.root, 'cdktf.json');
+    if (!existsSync(file)) {
+      throw new CliError(
+        `no cdktf.json in ${this.root}.`,
+        'Run the command from the root of your cdktf project.',
+      );
+    }
+    const app = (JSON.parse(readFileSync(file, 'utf8')) as { app?: unknown }).app;
+    if (typeof app !== 'string' || app.trim() === '') {
+      throw new CliError(
+        `cdktf.json has no 'app' command.`,
+        `Set "app" in cdktf.json, e.g. "npx ts-node main.ts".`,
+      );
+    }
+    return app;
+  }
+
+  /** The environment for the app and the cdktf CLI: review ids, and node_modules/.bin on PATH. */
+  public env(stacks: readonly string[] = []): NodeJS.ProcessEnv {
+    const ids = Project.reviewIds(stacks, process.env[DEFAULTS.reviewIdsVariable]);
+    return {
+      ...process.env,
+      PATH: [join(this.root, 'node_modules', '.bin'), process.env.PATH].join(delimiter),
+      [DEFAULTS.reviewIdsVariable]: ids.join(','),
+      CI: '1',
+      FORCE_COLOR: '0',
+    };
+  }
+
+  /** Review ids already asked for, plus those of `review-<id>` stacks among `stacks`. */
+  public static reviewIds(stacks: readonly string[], given: string | undefined): string[] {
+    const ids = (given ?? '').split(/[\s,]+/).filter(Boolean);
+    for (const stack of stacks) {
+      if (stack.startsWith(DEFAULTS.reviewPrefix))
+        ids.push(stack.slice(DEFAULTS.reviewPrefix.length));
+    }
+    return [...new Set(ids)];
+  }
+
+  /**
+   * Runs the app into a temporary folder and reads its delivery; `use` gets both, and the folder
+   * is removed afterwards. Stacks named `review-<id>` are synthesized too.
+   */
+  public async synth<T>(
+    stacks: readonly string[],
+    use: (synthesized: Synthesized) => T | Promise<T>,
+  ): Promise<T> {
+    const outdir = mkdtempSync(join(tmpdir(), 'cdktf-pipeline-synth-'));
+    try {
+      const result = await runCollected(this.appCommand, [], {
+        cwd: this.root,
+        env: { ...this.env(stacks), CDKTF_OUTDIR: outdir },
+        shell: true,
+      });
+      if (result.code !== 0) {
+        const problems = result.output.trim();
+        // Bad configuration: the app's list of problems is the whole report.
+        if (/configuration problems?; nothing was deployed/.test(problems)) {
+          throw new ReportedError(problems);
+        }
+        throw new CliError(
+          `the app (${this.appCommand}) failed with exit code ${result.code}:\n${problems}`,
+          'Fix the app; `cdktf synth` shows the same error.',
+        );
+      }
+      const delivery = readDeliveryManifest(outdir);
+      if (!delivery) {
+        throw new CliError(
+          `the app (${this.appCommand}) synthesized no delivery (no delivery.json in its output).`,
+          'Build the stacks with a Delivery construct in the app.',
+        );
+      }
+      return await use({ outdir, delivery });
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }
+
+  /** The delivery's stage named `name`, or an error listing the stages there are. */
+  public static stage(delivery: DeliveryManifest, name: string, command: string): StageManifest {
+    const stage = delivery.stages.find((s) => s.name === name);
+    if (!stage) {
+      throw new CliError(
+        `the app has no stack '${name}' (stacks: ${delivery.stages.map((s) => s.name).join(', ')}).`,
+        `Name one of those, or a review environment as ${delivery.reviewPrefix}<id>: e.g. cdktf-pipeline ${command} ${delivery.stages[1]?.name ?? delivery.imageStage}.`,
+      );
+    }
+    return stage;
+  }
+
+  /** The outputs a stack's state holds; undefined when it has no state yet. */
+  public static outputs(statePath: string): StackOutputs | undefined {
+    if (!existsSync(statePath)) return undefined;
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
+      outputs?: Record<string, { value: unknown }>;
+      resources?: unknown[];
+    };
+    const urls = new Map<string, string>();
+    for (const [name, { value }] of Object.entries(state.outputs ?? {})) {
+      if (name.endsWith(URL_OUTPUT_SUFFIX) && typeof value === 'string') {
+        urls.set(name.slice(0, -URL_OUTPUT_SUFFIX.length), value);
+      }
+    }
+    const image = state.outputs?.verified_image?.value;
+    return {
+      urls,
+      verifiedImage: typeof image === 'string' ? image : undefined,
+      deployed: (state.resources ?? []).length > 0,
+    };
+  }
+
+  /**
+   * The stacks that have deployed resources, by the state files in the delivery's state folder.
+   */
+  public static deployedStacks(delivery: DeliveryManifest): string[] {
+    const dir = dirname(delivery.stages[0].statePath);
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.tfstate'))
+      .map((f) => basename(f, '.tfstate'))
+      .filter((stack) => Project.outputs(join(dir, `${stack}.tfstate`))?.deployed);
+  }
+
+  /** Modification time (ms) of a file, or undefined. */
+  public static mtime(file: string): number | undefined {
+    return existsSync(file) ? statSync(file).mtimeMs : undefined;
+  }
+
+  /** A path relative to the root, for messages. */
+  public show(path: string): string {
+    const rel = relative(this.root, path);
+    return rel.startsWith('..') ? path : rel;
+  }
+
+  public logFile(name: string): string {
+    return join(this.work, 'logs', `${name}.log`);
+  }
+
+  public outputsFile(stack: string): string {
+    return join(this.work, 'outputs', `${stack}.json`);
+  }
+}

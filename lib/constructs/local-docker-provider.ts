@@ -1,0 +1,40 @@
+import { DockerProvider } from '@cdktf/provider-docker/lib/provider';
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+
+import { DEFAULTS } from '../private/defaults';
+
+export interface LocalDockerProviderProps {
+  /**
+   * Docker engine address.
+   * @default - the provider's default (DOCKER_HOST, else the local unix socket)
+   */
+  readonly host?: string;
+  /**
+   * Registry the images are pushed to and pulled from, without authentication.
+   * @default '127.0.0.1:5000'
+   */
+  readonly registry?: string;
+}
+
+/**
+ * The docker provider, configured for an unauthenticated registry, with a version constraint
+ * that accepts the provider versions these bindings work with.
+ */
+export class LocalDockerProvider extends Construct {
+  public readonly provider: DockerProvider;
+  public readonly registry: string;
+
+  constructor(scope: Construct, id: string, props: LocalDockerProviderProps = {}) {
+    super(scope, id);
+    this.registry = props.registry ?? DEFAULTS.registry;
+    this.provider = new DockerProvider(this, 'Provider', {
+      host: props.host,
+      registryAuth: [{ address: `http://${this.registry}`, authDisabled: true }],
+    });
+    TerraformStack.of(this).addOverride(
+      'terraform.required_providers.docker.version',
+      DEFAULTS.dockerProviderVersion,
+    );
+  }
+}

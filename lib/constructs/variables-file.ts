@@ -1,0 +1,70 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { IResolvable, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { Construct } from 'constructs';
+
+import { afterSynthesis } from '../private/synthesis-hook';
+
+/** Name of the variables file Terraform and OpenTofu load automatically. */
+export const VARIABLES_FILE = 'terraform.tfvars.json';
+
+type Value = string | number | boolean | readonly string[] | { readonly [k: string]: string };
+
+/**
+ * Declares Terraform variables and records this stack's values for them. At synthesis, the
+ * values are written as `terraform.tfvars.json` next to the stack's `cdk.tf.json`, where the
+ * engine loads them with no extra flags. The declarations carry no defaults, so the synthesized
+ * configuration is the same whatever the values are.
+ */
+export class VariablesFile extends Construct {
+  private readonly values: { [name: string]: Value } = {};
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const stack = TerraformStack.of(this);
+    afterSynthesis(stack, (session) => {
+      const dir = join(session.outdir, session.manifest.forStack(stack).workingDirectory);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, VARIABLES_FILE), `${JSON.stringify(this.values, null, 2)}\n`);
+    });
+  }
+
+  /** The values recorded so far, by variable name. */
+  public get recorded(): { readonly [name: string]: Value } {
+    return { ...this.values };
+  }
+
+  public string(name: string, value: string, description: string): string {
+    return this.declare(name, 'string', value, description).stringValue;
+  }
+
+  public number(name: string, value: number, description: string): number {
+    return this.declare(name, 'number', value, description).numberValue;
+  }
+
+  public bool(name: string, value: boolean, description: string): IResolvable {
+    return this.declare(name, 'bool', value, description).booleanValue;
+  }
+
+  public stringList(name: string, value: readonly string[], description: string): string[] {
+    return this.declare(name, 'list(string)', value, description).listValue;
+  }
+
+  public stringMap(
+    name: string,
+    value: { readonly [k: string]: string },
+    description: string,
+  ): { [k: string]: string } {
+    return Token.asStringMap(this.declare(name, 'map(string)', value, description).value);
+  }
+
+  private declare(name: string, type: string, value: Value, description: string) {
+    this.values[name] = value;
+    return new TerraformVariable(TerraformStack.of(this), name, {
+      type,
+      description,
+      nullable: false,
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { PIPELINE_DEFAULTS } from '../private/defaults';
+
+/** What a step does; every kind but RUN is a command of this package's CLI. */
+export enum StepKind {
+  /** Plain shell commands. */
+  RUN = 'run',
+  /** Deploys one stack; its outputs give the stage's URL and digest. */
+  DEPLOY = 'deploy',
+  /** Destroys one stack. */
+  DESTROY = 'destroy',
+  /** Smoke tests (and optionally a short load check) against a deployed stack. */
+  CHECK = 'check',
+  /** An Ansible playbook, re-run only when the playbook or its inputs change. */
+  ANSIBLE = 'ansible',
+  /** Approves the exact digest an upstream stage verified, for one environment. */
+  APPROVE = 'approve',
+  /** Destroys the review environments that outlived their time to live. */
+  EXPIRE_REVIEWS = 'expire-reviews',
+}
+
+/** Options of {@link PipelineStep.check}. */
+export interface CheckStepOptions {
+  /**
+   * After the smoke tests, send this many requests to the service's health path and fail when
+   * any fails or the 95th percentile exceeds `p95Milliseconds`.
+   * @default - no load check
+   */
+  readonly loadRequests?: number;
+  /**
+   * Requests in flight at once during the load check.
+   * @default 10
+   */
+  readonly loadConcurrency?: number;
+  /**
+   * Latency budget of the load check's 95th percentile, in milliseconds.
+   * @default 1000
+   */
+  readonly p95Milliseconds?: number;
+}
+
+/** Options of {@link PipelineStep.ansiblePlaybook}. */
+export interface AnsiblePlaybookStepOptions {
+  /** The playbook, relative to the project root, e.g. 'ansible/register-endpoints.yml'. */
+  readonly playbook: string;
+  /**
+   * The stack whose outputs (URLs, verified image) and environment data are the playbook's inputs.
+   */
+  readonly stack: string;
+}
+
+/** Options of {@link PipelineStep.approve}. */
+export interface ApproveStepOptions {
+  /** The environment whose approval record receives the digest, e.g. 'prod'. */
+  readonly environment: string;
+  /** The stage whose verified digest is approved, e.g. 'staging'. */
+  readonly digestFrom: string;
+}
+
+/**
+ * One step of a stage. A `run` step is shell commands, run from the project root; every other
+ * kind is semantic (what to do to which stack), and the renderers and the local runner turn it
+ * into a command of this package's CLI (`cdktf-pipeline deploy dev`). Build steps with the
+ * static factories.
+ */
+export class PipelineStep {
+  /** Shell commands, run one after the other; the step fails at the first that fails. */
+  public static run(description: string, commands: readonly string[]): PipelineStep {
+    return new PipelineStep(StepKind.RUN, description, commands, []);
+  }
+
+  /** Deploys one stack with the cdktf CLI; the stage's URL and digest come from it. */
+  public static deploy(stack: string): PipelineStep {
+    return new PipelineStep(StepKind.DEPLOY, `deploy ${stack}`, [], ['deploy', stack], stack);
+  }
+
+  /** Destroys one stack. */
+  public static destroy(stack: string): PipelineStep {
+    return new PipelineStep(StepKind.DESTROY, `destroy ${stack}`, [], ['destroy', stack], stack);
+  }
+
+  /** The stack's smoke tests over HTTP against what is deployed, then an optional load check. */
+  public static check(stack: string, options: CheckStepOptions = {}): PipelineStep {
+    const args = ['check', stack];
+    if (options.loadRequests !== undefined) {
+      args.push(
+        '--load',
+        String(options.loadRequests),
+        '--concurrency',
+        String(options.loadConcurrency ?? PIPELINE_DEFAULTS.loadConcurrency),
+        '--p95-ms',
+        String(options.p95Milliseconds ?? PIPELINE_DEFAULTS.loadP95Milliseconds),
+      );
+    }
+    const what = options.loadRequests === undefined ? 'smoke tests' : 'smoke tests and load check';
+    return new PipelineStep(StepKind.CHECK, `${what} of ${stack}`, [], args, stack);
+  }
+
+  /** An Ansible playbook against the stack's environment, skipped when nothing it reads changed. */
+  public static ansiblePlaybook(options: AnsiblePlaybookStepOptions): PipelineStep {
+    return new PipelineStep(
+      StepKind.ANSIBLE,
+      `ansible-playbook ${options.playbook} for ${options.stack}`,
+      [],
+      ['ansible', options.stack, options.playbook],
+      options.stack,
+    );
+  }
+
+  /** Records the digest that `digestFrom` verified as approved for `environment`. */
+  public static approve(options: ApproveStepOptions): PipelineStep {
+    return new PipelineStep(
+      StepKind.APPROVE,
+      `approve ${options.digestFrom}'s verified digest for ${options.environment}`,
+      [],
+      ['approve', options.environment, '--from', options.digestFrom],
+      options.digestFrom,
+      options,
+    );
+  }
+
+  /** Expires the review environments that no deploy touched for `timeToLive` (e.g. '3 days'). */
+  public static expireReviews(timeToLive: string): PipelineStep {
+    return new PipelineStep(
+      StepKind.EXPIRE_REVIEWS,
+      `destroy review environments idle for ${timeToLive}`,
+      [],
+      ['expire-reviews', timeToLive],
+    );
+  }
+
+  private constructor(
+    /** What the step does. */
+    public readonly kind: StepKind,
+    /** One line for progress output. */
+    public readonly description: string,
+    /** A `run` step's shell commands, run from the project root. */
+    public readonly commands: readonly string[],
+    /** For every other kind: the arguments of this package's CLI. */
+    public readonly cliArgs: readonly string[],
+    /** The stack the step works on, if any. */
+    public readonly stack?: string,
+    /** For approval steps: which digest, for which environment. */
+    public readonly approval?: ApproveStepOptions,
+  ) {}
+}

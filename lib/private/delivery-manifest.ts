@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DELIVERY_MANIFEST } from './defaults';
+
+/** One stage of a synthesized delivery, as the CLI needs it. */
+export interface StageManifest {
+  /** Stack name. */
+  readonly name: string;
+  readonly kind: 'image' | 'environment';
+  /** The stage whose verified image this one deploys (environments only). */
+  readonly upstream?: string;
+  /** Whether it is a review environment. */
+  readonly review: boolean;
+  /** Absolute path of its local state file. */
+  readonly statePath: string;
+  /** Absolute path of its approval record, when it requires approval. */
+  readonly approvalRecord?: string;
+}
+
+/** A smoke test, as the CLI's post-deployment check runs it. */
+export interface SmokeTestManifest {
+  readonly name: string;
+  readonly service: string;
+  readonly path: string;
+  readonly expectStatus: number;
+  readonly bodyContains?: string;
+}
+
+/** What a synthesized delivery says of itself, written beside cdktf's `manifest.json`. */
+export interface DeliveryManifest {
+  readonly version: 1;
+  readonly projectRoot: string;
+  readonly imageStage: string;
+  readonly reviewPrefix: string;
+  /** Every stage, upstream before downstream. */
+  readonly stages: readonly StageManifest[];
+  readonly smokeTests: readonly SmokeTestManifest[];
+}
+
+/** Reads the delivery manifest of a synthesized app; undefined when the app has no delivery. */
+export function readDeliveryManifest(outdir: string): DeliveryManifest | undefined {
+  const file = join(outdir, DELIVERY_MANIFEST);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as DeliveryManifest;
+}

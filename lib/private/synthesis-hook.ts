@@ -1,0 +1,24 @@
+import { IStackSynthesizer, ISynthesisSession, TerraformStack } from 'cdktf';
+
+/**
+ * Runs `after` once the stack has been synthesized, with the session (its `outdir` is the app's
+ * output folder). The stack's own synthesizer runs first, unchanged.
+ */
+export function afterSynthesis(
+  stack: TerraformStack,
+  after: (session: ISynthesisSession) => void,
+): void {
+  stack.synthesizer = new AfterSynthesis(stack.synthesizer, after);
+}
+
+class AfterSynthesis implements IStackSynthesizer {
+  constructor(
+    private readonly inner: IStackSynthesizer,
+    private readonly after: (session: ISynthesisSession) => void,
+  ) {}
+
+  public synthesize(session: ISynthesisSession): void {
+    this.inner.synthesize(session);
+    this.after(session);
+  }
+}

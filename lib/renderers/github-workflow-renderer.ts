@@ -1,0 +1,115 @@
+import { stringify } from 'yaml';
+
+import { DeliveryPipeline } from '../model/delivery-pipeline';
+import { StepKind } from '../model/pipeline-step';
+import { PipelineEvent } from '../model/stage-trigger';
+import { PIPELINE_DEFAULTS } from '../private/defaults';
+import {
+  bindMergeRequestId,
+  CiJob,
+  ciJobs,
+  generatedHeader,
+  readsMergeRequestId,
+  stepCommands,
+} from '../private/pipeline-render';
+
+/** Props of a {@link GithubWorkflowRenderer}. */
+export interface GithubWorkflowRendererProps {
+  /**
+   * Where the model is defined, named in the generated file's header.
+   * @default 'the delivery pipeline model'
+   */
+  readonly source?: string;
+  /**
+   * The runner labels of every job: deployments to a local engine need a self-hosted runner on
+   * the deployment host.
+   * @default ['self-hosted', 'linux']
+   */
+  readonly runsOn?: readonly string[];
+}
+
+const PR_NUMBER = '${{ github.event.pull_request.number }}';
+
+/**
+ * Renders a {@link DeliveryPipeline} to a GitHub Actions workflow: one job per stage, `needs` for
+ * the order, an `if:` per trigger, `environment:` with the deployed URL (its protection rules
+ * are the approvals: a job behind an approval records the digest and deploys it), and a `concurrency` group per environment so that two runs never deploy
+ * one environment at once.
+ */
+export class GithubWorkflowRenderer {
+  private readonly source: string;
+  private readonly runsOn: readonly string[];
+
+  constructor(props: GithubWorkflowRendererProps = {}) {
+    this.source = props.source ?? 'the delivery pipeline model';
+    this.runsOn = props.runsOn ?? ['self-hosted', 'linux'];
+  }
+
+  /** The file's content. */
+  public render(pipeline: DeliveryPipeline): string {
+    const jobs: Record<string, unknown> = {};
+    for (const job of ciJobs(pipeline)) jobs[job.stage.id] = this.job(pipeline, job);
+    const doc = {
+      name: pipeline.name,
+      on: {
+        push: { branches: [pipeline.defaultBranch] },
+        pull_request: { types: ['opened', 'synchronize', 'reopened', 'closed'] },
+        schedule: [{ cron: pipeline.schedule }],
+      },
+      permissions: { contents: 'read' },
+      jobs,
+    };
+    return generatedHeader(this.source) + stringify(doc, { lineWidth: 0 });
+  }
+
+  private job(pipeline: DeliveryPipeline, ci: CiJob): Record<string, unknown> {
+    const stage = ci.stage;
+    const job: Record<string, unknown> = {
+      name: stage.title,
+      if: stage.trigger.events.map((e) => eventCondition(e)).join(' || '),
+    };
+    if (ci.needs.length > 0) job.needs = [...ci.needs];
+    job['runs-on'] = [...this.runsOn];
+    // An approval needs an environment: its protection rules (required reviewers) are the gate.
+    const environment =
+      stage.environment ?? (ci.approval ? { name: ci.approval.environment } : undefined);
+    const stack = stage.deployedStack;
+    if (environment) {
+      const name = bindMergeRequestId(environment.name, PR_NUMBER);
+      job.environment = {
+        name,
+        ...(stack && !environment.stops ? { url: '${{ steps.deploy.outputs.url }}' } : {}),
+      };
+      job.concurrency = { group: `environment-${name}`, 'cancel-in-progress': false };
+    }
+    if (readsMergeRequestId(ci, pipeline.cli))
+      job.env = { [PIPELINE_DEFAULTS.reviewIdVariable]: PR_NUMBER };
+    const steps: Record<string, unknown>[] = [
+      // clean: false keeps .pipeline/ (local state, outputs) on the self-hosted runner.
+      { uses: 'actions/checkout@v4', with: { clean: false } },
+      ...pipeline.setupCommands.map((c) => ({ name: c, run: c })),
+    ];
+    for (const step of ci.steps) {
+      steps.push({
+        name: step.description,
+        ...(step.kind === StepKind.DEPLOY && step.stack === stack ? { id: 'deploy' } : {}),
+        run: stepCommands(step, pipeline.cli).join('\n'),
+      });
+    }
+    job.steps = steps;
+    return job;
+  }
+}
+
+function eventCondition(event: PipelineEvent): string {
+  switch (event) {
+    case PipelineEvent.PUSH:
+      return "github.event_name == 'push'";
+    case PipelineEvent.MERGE_REQUEST:
+      return "(github.event_name == 'pull_request' && github.event.action != 'closed')";
+    case PipelineEvent.MERGE_REQUEST_CLOSED:
+      return "(github.event_name == 'pull_request' && github.event.action == 'closed')";
+    case PipelineEvent.SCHEDULE:
+      return "github.event_name == 'schedule'";
+  }
+}

@@ -1,0 +1,158 @@
+import { stringify } from 'yaml';
+
+import { DeliveryPipeline } from '../model/delivery-pipeline';
+import { PipelineEvent } from '../model/stage-trigger';
+import { PIPELINE_DEFAULTS } from '../private/defaults';
+import { ConfigurationError, invalidValue } from '../private/errors';
+import {
+  bindMergeRequestId,
+  CiJob,
+  ciJobs,
+  generatedHeader,
+  DEPLOYED_ENV_FILE,
+  readsMergeRequestId,
+  stepCommands,
+} from '../private/pipeline-render';
+
+/** Props of a {@link GitlabCiRenderer}. */
+export interface GitlabCiRendererProps {
+  /**
+   * Where the model is defined, named in the generated file's header.
+   * @default 'the delivery pipeline model'
+   */
+  readonly source?: string;
+}
+
+/**
+ * Renders a {@link DeliveryPipeline} to `.gitlab-ci.yml`: one job per stage, `needs` for the
+ * order (stages of one wave run in parallel), `rules` per trigger, `environment:` with the
+ * deployed URL (from a dotenv report), `on_stop` and `auto_stop_in` for review apps, a manual job
+ * for each deployment behind an approval, and a `resource_group` per environment so that two pipelines never deploy
+ * one environment at once.
+ */
+export class GitlabCiRenderer {
+  private readonly source: string;
+
+  constructor(props: GitlabCiRendererProps = {}) {
+    this.source = props.source ?? 'the delivery pipeline model';
+  }
+
+  /** The file's content. */
+  public render(pipeline: DeliveryPipeline): string {
+    const jobs = ciJobs(pipeline);
+    const reserved = jobs.filter((j) => GITLAB_KEYWORDS.includes(j.stage.id));
+    if (reserved.length > 0) {
+      throw new ConfigurationError(
+        reserved.map((j) =>
+          invalidValue(
+            `pipeline '${pipeline.name}', stage '${j.stage.id}'`,
+            'id',
+            'must not be a GitLab CI keyword, which cannot name a job',
+            j.stage.id,
+            `Rename the stage, e.g. 'build-${j.stage.id}'.`,
+          ),
+        ),
+      );
+    }
+    const doc: Record<string, unknown> = {
+      workflow: {
+        name: pipeline.name,
+        rules: this.eventRules(pipeline, [
+          PipelineEvent.PUSH,
+          PipelineEvent.MERGE_REQUEST,
+          PipelineEvent.SCHEDULE,
+        ]),
+      },
+      // Local state and outputs live in .pipeline/ of the runner's working copy: keep them.
+      variables: { GIT_STRATEGY: 'fetch', GIT_CLEAN_FLAGS: '-ffdx -e .pipeline/' },
+      stages: jobs.map((j) => j.stage.id),
+      default: { before_script: [...pipeline.setupCommands] },
+    };
+    for (const job of jobs) doc[job.stage.id] = this.job(pipeline, job);
+    return generatedHeader(this.source) + stringify(doc, { lineWidth: 0 });
+  }
+
+  private job(pipeline: DeliveryPipeline, ci: CiJob): Record<string, unknown> {
+    const stage = ci.stage;
+    const job: Record<string, unknown> = { stage: stage.id };
+    const stops = stage.trigger.runsOn(PipelineEvent.MERGE_REQUEST_CLOSED);
+    job.needs = stops ? [] : [...ci.needs];
+    const variables: Record<string, string> = {};
+    if (readsMergeRequestId(ci, pipeline.cli)) {
+      variables[PIPELINE_DEFAULTS.reviewIdVariable] = '$CI_MERGE_REQUEST_IID';
+    }
+    // A stop job may run after its branch is deleted: it works in the runner's existing copy.
+    if (stage.environment?.stops) variables.GIT_STRATEGY = 'none';
+    if (Object.keys(variables).length > 0) job.variables = variables;
+    if (stops) {
+      // GitLab runs an environment's on_stop job when its merge request is merged or closed,
+      // or when the environment expires; it sits in merge request pipelines as a manual job.
+      job.rules = [
+        {
+          if: eventCondition(pipeline, PipelineEvent.MERGE_REQUEST),
+          when: 'manual',
+          allow_failure: true,
+        },
+      ];
+    } else if (ci.approval) {
+      job.rules = stage.trigger.events.map((e) => ({
+        if: eventCondition(pipeline, e),
+        when: 'manual',
+        allow_failure: false,
+      }));
+    } else {
+      job.rules = this.eventRules(pipeline, stage.trigger.events);
+    }
+    const environment = stage.environment;
+    if (environment) {
+      const name = bindMergeRequestId(environment.name, '$CI_MERGE_REQUEST_IID');
+      job.resource_group = name;
+      const stack = stage.deployedStack;
+      job.environment = {
+        name,
+        ...(environment.stops ? { action: 'stop' } : {}),
+        ...(stack ? { url: '$ENVIRONMENT_URL' } : {}),
+        ...(environment.onStop ? { on_stop: environment.onStop } : {}),
+        ...(environment.autoStopIn ? { auto_stop_in: environment.autoStopIn } : {}),
+      };
+      if (stack) job.artifacts = { reports: { dotenv: DEPLOYED_ENV_FILE } };
+    }
+    job.script = ci.steps.flatMap((s) => stepCommands(s, pipeline.cli));
+    return job;
+  }
+
+  private eventRules(pipeline: DeliveryPipeline, events: readonly PipelineEvent[]) {
+    return events
+      .filter((e) => e !== PipelineEvent.MERGE_REQUEST_CLOSED)
+      .map((e) => ({ if: eventCondition(pipeline, e) }));
+  }
+}
+
+/** Top-level keys of .gitlab-ci.yml that are not jobs. */
+const GITLAB_KEYWORDS = [
+  'after_script',
+  'before_script',
+  'cache',
+  'default',
+  'image',
+  'include',
+  'pages',
+  'services',
+  'spec',
+  'stages',
+  'types',
+  'variables',
+  'workflow',
+];
+
+function eventCondition(pipeline: DeliveryPipeline, event: PipelineEvent): string {
+  switch (event) {
+    case PipelineEvent.PUSH:
+      return `$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "${pipeline.defaultBranch}"`;
+    case PipelineEvent.MERGE_REQUEST:
+    case PipelineEvent.MERGE_REQUEST_CLOSED:
+      return '$CI_PIPELINE_SOURCE == "merge_request_event"';
+    case PipelineEvent.SCHEDULE:
+      return '$CI_PIPELINE_SOURCE == "schedule"';
+  }
+}

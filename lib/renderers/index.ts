@@ -1,0 +1,2 @@
+export * from './github-workflow-renderer';
+export * from './gitlab-ci-renderer';

@@ -1,0 +1,366 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { DeliveryPipeline } from '../model/delivery-pipeline';
+import { PipelineStage } from '../model/pipeline-stage';
+import { ApproveStepOptions, PipelineStep } from '../model/pipeline-step';
+import { PipelineEvent } from '../model/stage-trigger';
+import { PIPELINE_DEFAULTS } from '../private/defaults';
+import { ConfigurationError } from '../private/errors';
+import { approvalCheckCommand, bindMergeRequestId, stepCommands } from '../private/pipeline-render';
+
+/** What a deployed stack shows: its URL and the image it runs. */
+export interface DeployedStack {
+  /** Where it answers. */
+  readonly url?: string;
+  /** The image digest it verified. */
+  readonly digest?: string;
+}
+
+/** Props of a {@link LocalRunner}. */
+export interface LocalRunnerProps {
+  /** The pipeline to run. */
+  readonly pipeline: DeliveryPipeline;
+  /** The project root: commands run here. */
+  readonly cwd: string;
+  /**
+   * The event to run the pipeline for.
+   * @default PipelineEvent.PUSH
+   */
+  readonly event?: PipelineEvent;
+  /**
+   * The merge request id that review stages deploy; required for merge request events.
+   * @default - none
+   */
+  readonly mergeRequestId?: string;
+  /**
+   * Approve the digest at every approval gate without asking.
+   * @default false
+   */
+  readonly approve?: boolean;
+  /**
+   * Asks a person whether to approve; resolves true to approve.
+   * @default - nobody to ask: the run pauses at a gate whose digest is not approved yet
+   */
+  readonly ask?: (question: string) => Promise<boolean>;
+  /**
+   * Tells the URL and digest of a deployed stack, for the summary.
+   * @default - the summary shows no URL or digest
+   */
+  readonly describe?: (stack: string) => DeployedStack;
+  /**
+   * Where progress goes.
+   * @default process.stdout
+   */
+  readonly out?: NodeJS.WritableStream;
+  /**
+   * Folder for each stage's full output.
+   * @default '<cwd>/.pipeline/logs/pipeline'
+   */
+  readonly logDir?: string;
+  /**
+   * Seconds between "still running" lines while a step runs.
+   * @default 30
+   */
+  readonly heartbeatSeconds?: number;
+}
+
+/** How a stage ended. */
+export enum StageResult {
+  PASSED = 'passed',
+  FAILED = 'failed',
+  /** Stopped at an approval gate that nobody approved. */
+  WAITING = 'waiting for approval',
+  /** Not reached: an earlier stage failed or waits. */
+  NOT_RUN = 'not run',
+}
+
+/** One row of the summary. */
+export interface StageReport {
+  readonly stage: string;
+  readonly result: StageResult;
+  readonly seconds: number;
+  readonly digest?: string;
+  readonly url?: string;
+  /** A short note, e.g. 'already approved'. */
+  readonly note?: string;
+}
+
+/** The outcome of a run. */
+export interface PipelineRun {
+  /** PASSED when every stage passed. */
+  readonly result: StageResult;
+  readonly stages: readonly StageReport[];
+}
+
+const APPROVAL_MISSING = 3;
+
+/**
+ * Runs a {@link DeliveryPipeline} on this machine: the stages one event runs, in wave order and
+ * one at a time (they share one engine and one working copy), printing a line per step with its
+ * duration, stopping at the first failure with the stage's output, pausing at an approval gate
+ * whose digest is not approved, and ending with a summary table.
+ */
+export class LocalRunner {
+  private readonly props: LocalRunnerProps;
+  private readonly out: NodeJS.WritableStream;
+  private readonly event: PipelineEvent;
+  private readonly logDir: string;
+
+  constructor(props: LocalRunnerProps) {
+    this.props = props;
+    this.out = props.out ?? process.stdout;
+    this.event = props.event ?? PipelineEvent.PUSH;
+    this.logDir = props.logDir ?? join(props.cwd, '.pipeline', 'logs', 'pipeline');
+    const reviews =
+      this.event === PipelineEvent.MERGE_REQUEST ||
+      this.event === PipelineEvent.MERGE_REQUEST_CLOSED;
+    if (reviews && !/^[a-z0-9][a-z0-9-]*$/.test(props.mergeRequestId ?? '')) {
+      throw new ConfigurationError([
+        `local runner: 'mergeRequestId' must be lowercase letters, digits and '-' for a ${this.event} run, got ${props.mergeRequestId === undefined ? 'nothing' : `'${props.mergeRequestId}'`}. Pass the merge request's id, e.g. --merge-request 42.`,
+      ]);
+    }
+  }
+
+  /** Runs the pipeline; resolves with the summary's rows (also printed). */
+  public async run(): Promise<PipelineRun> {
+    const stages = this.props.pipeline.waves(this.event).flat();
+    mkdirSync(this.logDir, { recursive: true });
+    this.print(
+      `${this.event} pipeline '${this.props.pipeline.name}': ${stages.map((s) => s.id).join(' → ')}`,
+    );
+    const reports: StageReport[] = [];
+    let result = await this.setUp();
+    for (const [i, stage] of stages.entries()) {
+      if (result !== StageResult.PASSED) {
+        reports.push({ stage: stage.id, result: StageResult.NOT_RUN, seconds: 0 });
+        continue;
+      }
+      this.print(`▶ ${stage.id} (${i + 1}/${stages.length}): ${stage.title}`);
+      const report = await this.runStage(stage);
+      reports.push(report);
+      result = report.result;
+      const mark =
+        report.result === StageResult.PASSED
+          ? '✔'
+          : report.result === StageResult.FAILED
+            ? '✘'
+            : '⏸';
+      this.print(
+        `${mark} ${stage.id} ${report.result}${report.note ? ` (${report.note})` : ''} in ${seconds(report.seconds)}`,
+      );
+    }
+    this.printSummary(reports, result);
+    return { result, stages: reports };
+  }
+
+  /** The pipeline's setup commands, once, before the first stage. */
+  private async setUp(): Promise<StageResult> {
+    const log = createWriteStream(join(this.logDir, 'setup.log'));
+    try {
+      const failed = await this.runStep(
+        PipelineStep.run('setup', this.props.pipeline.setupCommands),
+        log,
+      );
+      if (!failed) return StageResult.PASSED;
+      this.print(`✘ setup failed (exit ${failed.code}); its output:`);
+      for (const line of failed.tail) this.print(`  │ ${line}`);
+      return StageResult.FAILED;
+    } finally {
+      await new Promise((resolve) => log.end(resolve));
+    }
+  }
+
+  private async runStage(stage: PipelineStage): Promise<StageReport> {
+    const started = Date.now();
+    const log = join(this.logDir, `${stage.id}.log`);
+    const logStream = createWriteStream(log);
+    let note: string | undefined;
+    try {
+      for (const step of stage.steps) {
+        const gate = step.approval
+          ? await this.approvalGate(step, step.approval, logStream)
+          : undefined;
+        if (gate === 'approved') {
+          note = 'already approved';
+          continue;
+        }
+        if (gate === 'failed') {
+          return {
+            stage: stage.id,
+            result: StageResult.FAILED,
+            seconds: elapsed(started),
+            note: step.description,
+          };
+        }
+        if (gate === 'waiting') {
+          return {
+            stage: stage.id,
+            result: StageResult.WAITING,
+            seconds: elapsed(started),
+            note: `approve with --approve, or: ${this.props.pipeline.cli} ${step.cliArgs.join(' ')}`,
+          };
+        }
+        const failed = await this.runStep(step, logStream);
+        if (failed) {
+          this.print(`  ✘ ${step.description} failed (exit ${failed.code}); its output:`);
+          for (const line of failed.tail) this.print(`  │ ${line}`);
+          this.print(`  full output: ${log}`);
+          return {
+            stage: stage.id,
+            result: StageResult.FAILED,
+            seconds: elapsed(started),
+            note: step.description,
+          };
+        }
+        if (gate === 'approve') note = 'approved in this run';
+      }
+    } finally {
+      await new Promise((resolve) => logStream.end(resolve));
+    }
+    const deployed = stage.deployedStack ?? stage.steps.find((s) => s.stack)?.stack;
+    const described = deployed
+      ? this.props.describe?.(bindMergeRequestId(deployed, this.props.mergeRequestId ?? ''))
+      : undefined;
+    return {
+      stage: stage.id,
+      result: StageResult.PASSED,
+      seconds: elapsed(started),
+      note,
+      digest: described?.digest,
+      url: stage.deployedStack ? described?.url : undefined,
+    };
+  }
+
+  /** 'approved' when the digest already is; 'approve' to record it now; 'waiting' to pause. */
+  private async approvalGate(
+    step: PipelineStep,
+    approval: ApproveStepOptions,
+    log: NodeJS.WritableStream,
+  ): Promise<'approved' | 'approve' | 'waiting' | 'failed'> {
+    const check = await this.exec(approvalCheckCommand(step, this.props.pipeline.cli), log);
+    if (check.code === 0) {
+      this.print(`  ${lastLine(check.tail)}`);
+      return 'approved';
+    }
+    if (check.code !== APPROVAL_MISSING) {
+      this.print(`  ✘ checking the approval failed (exit ${check.code}); its output:`);
+      for (const line of check.tail) this.print(`  │ ${line}`);
+      return 'failed';
+    }
+    const question = `${lastLine(check.tail).replace(/^\[\w+\] /, '')}. Approve it for ${approval.environment}?`;
+    if (this.props.approve) {
+      this.print(`  ${question} yes (--approve)`);
+      return 'approve';
+    }
+    if (this.props.ask && (await this.props.ask(question))) return 'approve';
+    this.print(
+      `  ⏸ ${question} Not approved: the pipeline stops here; nothing was deployed to ${approval.environment}.`,
+    );
+    this.print(
+      `    Approve and go on: run the pipeline again with --approve (or ${this.props.pipeline.cli} ${step.cliArgs.join(' ')}, then run it again)`,
+    );
+    return 'waiting';
+  }
+
+  private async runStep(step: PipelineStep, log: NodeJS.WritableStream) {
+    for (const command of stepCommands(step, this.props.pipeline.cli)) {
+      const started = Date.now();
+      this.print(`  $ ${command}`);
+      const result = await this.exec(command, log);
+      if (result.code !== 0) return result;
+      this.print(`    ${lastLine(result.tail) || 'done'} (${seconds(elapsed(started))})`);
+    }
+    return undefined;
+  }
+
+  /** Runs one command with sh; its output goes to the log, the last lines are kept. */
+  private exec(
+    command: string,
+    log: NodeJS.WritableStream,
+  ): Promise<{ code: number; tail: string[] }> {
+    log.write(`$ ${command}\n`);
+    const env = { ...process.env };
+    if (this.props.mergeRequestId !== undefined)
+      env[PIPELINE_DEFAULTS.reviewIdVariable] = this.props.mergeRequestId;
+    return new Promise((resolve) => {
+      const child = spawn('sh', ['-c', command], {
+        cwd: this.props.cwd,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const started = Date.now();
+      const heartbeat = setInterval(
+        () => this.print(`    … still running (${seconds(elapsed(started))})`),
+        (this.props.heartbeatSeconds ?? 30) * 1000,
+      );
+      let tail: string[] = [];
+      let partial = '';
+      const collect = (chunk: Buffer) => {
+        log.write(chunk);
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        tail = [...tail, ...lines.filter((l) => l.trim() !== '')].slice(-40);
+      };
+      child.stdout.on('data', collect);
+      child.stderr.on('data', collect);
+      child.on('close', (code) => {
+        clearInterval(heartbeat);
+        if (partial.trim() !== '') tail = [...tail, partial].slice(-40);
+        resolve({ code: code ?? 1, tail });
+      });
+    });
+  }
+
+  private printSummary(reports: readonly StageReport[], result: StageResult): void {
+    const rows = [
+      ['stage', 'result', 'duration', 'digest', 'url'],
+      ...reports.map((r) => [
+        r.stage,
+        r.result,
+        r.result === StageResult.NOT_RUN ? '-' : seconds(r.seconds),
+        r.digest ? shortDigest(r.digest) : '-',
+        r.url ?? '-',
+      ]),
+    ];
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+    const line = (r: string[]) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd();
+    this.print('');
+    this.print(line(rows[0]));
+    this.print(line(widths.map((w) => '-'.repeat(w))));
+    for (const row of rows.slice(1)) this.print(line(row));
+    const total = reports.reduce((sum, r) => sum + r.seconds, 0);
+    const release = [...reports].reverse().find((r) => r.digest)?.digest;
+    this.print('');
+    this.print(`pipeline ${result} in ${seconds(total)}${release ? `; release ${release}` : ''}`);
+  }
+
+  private print(line: string): void {
+    this.out.write(`[pipeline] ${line}\n`);
+  }
+}
+
+function elapsed(since: number): number {
+  return (Date.now() - since) / 1000;
+}
+
+function seconds(value: number): string {
+  return value >= 60
+    ? `${Math.floor(value / 60)}m${String(Math.round(value % 60)).padStart(2, '0')}s`
+    : `${value.toFixed(1)}s`;
+}
+
+function lastLine(lines: readonly string[]): string {
+  return lines[lines.length - 1] ?? '';
+}
+
+/** `registry/repo@sha256:0123…` → `sha256:0123456789ab`. */
+function shortDigest(image: string): string {
+  const digest = image.slice(image.indexOf('@') + 1);
+  return digest.startsWith('sha256:') ? digest.slice(0, 19) : digest;
+}

@@ -1,0 +1,232 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+
+import { Construct } from 'constructs';
+
+import { ServiceDefinition } from '../constructs/service-definition';
+import { SmokeTest } from '../constructs/smoke-test';
+import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
+import { DeliveryManifest } from '../private/delivery-manifest';
+import { ConfigurationError, invalidValue } from '../private/errors';
+import { afterSynthesis } from '../private/synthesis-hook';
+import { toposort } from '../private/toposort';
+
+import { EnvironmentConfig } from './environment-config';
+import { EnvironmentStack } from './environment-stack';
+import { ImageStack } from './image-stack';
+import { StateStore } from './state-store';
+import { validateEnvironments } from './validate-environments';
+
+/** How the delivery's one image is built. */
+export interface DeliveryImageProps {
+  /** Build context: a folder with a Dockerfile; relative paths resolve from the project root. */
+  readonly context: string;
+  /** Repository name in the registry, e.g. 'hello-service'. */
+  readonly repository: string;
+  /**
+   * Dockerfile, relative to the context.
+   * @default 'Dockerfile'
+   */
+  readonly dockerfile?: string;
+  /**
+   * Command run inside the built image, with no network, before it is pushed.
+   * @default - no in-image smoke test
+   */
+  readonly smokeTest?: readonly string[];
+}
+
+/** Props of a {@link Delivery}. */
+export interface DeliveryProps {
+  /** The one image every environment runs. */
+  readonly image: DeliveryImageProps;
+  /** The services, the same in every environment. */
+  readonly services: readonly ServiceDefinition[];
+  /**
+   * Post-deployment checks every environment runs before it publishes its image as verified.
+   * @default - none
+   */
+  readonly smokeTests?: readonly SmokeTest[];
+  /** The long-lived environments, e.g. dev, staging and prod. */
+  readonly environments: readonly EnvironmentConfig[];
+  /**
+   * Makes the review environment of a merge request id; its name must be `review-<id>`.
+   * @default - no review environments
+   */
+  readonly reviewEnvironment?: (id: string) => EnvironmentConfig;
+  /**
+   * The review environments to synthesize, by merge request id or branch slug.
+   * @default - the ids in the PIPELINE_REVIEW_IDS environment variable (comma- or space-separated)
+   */
+  readonly reviewIds?: readonly string[];
+  /**
+   * Project root: relative paths (image context, approval records, state) resolve from it.
+   * @default - the working directory, where the cdktf CLI runs the app
+   */
+  readonly projectRoot?: string;
+  /**
+   * Where every stage keeps its state.
+   * @default StateStore.local()
+   */
+  readonly state?: StateStore;
+  /**
+   * Registry the image is pushed to and pulled from (host:port).
+   * @default '127.0.0.1:5000'
+   */
+  readonly registry?: string;
+  /**
+   * Stack name of the image stage.
+   * @default 'image'
+   */
+  readonly imageStage?: string;
+  /**
+   * Host ports that something else holds on the deployment host, by what holds them.
+   * @default - port 5000, the local registry
+   */
+  readonly reservedPorts?: { readonly [port: number]: string };
+  /**
+   * What to do when an upstream has verified nothing yet; `<stage>` is filled in.
+   * @default 'Deploy it first: cdktf deploy <stage>.'
+   */
+  readonly howToDeployUpstream?: string;
+  /**
+   * How to approve a digest; `<environment>` and `<digest>` are filled in.
+   * @default 'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.'
+   */
+  readonly howToApprove?: string;
+}
+
+/**
+ * A whole delivery: the image stack and one {@link EnvironmentStack} per environment, each
+ * deploying what its upstream verified. Every environment is validated first, all together: bad
+ * input throws one ConfigurationError listing every problem, before any stack exists.
+ *
+ * At synthesis it also writes `delivery.json` beside cdktf's manifest: the stages in promotion
+ * order, their state and approval records, and the smoke tests, which the CLI reads.
+ */
+export class Delivery extends Construct {
+  /** Review environment ids from a comma- or space-separated list, e.g. '42,login-form'. */
+  public static parseReviewIds(value: string | undefined): string[] {
+    return (value ?? '').split(/[\s,]+/).filter(Boolean);
+  }
+
+  /** The image stage. */
+  public readonly image: ImageStack;
+  /** The environment stacks, long-lived ones first, then the review environments. */
+  public readonly environments: readonly EnvironmentStack[];
+
+  constructor(scope: Construct, id: string, props: DeliveryProps) {
+    super(scope, id);
+    const root = resolve(props.projectRoot ?? process.cwd());
+    const imageStage = props.imageStage ?? DEFAULTS.imageStage;
+    const state = props.state ?? StateStore.local();
+    const reviewIds =
+      props.reviewIds ?? Delivery.parseReviewIds(process.env[DEFAULTS.reviewIdsVariable]);
+    const reviews = reviewEnvironments(props, reviewIds);
+    const environments = [...props.environments, ...reviews];
+    const approved = validateEnvironments(environments, props.services, {
+      projectRoot: root,
+      imageStage,
+      reservedPorts: props.reservedPorts,
+    });
+
+    const context = isAbsolute(props.image.context)
+      ? props.image.context
+      : resolve(root, props.image.context);
+    this.image = new ImageStack(this, imageStage, {
+      ...props.image,
+      context,
+      registry: props.registry,
+      projectRoot: root,
+      state,
+    });
+    this.environments = environments.map(
+      (environment) =>
+        new EnvironmentStack(this, environment.name, {
+          environment,
+          services: props.services,
+          smokeTests: props.smokeTests,
+          approvedDigests: approved[environment.name],
+          projectRoot: root,
+          state,
+          registry: props.registry,
+          howToDeployUpstream: props.howToDeployUpstream,
+          howToApprove: props.howToApprove,
+        }),
+    );
+
+    const order = toposort(
+      environments,
+      (e) => e.name,
+      (e) => [e.upstream],
+    ).order;
+    const manifest: DeliveryManifest = {
+      version: 1,
+      projectRoot: root,
+      imageStage,
+      reviewPrefix: DEFAULTS.reviewPrefix,
+      stages: [
+        {
+          name: imageStage,
+          kind: 'image',
+          review: false,
+          statePath: state.statePath(root, imageStage),
+        },
+        ...order.map((e) => ({
+          name: e.name,
+          kind: 'environment' as const,
+          upstream: e.upstream,
+          review: reviews.includes(e),
+          statePath: state.statePath(root, e.name),
+          approvalRecord:
+            e.approval.record === undefined ? undefined : join(root, e.approval.record),
+        })),
+      ],
+      smokeTests: (props.smokeTests ?? []).map((t) => ({
+        name: t.name,
+        service: t.service,
+        path: t.path,
+        expectStatus: t.expectStatus,
+        bodyContains: t.bodyContains,
+      })),
+    };
+    afterSynthesis(this.image, (session) => {
+      mkdirSync(session.outdir, { recursive: true });
+      writeFileSync(
+        join(session.outdir, DELIVERY_MANIFEST),
+        `${JSON.stringify(manifest, null, 2)}\n`,
+      );
+    });
+  }
+}
+
+function reviewEnvironments(props: DeliveryProps, ids: readonly string[]): EnvironmentConfig[] {
+  if (ids.length === 0) return [];
+  const make = props.reviewEnvironment;
+  if (make === undefined) {
+    throw new ConfigurationError([
+      invalidValue(
+        'delivery',
+        'reviewIds',
+        'needs a reviewEnvironment factory to make review environments',
+        ids.join(','),
+        `Give the delivery a reviewEnvironment (id => EnvironmentConfig), or unset ${DEFAULTS.reviewIdsVariable}.`,
+      ),
+    ]);
+  }
+  const made = ids.map((id) => ({ id, config: make(id) }));
+  const misnamed = made.filter(({ id, config }) => config.name !== `${DEFAULTS.reviewPrefix}${id}`);
+  if (misnamed.length > 0) {
+    throw new ConfigurationError(
+      misnamed.map(({ id, config }) =>
+        invalidValue(
+          `review environment '${id}'`,
+          'name',
+          `must be '${DEFAULTS.reviewPrefix}${id}'`,
+          config.name,
+          `Name it \`${DEFAULTS.reviewPrefix}\${id}\` in the reviewEnvironment factory.`,
+        ),
+      ),
+    );
+  }
+  return made.map(({ config }) => config);
+}

@@ -1,0 +1,169 @@
+import { Image } from '@cdktf/provider-docker/lib/image';
+import { Fn, ref, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Construct } from 'constructs';
+
+import { ApprovalGate } from '../constructs/approval-gate';
+import { LocalDockerProvider } from '../constructs/local-docker-provider';
+import { Promotion } from '../constructs/promotion';
+import { ServiceDefinition } from '../constructs/service-definition';
+import { ServiceDeployment, ServiceSpec } from '../constructs/service-deployment';
+import { SmokeTest } from '../constructs/smoke-test';
+import { VariablesFile } from '../constructs/variables-file';
+import { EnvironmentParity } from '../parity/environment-parity';
+import { DEFAULTS, URL_OUTPUT_SUFFIX } from '../private/defaults';
+
+import { EnvironmentConfig } from './environment-config';
+import { StateStore } from './state-store';
+
+export interface EnvironmentStackProps {
+  /** This environment's values; every one of them becomes a Terraform variable. */
+  readonly environment: EnvironmentConfig;
+  /** The delivery's services, the same in every environment. */
+  readonly services: readonly ServiceDefinition[];
+  /**
+   * Post-deployment checks, the same in every environment.
+   * @default - none
+   */
+  readonly smokeTests?: readonly SmokeTest[];
+  /**
+   * Digests approved for this environment (`sha256:...`), read from its approval record.
+   * @default - none
+   */
+  readonly approvedDigests?: readonly string[];
+  /** Project root: relative state locations resolve from it. */
+  readonly projectRoot: string;
+  /**
+   * Where this stack and its upstream keep their state.
+   * @default StateStore.local()
+   */
+  readonly state?: StateStore;
+  /**
+   * Registry the released images are pulled from (host:port).
+   * @default '127.0.0.1:5000'
+   */
+  readonly registry?: string;
+  /**
+   * What to do when the upstream has verified nothing yet; `<stage>` is filled in.
+   * @default 'Deploy it first: cdktf deploy <stage>.'
+   */
+  readonly howToDeployUpstream?: string;
+  /**
+   * How to approve a digest, shown when it is not approved; `<environment>` and `<digest>` are
+   * filled in.
+   * @default 'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.'
+   */
+  readonly howToApprove?: string;
+}
+
+/**
+ * The one stack definition every environment is an instance of. It deploys the image that its
+ * upstream stage verified (after the approval gate, where one is required), runs the services,
+ * smoke-tests them, and only then publishes the image as verified for the next stage.
+ *
+ * Nothing here depends on which environment this is: every environment-specific value enters as a
+ * Terraform variable, whose values are written to the stack's `terraform.tfvars.json`.
+ */
+export class EnvironmentStack extends TerraformStack {
+  public readonly deployment: ServiceDeployment;
+  public readonly variables: VariablesFile;
+
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    super(scope, id);
+    const env = props.environment;
+    const state = props.state ?? StateStore.local();
+    new LocalDockerProvider(this, 'Docker', { registry: props.registry });
+    state.bind(this, props.projectRoot);
+    EnvironmentParity.include(this);
+
+    const vars = (this.variables = new VariablesFile(this, 'Variables'));
+    const name = vars.string(
+      'environment',
+      env.name,
+      'Environment name; prefixes containers and networks.',
+    );
+    const upstream = vars.string(
+      'upstream_stage',
+      env.upstream,
+      'Stage whose verified image is deployed.',
+    );
+
+    const promotion = new Promotion(this, 'Promotion', {
+      upstreamStage: upstream,
+      upstreamStatePath: vars.string(
+        'upstream_state',
+        state.statePath(props.projectRoot, env.upstream),
+        'Local state file of the upstream stage, read for its verified image.',
+      ),
+      howToDeployUpstream: props.howToDeployUpstream ?? DEFAULTS.howToDeployUpstream,
+    });
+    const approval = new ApprovalGate(this, 'Approval', {
+      image: promotion.image,
+      environment: name,
+      required: vars.bool(
+        'require_approval',
+        env.approval.isRequired,
+        'Whether the digest must be approved.',
+      ),
+      approvedDigests: vars.stringList(
+        'approved_digests',
+        props.approvedDigests ?? [],
+        'Digests approved for this environment.',
+      ),
+      howToApprove: props.howToApprove ?? DEFAULTS.howToApprove,
+    });
+    const release = new Image(this, 'Release', {
+      name: promotion.image,
+      keepLocally: true,
+      dependsOn: [promotion.gate, approval.gate],
+    });
+
+    const specs: ServiceSpec[] = props.services.map((def) => {
+      const settings = env.services[def.name];
+      return {
+        name: def.name,
+        port: def.port,
+        dependsOn: def.dependsOn,
+        healthCheck: def.healthCheck,
+        replicas: vars.number(
+          `${def.name}_replicas`,
+          settings.replicas,
+          `Containers of ${def.name}.`,
+        ),
+        publishedPort: def.published
+          ? vars.number(`${def.name}_port`, settings.port ?? 0, `Host port of ${def.name}.`)
+          : undefined,
+        env: Token.asStringMap(
+          Fn.merge([
+            { ...def.env, SERVICE_NAME: def.name },
+            vars.stringMap(`${def.name}_env`, settings.env ?? {}, `Environment of ${def.name}.`),
+          ]),
+        ),
+      };
+    });
+    this.deployment = new ServiceDeployment(this, 'Services', {
+      image: release.imageId,
+      namePrefix: name,
+      services: specs,
+      labels: { [DEFAULTS.environmentLabel]: name },
+    });
+
+    const baseUrls: { [service: string]: string } = {};
+    for (const spec of specs) {
+      if (spec.publishedPort === undefined) continue;
+      baseUrls[spec.name] =
+        `http://${DEFAULTS.publishAddress}:${Token.asString(spec.publishedPort)}`;
+      new TerraformOutput(this, `${spec.name}${URL_OUTPUT_SUFFIX}`, {
+        value: `${baseUrls[spec.name]}/`,
+        staticId: true,
+      });
+    }
+    const containerIds = Object.values(this.deployment.containers).map((c) =>
+      Fn.join(',', Token.asList(ref(`${c.fqn}[*].id`, this))),
+    );
+    const triggers = { image: promotion.image, containers: Fn.join(';', containerIds) };
+    const checks = (props.smokeTests ?? []).map((test, i) =>
+      test.bind(this, `SmokeTest${i + 1}`, { baseUrls, triggers }),
+    );
+    promotion.publishVerified(checks);
+  }
+}

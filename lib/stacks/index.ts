@@ -1,0 +1,6 @@
+export * from './delivery';
+export * from './environment-config';
+export * from './environment-stack';
+export * from './image-stack';
+export * from './state-store';
+export * from './validate-environments';

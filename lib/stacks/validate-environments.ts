@@ -1,0 +1,220 @@
+import { ServiceDefinition } from '../constructs/service-definition';
+import { DEFAULTS } from '../private/defaults';
+import { ConfigurationError, invalidValue } from '../private/errors';
+
+import { EnvironmentConfig } from './environment-config';
+
+const maxReplicas: number = DEFAULTS.maxReplicas;
+
+/** Options of {@link validateEnvironments}. */
+export interface ValidateEnvironmentsOptions {
+  /** Project root: approval records are read relative to it. */
+  readonly projectRoot: string;
+  /**
+   * Name of the image stage, where promotion starts; no environment may take it.
+   * @default 'image'
+   */
+  readonly imageStage?: string;
+  /**
+   * Host ports that something else holds on the deployment host, by what holds them.
+   * @default - port 5000, the local registry
+   */
+  readonly reservedPorts?: { readonly [port: number]: string };
+}
+
+/**
+ * Checks every environment against the delivery's services and against each other, collects
+ * every problem, and throws them all at once. Returns the approved digests per environment.
+ */
+export function validateEnvironments(
+  environments: readonly EnvironmentConfig[],
+  services: readonly ServiceDefinition[],
+  options: ValidateEnvironmentsOptions,
+): { readonly [environment: string]: string[] } {
+  const root = options.projectRoot;
+  const imageStage = options.imageStage ?? DEFAULTS.imageStage;
+  const reservedNames = [imageStage];
+  const reservedPorts = options.reservedPorts ?? { 5000: 'the local registry' };
+  const reservedPortList = Object.keys(reservedPorts).map(Number);
+  const problems: string[] = [];
+  const approved: { [environment: string]: string[] } = {};
+  const names = environments.map((e) => e.name);
+  const ports: { env: string; service: string; from: number; to: number }[] = [];
+
+  for (const env of environments) {
+    const subject = `environment '${env.name}'`;
+    const fix = (what: string) => `Set ${what} in ${env.source}.`;
+    const problem = (field: string, rule: string, value: unknown, hint: string) =>
+      problems.push(invalidValue(subject, field, rule, value, hint));
+
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(env.name) || env.name.length > 40) {
+      problem(
+        'name',
+        'must be lowercase letters and digits in dash-separated words, at most 40 characters',
+        env.name,
+        'Use a name such as staging or review-42.',
+      );
+    }
+    if (reservedNames.includes(env.name)) {
+      problem(
+        'name',
+        `must not be a reserved stage name (${reservedNames.join(', ')})`,
+        env.name,
+        'Rename the environment.',
+      );
+    }
+    if (names.indexOf(env.name) !== environments.indexOf(env)) {
+      problem('name', 'must be unique among environments', env.name, 'Rename one of them.');
+    }
+    if (env.upstream === env.name) {
+      problem(
+        'upstream',
+        'must name another stage, not the environment itself',
+        env.upstream,
+        fix('upstream'),
+      );
+    } else if (env.upstream !== imageStage && !names.includes(env.upstream)) {
+      problem(
+        'upstream',
+        `must be '${imageStage}' or another environment${list(names.filter((n) => n !== env.name))}`,
+        env.upstream,
+        fix('upstream'),
+      );
+    } else if (promotionCycle(env, environments, imageStage)) {
+      problem('upstream', 'must not lead back to this environment', env.upstream, fix('upstream'));
+    }
+
+    for (const def of services) {
+      const settings = env.services[def.name];
+      const field = `services.${def.name}`;
+      if (settings === undefined) {
+        problem(field, 'must be set for every service of the delivery', undefined, fix(field));
+        continue;
+      }
+      if (
+        !Number.isInteger(settings.replicas) ||
+        settings.replicas < 1 ||
+        settings.replicas > maxReplicas
+      ) {
+        problem(
+          `${field}.replicas`,
+          `must be a whole number from 1 to ${maxReplicas}`,
+          settings.replicas,
+          fix(`${field}.replicas`),
+        );
+      }
+      if (def.published && settings.port === undefined) {
+        problem(
+          `${field}.port`,
+          'must be set: the service is published',
+          undefined,
+          fix(`${field}.port`),
+        );
+      }
+      if (!def.published && settings.port !== undefined) {
+        problem(
+          `${field}.port`,
+          'must not be set: the service is not published',
+          settings.port,
+          `Remove port from ${field} in ${env.source}.`,
+        );
+      }
+      const port = settings.port;
+      if (port !== undefined) {
+        const last =
+          port + Math.max(1, Number.isInteger(settings.replicas) ? settings.replicas : 1) - 1;
+        if (!Number.isInteger(port) || port < 1024 || last > 65535) {
+          problem(
+            `${field}.port`,
+            'must leave ports 1024 to 65535 for all replicas (port + replicas - 1)',
+            port,
+            fix(`${field}.port`),
+          );
+        } else {
+          const reserved = reservedPortList.find((p) => p >= port && p <= last);
+          if (reserved !== undefined) {
+            problem(
+              `${field}.port`,
+              `must not cover port ${reserved}, which ${reservedPorts[reserved]} uses`,
+              settings.port,
+              fix(`${field}.port`),
+            );
+          }
+          ports.push({ env: env.name, service: def.name, from: port, to: last });
+        }
+      }
+      for (const [name, value] of Object.entries(settings.env ?? {})) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+          problem(
+            `${field}.env`,
+            'names must be letters, digits and _, not starting with a digit',
+            name,
+            `Rename that variable in ${env.source}.`,
+          );
+        }
+        if (typeof value !== 'string' || /[\n\r\0]/.test(value)) {
+          problem(
+            `${field}.env.${name}`,
+            'must be a one-line string',
+            value,
+            `Fix that value in ${env.source}.`,
+          );
+        }
+      }
+    }
+    for (const key of Object.keys(env.services)) {
+      if (!services.some((s) => s.name === key)) {
+        problem(
+          `services.${key}`,
+          `must name a service of the delivery (${services.map((s) => s.name).join(', ')})`,
+          key,
+          `Remove it from ${env.source}, or add the service to the delivery.`,
+        );
+      }
+    }
+    const record = env.approval.read(root, subject);
+    problems.push(...record.problems);
+    approved[env.name] = record.digests;
+  }
+
+  ports.forEach((a, i) =>
+    ports.slice(i + 1).forEach((b) => {
+      if (a.from <= b.to && b.from <= a.to) {
+        problems.push(
+          invalidValue(
+            `environment '${b.env}'`,
+            `services.${b.service}.port`,
+            `must not overlap the ports of environment '${a.env}' service '${a.service}' (${a.from}-${a.to}) on the same host`,
+            b.from,
+            `Pick a free port range for '${b.env}'.`,
+          ),
+        );
+      }
+    }),
+  );
+
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return approved;
+}
+
+function list(names: readonly string[]): string {
+  return names.length ? ` (${names.join(', ')})` : '';
+}
+
+function promotionCycle(
+  start: EnvironmentConfig,
+  all: readonly EnvironmentConfig[],
+  imageStage: string,
+): boolean {
+  const seen = new Set<string>([start.name]);
+  // The image stage is where every promotion path starts.
+  const next = (upstream: string) =>
+    upstream === imageStage ? undefined : all.find((e) => e.name === upstream);
+  let current = next(start.upstream);
+  while (current) {
+    if (seen.has(current.name)) return true;
+    seen.add(current.name);
+    current = next(current.upstream);
+  }
+  return false;
+}

@@ -1,0 +1,2 @@
+export * from './parity-matchers';
+export * from './plan-of';

@@ -1,0 +1,208 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { TerraformStack, Testing } from 'cdktf';
+
+/** Options of {@link planOf}. */
+export interface PlanOfOptions {
+  /**
+   * Outputs of the upstream stage's state, for an environment stack: the plan reads them (its
+   * `verified_image`) as a deploy would, from a state file written for the plan.
+   * @default - the upstream location the stack was synthesized with
+   */
+  readonly upstreamOutputs?: { readonly [output: string]: unknown };
+  /**
+   * Values of Terraform variables, over those of the stack's variables file.
+   * @default - the stack's own values
+   */
+  readonly variables?: { readonly [name: string]: unknown };
+  /**
+   * The state to plan against (a state file's JSON).
+   * @default - empty state: everything is to be created
+   */
+  readonly state?: object;
+  /**
+   * Paths replaced by `<root>` in the result, so that it is the same in every clone.
+   * @default - the working directory
+   */
+  readonly root?: string;
+  /**
+   * The engine binary.
+   * @default - $TERRAFORM_BINARY_NAME, else 'tofu'
+   */
+  readonly engine?: string;
+}
+
+/** One planned change: the resource, what happens to it, and the values it will have. */
+export interface PlannedChange {
+  readonly address: string;
+  readonly actions: readonly string[];
+  /** Attribute values after the change; `(known after apply)` where the engine cannot tell yet. */
+  readonly values: { readonly [attribute: string]: unknown };
+}
+
+/** A stack's plan, normalised for snapshots: no absolute paths, no IDs, no timestamps. */
+export interface Plan {
+  readonly changes: readonly PlannedChange[];
+  readonly outputs: { readonly [name: string]: unknown };
+}
+
+/** Marks a value the engine learns only when it applies. */
+export const KNOWN_AFTER_APPLY = '(known after apply)';
+
+/**
+ * Runs the real engine's `plan` for a stack against empty (or given) state and returns the
+ * planned changes, normalised for `expect(planOf(stack)).toMatchSnapshot()`: what the engine
+ * would do, not only the JSON it receives. Needs the engine and its providers (init runs with
+ * the environment's CLI configuration, e.g. an offline mirror).
+ */
+export function planOf(stack: TerraformStack, options: PlanOfOptions = {}): Plan {
+  const outdir = Testing.fullSynth(stack);
+  try {
+    const dir = join(outdir, 'stacks', stack.node.id);
+    const configFile = join(dir, 'cdk.tf.json');
+    const config = JSON.parse(readFileSync(configFile, 'utf8')) as {
+      terraform?: { backend?: unknown };
+    };
+    const statePath = join(dir, 'plan.tfstate');
+    config.terraform = { ...config.terraform, backend: { local: { path: statePath } } };
+    writeFileSync(configFile, JSON.stringify(config));
+    if (options.state) writeFileSync(statePath, JSON.stringify(options.state));
+
+    const variables: { [name: string]: unknown } = { ...options.variables };
+    if (options.upstreamOutputs) {
+      const upstream = join(dir, 'upstream.tfstate');
+      writeFileSync(upstream, JSON.stringify(stateWithOutputs(options.upstreamOutputs)));
+      variables.upstream_state = upstream;
+    }
+    if (Object.keys(variables).length > 0) {
+      writeFileSync(join(dir, 'plan.auto.tfvars.json'), JSON.stringify(variables));
+    }
+
+    const engine = options.engine ?? process.env.TERRAFORM_BINARY_NAME ?? 'tofu';
+    const run = (...args: string[]) =>
+      execFileSync(engine, args, {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    try {
+      run('init', '-input=false', '-no-color');
+      run('plan', '-input=false', '-lock=false', '-no-color', '-out=plan.bin');
+    } catch (error) {
+      const e = error as { stderr?: string; stdout?: string; message: string };
+      throw new Error(
+        `planOf(${stack.node.id}): ${engine} failed:\n${e.stderr || e.stdout || e.message}`,
+      );
+    }
+    const plan = JSON.parse(run('show', '-json', 'plan.bin')) as EnginePlan;
+    const root = options.root ?? process.cwd();
+    const clean = (value: unknown) =>
+      normalise(value, [
+        [dir, '<plan>'],
+        [outdir, '<synth>'],
+        [root, '<root>'],
+      ]);
+    return {
+      changes: (plan.resource_changes ?? [])
+        .map((c) => ({
+          address: c.address,
+          actions: c.change.actions,
+          values: clean(known(c.change.after, c.change.after_unknown)) as PlannedChange['values'],
+        }))
+        .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)),
+      outputs: clean(
+        Object.fromEntries(
+          Object.entries(plan.output_changes ?? {}).map(([name, c]) => [
+            name,
+            known(c.after, c.after_unknown),
+          ]),
+        ),
+      ) as Plan['outputs'],
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** A minimal state file whose only content is these root outputs. */
+export function stateWithOutputs(outputs: { readonly [name: string]: unknown }): object {
+  return {
+    version: 4,
+    terraform_version: '1.0.0',
+    serial: 1,
+    lineage: 'planof-upstream',
+    outputs: Object.fromEntries(
+      Object.entries(outputs).map(([name, value]) => [
+        name,
+        { value, type: typeof value === 'number' ? 'number' : 'string' },
+      ]),
+    ),
+    resources: [],
+  };
+}
+
+interface EnginePlan {
+  readonly resource_changes?: readonly {
+    readonly address: string;
+    readonly change: {
+      readonly actions: string[];
+      readonly after: unknown;
+      readonly after_unknown: unknown;
+    };
+  }[];
+  readonly output_changes?: {
+    readonly [name: string]: { readonly after: unknown; readonly after_unknown: unknown };
+  };
+}
+
+/** `after`, with every value the engine marks unknown replaced by KNOWN_AFTER_APPLY. */
+function known(after: unknown, unknown: unknown): unknown {
+  if (unknown === true) return KNOWN_AFTER_APPLY;
+  if (Array.isArray(after)) {
+    const u = Array.isArray(unknown) ? unknown : [];
+    return after.map((v, i) => known(v, u[i]));
+  }
+  if (after !== null && typeof after === 'object') {
+    const u = (unknown !== null && typeof unknown === 'object' ? unknown : {}) as Record<
+      string,
+      unknown
+    >;
+    const a = after as Record<string, unknown>;
+    const keys = new Set([...Object.keys(a), ...Object.keys(u).filter((k) => u[k] === true)]);
+    return Object.fromEntries([...keys].map((k) => [k, known(a[k], u[k])]));
+  }
+  if (after === undefined && unknown !== undefined && unknown !== false) {
+    return known(Array.isArray(unknown) ? [] : {}, unknown);
+  }
+  return after;
+}
+
+/** Drops nulls and empty collections, sorts keys, and replaces machine-specific paths. */
+function normalise(value: unknown, paths: readonly (readonly [string, string])[]): unknown {
+  if (typeof value === 'string') {
+    return paths.reduce((text, [path, name]) => text.split(path).join(name), value);
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => normalise(v, paths)).filter((v) => !isEmpty(v));
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, normalise((value as Record<string, unknown>)[k], paths)] as const)
+        .filter(([, v]) => !isEmpty(v)),
+    );
+  }
+  return value;
+}
+
+function isEmpty(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  if (Array.isArray(value)) return value.length === 0;
+  if (typeof value === 'object') return Object.keys(value).length === 0;
+  return false;
+}

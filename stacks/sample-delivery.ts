@@ -1,0 +1,62 @@
+import { resolve } from 'node:path';
+
+import { Construct } from 'constructs';
+
+import { dev } from '../environments/dev';
+import { prod } from '../environments/prod';
+import { review } from '../environments/review';
+import { staging } from '../environments/staging';
+import { Delivery, EnvironmentConfig } from '../lib';
+
+import {
+  IMAGE_SMOKE_TEST,
+  REPOSITORY,
+  SERVICE_CONTEXT,
+  SERVICES,
+  SMOKE_TESTS,
+} from './sample-service';
+
+/** This repository's root: approval records, the service and state live under it. */
+export const SAMPLE_ROOT = resolve(__dirname, '..');
+
+export interface SampleDeliveryOptions {
+  /**
+   * Project root.
+   * @default - this repository's root
+   */
+  readonly projectRoot?: string;
+  /**
+   * Review environments to add, by merge-request id or branch slug.
+   * @default - the ids in PIPELINE_REVIEW_IDS
+   */
+  readonly reviewIds?: readonly string[];
+  /**
+   * The service's build context.
+   * @default 'service'
+   */
+  readonly serviceContext?: string;
+  /**
+   * The long-lived environments.
+   * @default - dev, staging, prod
+   */
+  readonly environments?: readonly EnvironmentConfig[];
+}
+
+/** The sample delivery: the sample service, built once and promoted dev → staging → prod. */
+export function sampleDelivery(scope: Construct, options: SampleDeliveryOptions = {}): Delivery {
+  return new Delivery(scope, 'Delivery', {
+    image: {
+      context: options.serviceContext ?? SERVICE_CONTEXT,
+      repository: REPOSITORY,
+      smokeTest: IMAGE_SMOKE_TEST,
+    },
+    services: SERVICES,
+    smokeTests: SMOKE_TESTS,
+    environments: options.environments ?? [dev, staging, prod],
+    reviewEnvironment: review,
+    reviewIds: options.reviewIds,
+    projectRoot: options.projectRoot ?? SAMPLE_ROOT,
+    howToApprove:
+      'Approve it with: npm run approve -- <environment> <digest> (commit the record), then deploy again.',
+  });
+}
