@@ -12,6 +12,8 @@ export default tseslint.config(
       '.pipeline/',
       '.gitlab-ci-local/',
       'jest.config.js',
+      // A project of its own, copied out by the consumer test; it imports the packed package.
+      '__tests__/fixtures/consumer/',
     ],
   },
   js.configs.recommended,

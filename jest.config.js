@@ -6,7 +6,7 @@ const common = {
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup-jest.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   // gitlab-ci-local copies the tracked files under .gitlab-ci-local/: not this project's tests.
-  modulePathIgnorePatterns: ['<rootDir>/.gitlab-ci-local/'],
+  modulePathIgnorePatterns: ['<rootDir>/.gitlab-ci-local/', '<rootDir>/dist/'],
 };
 
 module.exports = {
@@ -18,6 +18,7 @@ module.exports = {
       testPathIgnorePatterns: [
         '/node_modules/',
         '<rootDir>/__tests__/integration/',
+        '<rootDir>/__tests__/fixtures/',
         '<rootDir>/.gitlab-ci-local/',
       ],
     },

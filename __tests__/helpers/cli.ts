@@ -9,15 +9,19 @@ export interface CommandResult {
   readonly output: string;
 }
 
-/** Runs a command in the project root; resolves with its exit code and combined output. */
+/**
+ * Runs a command (in the project root unless told otherwise); resolves with its exit code and
+ * combined output.
+ */
 export async function sh(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  cwd = `${__dirname}/../..`,
 ): Promise<CommandResult> {
   try {
     const { stdout, stderr } = await run(command, args, {
-      cwd: `${__dirname}/../..`,
+      cwd,
       maxBuffer: 64 * 1024 * 1024,
       env: { ...process.env, FORCE_COLOR: '0', CI: '1', ...env },
     });

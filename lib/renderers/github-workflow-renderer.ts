@@ -13,6 +13,8 @@ import {
   stepCommands,
 } from '../private/pipeline-render';
 
+import { GithubJob, GithubStep, GithubWorkflowDocument } from './github-workflow-document';
+
 /** Props of a {@link GithubWorkflowRenderer}. */
 export interface GithubWorkflowRendererProps {
   /**
@@ -47,9 +49,9 @@ export class GithubWorkflowRenderer {
 
   /** The file's content. */
   public render(pipeline: DeliveryPipeline): string {
-    const jobs: Record<string, unknown> = {};
+    const jobs: { [id: string]: GithubJob } = {};
     for (const job of ciJobs(pipeline)) jobs[job.stage.id] = this.job(pipeline, job);
-    const doc = {
+    const doc: GithubWorkflowDocument = {
       name: pipeline.name,
       on: {
         push: { branches: [pipeline.defaultBranch] },
@@ -62,42 +64,44 @@ export class GithubWorkflowRenderer {
     return generatedHeader(this.source) + stringify(doc, { lineWidth: 0 });
   }
 
-  private job(pipeline: DeliveryPipeline, ci: CiJob): Record<string, unknown> {
+  private job(pipeline: DeliveryPipeline, ci: CiJob): GithubJob {
     const stage = ci.stage;
-    const job: Record<string, unknown> = {
-      name: stage.title,
-      if: stage.trigger.events.map((e) => eventCondition(e)).join(' || '),
-    };
-    if (ci.needs.length > 0) job.needs = [...ci.needs];
-    job['runs-on'] = [...this.runsOn];
     // An approval needs an environment: its protection rules (required reviewers) are the gate.
     const environment =
       stage.environment ?? (ci.approval ? { name: ci.approval.environment } : undefined);
     const stack = stage.deployedStack;
-    if (environment) {
-      const name = bindMergeRequestId(environment.name, PR_NUMBER);
-      job.environment = {
-        name,
-        ...(stack && !environment.stops ? { url: '${{ steps.deploy.outputs.url }}' } : {}),
-      };
-      job.concurrency = { group: `environment-${name}`, 'cancel-in-progress': false };
-    }
-    if (readsMergeRequestId(ci, pipeline.cli))
-      job.env = { [PIPELINE_DEFAULTS.reviewIdVariable]: PR_NUMBER };
-    const steps: Record<string, unknown>[] = [
+    const name = environment && bindMergeRequestId(environment.name, PR_NUMBER);
+    const steps: GithubStep[] = [
       // clean: false keeps .pipeline/ (local state, outputs) on the self-hosted runner.
       { uses: 'actions/checkout@v4', with: { clean: false } },
       ...pipeline.setupCommands.map((c) => ({ name: c, run: c })),
-    ];
-    for (const step of ci.steps) {
-      steps.push({
+      ...ci.steps.map((step) => ({
         name: step.description,
         ...(step.kind === StepKind.DEPLOY && step.stack === stack ? { id: 'deploy' } : {}),
         run: stepCommands(step, pipeline.cli).join('\n'),
-      });
-    }
-    job.steps = steps;
-    return job;
+      })),
+    ];
+    return {
+      name: stage.title,
+      if: stage.trigger.events.map((e) => eventCondition(e)).join(' || '),
+      ...(ci.needs.length > 0 ? { needs: [...ci.needs] } : {}),
+      'runs-on': [...this.runsOn],
+      ...(environment && name
+        ? {
+            environment: {
+              name,
+              ...(stack && !('stops' in environment && environment.stops)
+                ? { url: '${{ steps.deploy.outputs.url }}' }
+                : {}),
+            },
+            concurrency: { group: `environment-${name}`, 'cancel-in-progress': false },
+          }
+        : {}),
+      ...(readsMergeRequestId(ci, pipeline.cli)
+        ? { env: { [PIPELINE_DEFAULTS.reviewIdVariable]: PR_NUMBER } }
+        : {}),
+      steps,
+    };
   }
 }
 

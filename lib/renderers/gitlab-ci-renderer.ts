@@ -14,6 +14,8 @@ import {
   stepCommands,
 } from '../private/pipeline-render';
 
+import { GitlabCiDocument, GitlabJob, GitlabRule } from './gitlab-ci-document';
+
 /** Props of a {@link GitlabCiRenderer}. */
 export interface GitlabCiRendererProps {
   /**
@@ -54,7 +56,7 @@ export class GitlabCiRenderer {
         ),
       );
     }
-    const doc: Record<string, unknown> = {
+    const doc: { -readonly [key in keyof GitlabCiDocument]: GitlabCiDocument[key] } = {
       workflow: {
         name: pipeline.name,
         rules: this.eventRules(pipeline, [
@@ -72,22 +74,20 @@ export class GitlabCiRenderer {
     return generatedHeader(this.source) + stringify(doc, { lineWidth: 0 });
   }
 
-  private job(pipeline: DeliveryPipeline, ci: CiJob): Record<string, unknown> {
+  private job(pipeline: DeliveryPipeline, ci: CiJob): GitlabJob {
     const stage = ci.stage;
-    const job: Record<string, unknown> = { stage: stage.id };
     const stops = stage.trigger.runsOn(PipelineEvent.MERGE_REQUEST_CLOSED);
-    job.needs = stops ? [] : [...ci.needs];
-    const variables: Record<string, string> = {};
+    const variables: { [name: string]: string } = {};
     if (readsMergeRequestId(ci, pipeline.cli)) {
       variables[PIPELINE_DEFAULTS.reviewIdVariable] = '$CI_MERGE_REQUEST_IID';
     }
     // A stop job may run after its branch is deleted: it works in the runner's existing copy.
     if (stage.environment?.stops) variables.GIT_STRATEGY = 'none';
-    if (Object.keys(variables).length > 0) job.variables = variables;
+    let rules: GitlabRule[];
     if (stops) {
       // GitLab runs an environment's on_stop job when its merge request is merged or closed,
       // or when the environment expires; it sits in merge request pipelines as a manual job.
-      job.rules = [
+      rules = [
         {
           if: eventCondition(pipeline, PipelineEvent.MERGE_REQUEST),
           when: 'manual',
@@ -95,33 +95,40 @@ export class GitlabCiRenderer {
         },
       ];
     } else if (ci.approval) {
-      job.rules = stage.trigger.events.map((e) => ({
+      rules = stage.trigger.events.map((e) => ({
         if: eventCondition(pipeline, e),
         when: 'manual',
         allow_failure: false,
       }));
     } else {
-      job.rules = this.eventRules(pipeline, stage.trigger.events);
+      rules = this.eventRules(pipeline, stage.trigger.events);
     }
     const environment = stage.environment;
-    if (environment) {
-      const name = bindMergeRequestId(environment.name, '$CI_MERGE_REQUEST_IID');
-      job.resource_group = name;
-      const stack = stage.deployedStack;
-      job.environment = {
-        name,
-        ...(environment.stops ? { action: 'stop' } : {}),
-        ...(stack ? { url: '$ENVIRONMENT_URL' } : {}),
-        ...(environment.onStop ? { on_stop: environment.onStop } : {}),
-        ...(environment.autoStopIn ? { auto_stop_in: environment.autoStopIn } : {}),
-      };
-      if (stack) job.artifacts = { reports: { dotenv: DEPLOYED_ENV_FILE } };
-    }
-    job.script = ci.steps.flatMap((s) => stepCommands(s, pipeline.cli));
-    return job;
+    const name = environment && bindMergeRequestId(environment.name, '$CI_MERGE_REQUEST_IID');
+    const stack = stage.deployedStack;
+    return {
+      stage: stage.id,
+      needs: stops ? [] : [...ci.needs],
+      ...(Object.keys(variables).length > 0 ? { variables } : {}),
+      rules,
+      ...(environment && name
+        ? {
+            resource_group: name,
+            environment: {
+              name,
+              ...(environment.stops ? { action: 'stop' as const } : {}),
+              ...(stack ? { url: '$ENVIRONMENT_URL' } : {}),
+              ...(environment.onStop ? { on_stop: environment.onStop } : {}),
+              ...(environment.autoStopIn ? { auto_stop_in: environment.autoStopIn } : {}),
+            },
+            ...(stack ? { artifacts: { reports: { dotenv: DEPLOYED_ENV_FILE } } } : {}),
+          }
+        : {}),
+      script: ci.steps.flatMap((s) => stepCommands(s, pipeline.cli)),
+    };
   }
 
-  private eventRules(pipeline: DeliveryPipeline, events: readonly PipelineEvent[]) {
+  private eventRules(pipeline: DeliveryPipeline, events: readonly PipelineEvent[]): GitlabRule[] {
     return events
       .filter((e) => e !== PipelineEvent.MERGE_REQUEST_CLOSED)
       .map((e) => ({ if: eventCondition(pipeline, e) }));

@@ -32,6 +32,12 @@ export interface PlanOfOptions {
    * @default - $TERRAFORM_BINARY_NAME, else 'tofu'
    */
   readonly engine?: string;
+  /**
+   * Which attributes each change lists: those the configuration sets (what the stack decides),
+   * or every attribute, with the provider's defaults and computed values.
+   * @default 'configured'
+   */
+  readonly attributes?: 'configured' | 'all';
 }
 
 /** One planned change: the resource, what happens to it, and the values it will have. */
@@ -95,7 +101,7 @@ export function planOf(stack: TerraformStack, options: PlanOfOptions = {}): Plan
     } catch (error) {
       const e = error as { stderr?: string; stdout?: string; message: string };
       throw new Error(
-        `planOf(${stack.node.id}): ${engine} failed:\n${e.stderr || e.stdout || e.message}`,
+        `planOf(${stack.node.id}): ${engine} failed: ${engineError(e.stderr || e.stdout || e.message)}`,
       );
     }
     const plan = JSON.parse(run('show', '-json', 'plan.bin')) as EnginePlan;
@@ -106,12 +112,27 @@ export function planOf(stack: TerraformStack, options: PlanOfOptions = {}): Plan
         [outdir, '<synth>'],
         [root, '<root>'],
       ]);
+    const configured = new Map(
+      (plan.configuration?.root_module?.resources ?? []).map((r) => [
+        r.address,
+        new Set(Object.keys(r.expressions ?? {})),
+      ]),
+    );
+    const keep = (address: string, values: unknown) => {
+      const names = configured.get(address.replace(/\[[^\]]*\]$/, ''));
+      if ((options.attributes ?? 'configured') === 'all' || names === undefined) return values;
+      return Object.fromEntries(
+        Object.entries(values as Record<string, unknown>).filter(([name]) => names.has(name)),
+      );
+    };
     return {
       changes: (plan.resource_changes ?? [])
         .map((c) => ({
           address: c.address,
           actions: c.change.actions,
-          values: clean(known(c.change.after, c.change.after_unknown)) as PlannedChange['values'],
+          values: clean(
+            keep(c.address, known(c.change.after, c.change.after_unknown)),
+          ) as PlannedChange['values'],
         }))
         .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)),
       outputs: clean(
@@ -126,6 +147,20 @@ export function planOf(stack: TerraformStack, options: PlanOfOptions = {}): Plan
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The engine's error on one line: without the excerpt of the one-line JSON configuration (which
+ * repeats the whole stack) and without the box drawing.
+ */
+function engineError(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^\s*\d+: [{[]/.test(line) && !/^\s*on cdk\.tf\.json line/.test(line))
+    .map((line) => line.replace(/^[\s│├─╷╵]+/, ''))
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** A minimal state file whose only content is these root outputs. */
@@ -146,6 +181,11 @@ export function stateWithOutputs(outputs: { readonly [name: string]: unknown }):
 }
 
 interface EnginePlan {
+  readonly configuration?: {
+    readonly root_module?: {
+      readonly resources?: readonly { readonly address: string; readonly expressions?: object }[];
+    };
+  };
   readonly resource_changes?: readonly {
     readonly address: string;
     readonly change: {

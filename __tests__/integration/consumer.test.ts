@@ -1,0 +1,226 @@
+/**
+ * The package as another project uses it: packed with `npm pack`, installed from the tarball into
+ * a new project in a temporary folder outside this repository (its own package.json, service and
+ * environments: __tests__/fixtures/consumer), loaded, synthesized, deployed for real, tested with
+ * the testing kit, and destroyed. The tests build on each other and run in order.
+ */
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+import { CommandResult, containerNames, httpGet, networkNames, sh } from '../helpers/cli';
+import { PROJECT_ROOT } from '../helpers/test-app';
+
+jest.setTimeout(15 * 60 * 1000);
+
+const project = mkdtempSync(join(tmpdir(), 'consumer-'));
+const QA_URL = 'http://127.0.0.1:18480';
+
+/** A command in the consumer project; throws with its output when it fails. */
+async function inProject(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
+  return sh(command, args, env, project);
+}
+
+async function ok(command: string, ...args: string[]): Promise<string> {
+  const result = await inProject(command, args);
+  if (result.code !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.code}):\n${result.output}`);
+  }
+  return result.output;
+}
+
+/** A cdk.tf.json as the engine receives it, without cdktf metadata and the backend. */
+function comparable(stack: string, outdir = 'cdktf.out'): unknown {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value)
+          .filter(([key]) => key !== '//')
+          .map(([key, v]) => [key, strip(v)]),
+      );
+    }
+    return value;
+  };
+  const json = strip(
+    JSON.parse(readFileSync(join(project, outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8')),
+  ) as { terraform: { backend?: unknown } };
+  delete json.terraform.backend;
+  return json;
+}
+
+function stagesOf(outdir: string): string[] {
+  const delivery = JSON.parse(readFileSync(join(project, outdir, 'delivery.json'), 'utf8')) as {
+    stages: { name: string }[];
+  };
+  return delivery.stages.map((s) => s.name);
+}
+
+beforeAll(async () => {
+  cpSync(join(PROJECT_ROOT, '__tests__', 'fixtures', 'consumer'), project, { recursive: true });
+  const pack = await sh('npm', ['pack', '--pack-destination', project, '--loglevel=error']);
+  if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
+  const tarball = pack.output.trim().split('\n').pop() ?? '';
+  // The project pins what this repository pins; the package brings only its own dependencies.
+  const pins = (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    }
+  ).devDependencies;
+  const pick = (...names: string[]) => Object.fromEntries(names.map((n) => [n, pins[n]]));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'hello-delivery',
+        version: '1.0.0',
+        private: true,
+        dependencies: {
+          'cdktf-deployment-pipeline': `file:./${tarball}`,
+          ...pick('cdktf', 'constructs', '@cdktf/provider-docker'),
+        },
+        devDependencies: pick(
+          'cdktf-cli',
+          'typescript',
+          'ts-node',
+          'jest',
+          'ts-jest',
+          '@types/jest',
+          '@types/node',
+        ),
+      },
+      null,
+      2,
+    ),
+  );
+  await ok('npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
+});
+
+afterAll(async () => {
+  // Whatever the tests left deployed, pass or fail.
+  if (existsSync(join(project, 'node_modules', '.bin', 'cdktf-pipeline'))) {
+    const down = await inProject('npx', ['cdktf-pipeline', 'teardown']);
+    if (down.code !== 0) console.error(`consumer teardown failed:\n${down.output}`);
+  }
+  rmSync(project, { recursive: true, force: true });
+});
+
+describe('a project that installs the package from its tarball', () => {
+  test('the package ships only compiled JavaScript and declarations, and loads with plain node and with ts-node', async () => {
+    const installed = join(project, 'node_modules', 'cdktf-deployment-pipeline');
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(join(dir, e.name)) : [relative(installed, join(dir, e.name))],
+      );
+    const shipped = files(installed);
+    expect(shipped.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(shipped).toEqual(expect.arrayContaining(['dist/index.js', 'dist/testing/index.js']));
+
+    // Plain node on the project's compiled JavaScript.
+    await ok('npx', 'tsc', '-p', '.');
+    const node = await inProject('node', ['build/main.js'], {
+      CDKTF_OUTDIR: join(project, 'out-node'),
+    });
+    expect(node).toEqual({ code: 0, output: '' });
+    expect(stagesOf('out-node')).toEqual(['image', 'qa', 'live']);
+    const kit = await inProject('node', [
+      '-e',
+      "const t = require('cdktf-deployment-pipeline/testing'); console.log(typeof t.planOf, typeof t.parityMatchers.toHaveEnvironmentParity)",
+    ]);
+    expect(kit).toEqual({ code: 0, output: 'function function\n' });
+
+    // ts-node on the TypeScript sources, as the cdktf template runs an app.
+    const tsNode = await inProject('npx', ['ts-node', 'main.ts'], {
+      CDKTF_OUTDIR: join(project, 'out-ts-node'),
+    });
+    expect(tsNode).toEqual({ code: 0, output: '' });
+    expect(stagesOf('out-ts-node')).toEqual(['image', 'qa', 'live']);
+  });
+
+  test('cdktf synth writes identical Terraform for qa and live, and the parity command says so', async () => {
+    await ok('npx', 'cdktf', 'synth');
+    expect(comparable('live')).toEqual(comparable('qa'));
+    // What differs is in the variables files, and no path of the package reaches the engine.
+    const values = (stack: string) =>
+      JSON.parse(
+        readFileSync(join(project, 'cdktf.out', 'stacks', stack, 'terraform.tfvars.json'), 'utf8'),
+      ) as Record<string, unknown>;
+    expect(values('qa')).toMatchObject({ environment: 'qa', hello_port: 18480, hello_replicas: 1 });
+    expect(values('live')).toMatchObject({
+      environment: 'live',
+      hello_port: 18580,
+      hello_replicas: 2,
+    });
+    for (const stack of ['qa', 'live']) {
+      expect(
+        readFileSync(join(project, 'cdktf.out', 'stacks', stack, 'cdk.tf.json'), 'utf8'),
+      ).not.toContain('node_modules');
+    }
+
+    expect(await inProject('npx', ['cdktf-pipeline', 'parity'])).toEqual({
+      code: 0,
+      output: 'parity OK: 2 environment stacks synthesize identical Terraform (qa, live)\n',
+    });
+  });
+
+  test('cdktf deploy of the image and qa runs for real, and the service answers over HTTP', async () => {
+    await ok('npx', 'cdktf', 'deploy', 'image', '--auto-approve', '--skip-provider-lock');
+    await ok('npx', 'cdktf', 'deploy', 'qa', '--auto-approve', '--skip-provider-lock');
+    expect(await httpGet(`${QA_URL}/`)).toEqual({
+      status: 200,
+      body: '<p>hello from the consumer</p>\n',
+    });
+    expect(await containerNames()).toContain('qa-hello-0');
+
+    const check = await inProject('npx', ['cdktf-pipeline', 'check', 'qa']);
+    expect(check).toEqual({ code: 0, output: `[check] qa: hello/ answered 200 (${QA_URL}/)\n` });
+    // qa verified exactly what the image stage pushed.
+    const verified = (stack: string) =>
+      (
+        JSON.parse(
+          readFileSync(join(project, '.pipeline', 'state', `${stack}.tfstate`), 'utf8'),
+        ) as {
+          outputs: { verified_image: { value: string } };
+        }
+      ).outputs.verified_image.value;
+    expect(verified('image')).toMatch(/^127\.0\.0\.1:5000\/hello-consumer@sha256:[0-9a-f]{64}$/);
+    expect(verified('qa')).toBe(verified('image'));
+  });
+
+  test("the project's own jest test, with the parity matcher and a plan snapshot, passes", async () => {
+    const first = await inProject('npx', ['jest']);
+    expect({ code: first.code, output: first.output }).toMatchObject({ code: 0 });
+    expect(first.output).toMatch(/Tests: +2 passed, 2 total/);
+    expect(first.output).toMatch(/Snapshots: +1 written, 1 total/);
+    const snapshot = readFileSync(join(project, '__snapshots__', 'delivery.test.ts.snap'), 'utf8');
+    expect(snapshot).toContain('"address": "docker_container.Services_Hello_');
+    expect(snapshot).toContain('"name": "qa-hello-0"');
+    expect(snapshot).not.toContain(project);
+
+    // Again with --ci: the written snapshot is what the plan gives.
+    const again = await inProject('npx', ['jest', '--ci']);
+    expect({ code: again.code, output: again.output }).toMatchObject({ code: 0 });
+    expect(again.output).toMatch(/Snapshots: +1 passed, 1 total/);
+  });
+
+  test('cdktf-pipeline teardown destroys everything it deployed', async () => {
+    const down = await inProject('npx', ['cdktf-pipeline', 'teardown']);
+    expect(down).toMatchObject({ code: 0 });
+    expect(down.output).toContain('[teardown] destroyed qa, image');
+    expect((await containerNames()).filter((n) => n.startsWith('qa-'))).toEqual([]);
+    expect(await networkNames()).not.toContain('qa-net');
+    expect((await httpGet(`${QA_URL}/`)).status).toBe(0);
+  });
+});
