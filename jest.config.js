@@ -2,6 +2,9 @@
 const transform = { '^.+\\.ts$': 'ts-jest' };
 const common = {
   testEnvironment: 'node',
+  // Several unit tests run real tools (the CLI, the engine's plan, npm, ESLint): seconds each,
+  // many more on a machine busy with a pipeline run.
+  testTimeout: 120_000,
   transform,
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup-jest.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -5,9 +5,6 @@ import { join } from 'node:path';
 import { sh } from './helpers/cli';
 import { PROJECT_ROOT } from './helpers/test-app';
 
-// These run real tools (npm, ESLint, the engine): seconds each, more on a busy machine.
-jest.setTimeout(120_000);
-
 const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as Record<
   string,
   unknown

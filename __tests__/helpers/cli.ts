@@ -36,6 +36,16 @@ export async function sh(
 }
 
 /**
+ * Expects a command to have exited 0; when it did not, the failure shows its exit code and the
+ * last 3,000 characters of its output (a bare exit code tells nothing).
+ */
+export function expectSuccess(result: CommandResult): void {
+  expect(
+    result.code === 0 ? 'exit 0' : `exit ${result.code}; output:\n${result.output.slice(-3000)}`,
+  ).toBe('exit 0');
+}
+
+/**
  * Runs the cdktf CLI exactly as a user would, with the flags this machine needs
  * (`--skip-provider-lock`, and `--auto-approve` where the command takes it).
  */

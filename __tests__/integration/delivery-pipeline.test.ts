@@ -16,7 +16,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CommandResult, httpGet, sh, watchImageEvents } from '../helpers/cli';
+import { CommandResult, expectSuccess, httpGet, sh, watchImageEvents } from '../helpers/cli';
 import {
   APPROVALS,
   pipelineContainers,
@@ -108,7 +108,7 @@ describe('npm run pipeline, the local runner', () => {
     const events = await watchImageEvents();
     const run = await pipeline('--approve');
     const imageEvents = await events.stop();
-    expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expectSuccess(run);
 
     // The stages ran in the model's order, each announced and each passed.
     const starts = PUSH_STAGES.map((s) => run.output.indexOf(`▶ ${s} (`));
@@ -165,7 +165,7 @@ describe('npm run pipeline, the local runner', () => {
     const events = await watchImageEvents();
     const run = await pipeline();
     const imageEvents = await events.stop();
-    expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expectSuccess(run);
     expect(results(run.output)).toEqual(Object.fromEntries(PUSH_STAGES.map((s) => [s, 'passed'])));
 
     for (const stack of ['image', 'dev', 'staging', 'prod']) {
@@ -187,7 +187,7 @@ describe('npm run pipeline, the local runner', () => {
     try {
       cpSync(join(PROJECT_ROOT, 'ansible'), copy, { recursive: true });
       const same = await step(join(copy, 'register-endpoints.yml'));
-      expect(same).toMatchObject({ code: 0 });
+      expectSuccess(same);
       expect(same.output).toContain('unchanged since its last run');
 
       const template = join(copy, 'templates', 'monitoring-targets.json.j2');
@@ -199,7 +199,7 @@ describe('npm run pipeline, the local runner', () => {
         ),
       );
       const changed = await step(join(copy, 'register-endpoints.yml'));
-      expect(changed).toMatchObject({ code: 0 });
+      expectSuccess(changed);
       expect(changed.output).toContain('running');
       expect(changed.output).toMatch(/ok=3 changed=1 /);
       const targets = readFileSync(
@@ -227,7 +227,7 @@ describe('npm run pipeline, the local runner', () => {
       ['gitlab-ci-local', ...PUSH_TO_MAIN, '--needs', 'dev'],
       deployment.env,
     );
-    expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expectSuccess(run);
     for (const job of ['lint', 'unit-tests', 'build-image', 'dev']) {
       expect(run.output).toMatch(new RegExp(`PASS\\s+${job}\\s*\\n`));
     }
@@ -342,7 +342,7 @@ describe('npm run pipeline, the local runner', () => {
     expect(verifiedImage('prod')).toBe(release);
 
     const approved = await pipeline('--approve');
-    expect({ code: approved.code, tail: approved.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expectSuccess(approved);
     expect(results(approved.output)['approve-prod']).toBe('passed');
     expect(verifiedImage('prod')).toBe(next);
     expect((await httpGet(`${URLS.prod}/`)).body).toContain('version 3');
@@ -355,7 +355,7 @@ describe('merge request and scheduled runs', () => {
 
   test('a merge request gets its review environment; the scheduled run keeps it while it is fresh', async () => {
     const run = await pipeline('--merge-request', MERGE_REQUEST);
-    expect({ code: run.code, tail: run.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expectSuccess(run);
     expect(results(run.output)).toEqual({
       lint: 'passed',
       'unit-tests': 'passed',
@@ -382,9 +382,7 @@ describe('merge request and scheduled runs', () => {
       old,
     );
     const scheduled = await pipeline('--schedule');
-    expect({ code: scheduled.code, tail: scheduled.output.slice(-3000) }).toMatchObject({
-      code: 0,
-    });
+    expectSuccess(scheduled);
     expect(scheduled.output).toContain(
       `time to live 3 days: expired review-${MERGE_REQUEST}; kept none`,
     );
@@ -395,7 +393,7 @@ describe('merge request and scheduled runs', () => {
     expect((await pipeline('--merge-request', MERGE_REQUEST)).code).toBe(0);
     expect(await runningImages(`review-${MERGE_REQUEST}`)).not.toEqual([]);
     const closed = await pipeline('--close-merge-request', MERGE_REQUEST);
-    expect({ code: closed.code, tail: closed.output.slice(-3000) }).toMatchObject({ code: 0 });
+    expectSuccess(closed);
     expect(results(closed.output)).toEqual({ 'stop-review': 'passed' });
     expect(await runningImages(`review-${MERGE_REQUEST}`)).toEqual([]);
   });

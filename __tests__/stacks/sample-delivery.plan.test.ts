@@ -2,9 +2,6 @@ import { EnvironmentStack } from '../../lib';
 import { planOf } from '../../lib/testing';
 import { PROJECT_ROOT, testPipeline } from '../helpers/test-app';
 
-// These run real tools (npm, ESLint, the engine): seconds each, more on a busy machine.
-jest.setTimeout(120_000);
-
 /** What the upstream stage verified, as the plan reads it from the upstream's state. */
 const IMAGE = `127.0.0.1:5000/sample-service@sha256:${'1'.repeat(64)}`;
 

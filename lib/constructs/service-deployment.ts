@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 
 import { DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { toposort } from '../private/toposort';
 
 /** One service of a deployment: a container image run as one or more replicas. */
 export interface ServiceSpec {
@@ -200,31 +201,22 @@ function validateAndOrder(id: string, services: readonly ServiceSpec[]): Service
       }
     }
   }
-  const ordered: ServiceSpec[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (spec: ServiceSpec, path: string[]): void => {
-    if (state.get(spec.name) === 'done') return;
-    if (state.get(spec.name) === 'visiting') {
-      problems.push(
-        invalidValue(
-          subject,
-          'dependsOn',
-          'must not form a cycle',
-          [...path, spec.name].join(' -> '),
-          'Remove one of the dependencies.',
-        ),
-      );
-      return;
-    }
-    state.set(spec.name, 'visiting');
-    for (const dep of spec.dependsOn ?? []) {
-      const target = byName.get(dep);
-      if (target) visit(target, [...path, spec.name]);
-    }
-    state.set(spec.name, 'done');
-    ordered.push(spec);
-  };
-  if (problems.length === 0) services.forEach((spec) => visit(spec, []));
+  const { order, cycles } = toposort(
+    services,
+    (spec) => spec.name,
+    (spec) => spec.dependsOn ?? [],
+  );
+  for (const cycle of problems.length === 0 ? cycles : []) {
+    problems.push(
+      invalidValue(
+        subject,
+        'dependsOn',
+        'must not form a cycle',
+        cycle.join(' -> '),
+        'Remove one of the dependencies.',
+      ),
+    );
+  }
   if (problems.length > 0) throw new ConfigurationError(problems);
-  return ordered;
+  return order;
 }

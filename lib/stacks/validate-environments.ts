@@ -1,6 +1,7 @@
 import { ServiceDefinition } from '../constructs/service-definition';
 import { DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { toposort } from '../private/toposort';
 
 import { EnvironmentConfig } from './environment-config';
 
@@ -206,15 +207,11 @@ function promotionCycle(
   all: readonly EnvironmentConfig[],
   imageStage: string,
 ): boolean {
-  const seen = new Set<string>([start.name]);
-  // The image stage is where every promotion path starts.
-  const next = (upstream: string) =>
-    upstream === imageStage ? undefined : all.find((e) => e.name === upstream);
-  let current = next(start.upstream);
-  while (current) {
-    if (seen.has(current.name)) return true;
-    seen.add(current.name);
-    current = next(current.upstream);
-  }
-  return false;
+  // The image stage is where every promotion path starts; it depends on nothing.
+  const { cycles } = toposort(
+    all,
+    (e) => e.name,
+    (e) => (e.upstream === imageStage ? [] : [e.upstream]),
+  );
+  return cycles.some((cycle) => cycle.includes(start.name));
 }

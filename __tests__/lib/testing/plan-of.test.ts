@@ -4,9 +4,6 @@ import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdk
 import { LocalDockerProvider } from '../../../lib';
 import { KNOWN_AFTER_APPLY, planOf } from '../../../lib/testing';
 
-// These run real tools (npm, ESLint, the engine): seconds each, more on a busy machine.
-jest.setTimeout(120_000);
-
 /** A network named from a variable, and an output of its id. */
 function networkStack(): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'net');
