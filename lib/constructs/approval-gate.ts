@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 
 import { TerraformData } from '../private/terraform-data';
 
+/** Props of {@link ApprovalGate}. */
 export interface ApprovalGateProps {
   /** Digest reference about to be deployed (`registry/repository@sha256:...`). */
   readonly image: string;
@@ -21,6 +22,7 @@ export interface ApprovalGateProps {
  * deployed is not approved. Resources that must wait for the approval depend on `gate`.
  */
 export class ApprovalGate extends Construct {
+  /** Passes only when the digest may be deployed; resources that must wait depend on it. */
   public readonly gate: TerraformResource;
 
   constructor(scope: Construct, id: string, props: ApprovalGateProps) {

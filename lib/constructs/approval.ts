@@ -30,6 +30,7 @@ export class Approval {
     this.record = record;
   }
 
+  /** Whether the environment deploys only approved digests. */
   public get isRequired(): boolean {
     return this.record !== undefined;
   }

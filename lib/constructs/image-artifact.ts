@@ -11,6 +11,7 @@ import { ConfigurationError, invalidValue } from '../private/errors';
 import { shellCommand } from '../private/shell';
 import { TerraformData } from '../private/terraform-data';
 
+/** Props of {@link ImageArtifact}. */
 export interface ImageArtifactProps {
   /** Build context: a folder with a Dockerfile. Relative paths resolve from the working directory. */
   readonly context: string;
@@ -52,7 +53,9 @@ export class ImageArtifact extends Construct {
   public readonly digest: string;
   /** The immutable reference `registry/repository@sha256:...`. */
   public readonly reference: string;
+  /** The built image, tagged `registry/repository:tag`. */
   public readonly image: Image;
+  /** The push of that image to the registry; its digest is the release. */
   public readonly push: RegistryImage;
 
   constructor(scope: Construct, id: string, props: ImageArtifactProps) {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 
 import { DEFAULTS } from '../private/defaults';
 
+/** Props of {@link LocalDockerProvider}. */
 export interface LocalDockerProviderProps {
   /**
    * Docker engine address.
@@ -22,7 +23,9 @@ export interface LocalDockerProviderProps {
  * that accepts the provider versions these bindings work with.
  */
 export class LocalDockerProvider extends Construct {
+  /** The configured docker provider. */
   public readonly provider: DockerProvider;
+  /** The registry it pushes to and pulls from (host:port). */
   public readonly registry: string;
 
   constructor(scope: Construct, id: string, props: LocalDockerProviderProps = {}) {

@@ -13,6 +13,7 @@ import { TerraformData } from '../private/terraform-data';
 /** Name of the output through which every stage publishes the image it verified. */
 export const VERIFIED_IMAGE_OUTPUT = 'verified_image';
 
+/** Props of {@link Promotion}. */
 export interface PromotionProps {
   /** Name of the upstream stage, for messages. May be a Terraform variable. */
   readonly upstreamStage: string;

@@ -42,6 +42,7 @@ export interface ServiceSpec {
   readonly healthCheck?: readonly string[];
 }
 
+/** Props of {@link ServiceDeployment}. */
 export interface ServiceDeploymentProps {
   /** Image every service runs: an image ID or a digest reference. */
   readonly image: string;
@@ -67,6 +68,7 @@ export interface ServiceDeploymentProps {
  * order (a service starts after the services it depends on are healthy).
  */
 export class ServiceDeployment extends Construct {
+  /** The deployment's own bridge network; services find each other by name on it. */
   public readonly network: Network;
   /** Containers per service name. */
   public readonly containers: { readonly [service: string]: Container };

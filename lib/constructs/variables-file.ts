@@ -35,22 +35,27 @@ export class VariablesFile extends Construct {
     return { ...this.values };
   }
 
+  /** Declares a `string` variable with this stack's value; returns its reference. */
   public string(name: string, value: string, description: string): string {
     return this.declare(name, 'string', value, description).stringValue;
   }
 
+  /** Declares a `number` variable with this stack's value; returns its reference. */
   public number(name: string, value: number, description: string): number {
     return this.declare(name, 'number', value, description).numberValue;
   }
 
+  /** Declares a `bool` variable with this stack's value; returns its reference. */
   public bool(name: string, value: boolean, description: string): IResolvable {
     return this.declare(name, 'bool', value, description).booleanValue;
   }
 
+  /** Declares a `list(string)` variable with this stack's value; returns its reference. */
   public stringList(name: string, value: readonly string[], description: string): string[] {
     return this.declare(name, 'list(string)', value, description).listValue;
   }
 
+  /** Declares a `map(string)` variable with this stack's value; returns its reference. */
   public stringMap(
     name: string,
     value: { readonly [k: string]: string },

@@ -15,6 +15,7 @@ import { DEFAULTS, URL_OUTPUT_SUFFIX } from '../private/defaults';
 import { EnvironmentConfig } from './environment-config';
 import { StateStore } from './state-store';
 
+/** Props of {@link EnvironmentStack}. */
 export interface EnvironmentStackProps {
   /** This environment's values; every one of them becomes a Terraform variable. */
   readonly environment: EnvironmentConfig;
@@ -64,7 +65,9 @@ export interface EnvironmentStackProps {
  * Terraform variable, whose values are written to the stack's `terraform.tfvars.json`.
  */
 export class EnvironmentStack extends TerraformStack {
+  /** The services, as containers on the environment's network. */
   public readonly deployment: ServiceDeployment;
+  /** Every environment-specific value, as a variable whose value is in the variables file. */
   public readonly variables: VariablesFile;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {

@@ -7,6 +7,7 @@ import { VERIFIED_IMAGE_OUTPUT } from '../constructs/promotion';
 
 import { StateStore } from './state-store';
 
+/** Props of {@link ImageStack}. */
 export interface ImageStackProps {
   /** The service's build context (a folder with a Dockerfile). */
   readonly context: string;
@@ -41,6 +42,7 @@ export interface ImageStackProps {
  * it inside the image, pushes it, and publishes its digest reference as the verified image.
  */
 export class ImageStack extends TerraformStack {
+  /** The one build: image, in-image smoke test, push. */
   public readonly artifact: ImageArtifact;
 
   constructor(scope: Construct, id: string, props: ImageStackProps) {
