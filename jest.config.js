@@ -2,9 +2,6 @@
 const transform = { '^.+\\.ts$': 'ts-jest' };
 const common = {
   testEnvironment: 'node',
-  // Several unit tests run real tools (the CLI, the engine's plan, npm, ESLint): seconds each,
-  // many more on a machine busy with a pipeline run.
-  testTimeout: 120_000,
   transform,
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup-jest.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
@@ -13,6 +10,9 @@ const common = {
 };
 
 module.exports = {
+  // Several unit tests run real tools (the CLI, the engine's plan, npm, ESLint): seconds each,
+  // many more on a machine busy with a pipeline run. (A global option: projects cannot set it.)
+  testTimeout: 120_000,
   projects: [
     {
       ...common,

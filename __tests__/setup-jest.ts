@@ -2,3 +2,8 @@ import 'cdktf/lib/testing/adapters/jest';
 import { Testing } from 'cdktf';
 
 Testing.setupJest();
+
+// Review environments are named by PIPELINE_REVIEW_IDS; a caller's value (a merge request
+// pipeline runs the unit tests with one) must not change what the tests synthesize. Tests that
+// want review environments name them.
+delete process.env.PIPELINE_REVIEW_IDS;

@@ -28,7 +28,12 @@ describe("the engine's plan of every stack of the sample delivery", () => {
   test('prod: the plan stops at the approval gate until the digest is approved', () => {
     const prod = environment('prod');
     const digest = `sha256:${'1'.repeat(64)}`;
-    expect(() => planOf(prod, { upstreamOutputs: { verified_image: IMAGE } })).toThrow(
+    // No digest approved (whatever approvals/prod.txt holds in this checkout).
+    const unapproved = {
+      upstreamOutputs: { verified_image: IMAGE },
+      variables: { approved_digests: [] },
+    };
+    expect(() => planOf(prod, unapproved)).toThrow(
       `Error: Resource precondition failed data.terraform_remote_state.Promotion_Upstream_8B0AC4AE.outputs.verified_image is "${IMAGE}" var.approved_digests is empty list of string var.require_approval is true ${digest} is not approved for prod. Approve it with: npm run approve -- prod ${digest} (commit the record), then deploy again.`,
     );
     expect(
