@@ -2,6 +2,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 
 import {
   Approval,
+  ConfigurationError,
   Delivery,
   DeliveryPipeline,
   EnvironmentConfig,
@@ -40,6 +41,20 @@ export function testPipeline(options: SampleDeliveryOptions = {}): {
   const app = Testing.app();
   const pipeline = sampleDelivery(app, { reviewIds: [], ...options });
   return { app, pipeline };
+}
+
+/**
+ * The problems of the one ConfigurationError that `action` throws: the contract of the error
+ * tests, compared whole (jest's toThrow would match a substring).
+ */
+export function problemsOf(action: () => unknown): readonly string[] {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    throw error;
+  }
+  throw new Error('nothing was thrown, but a ConfigurationError was expected');
 }
 
 /** A stack to put single constructs in. */

@@ -42,7 +42,7 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
 
   test('each stage alone: staging before dev has verified anything fails, saying what to deploy first', async () => {
     const result = await cdktf(['deploy', 'staging'], env);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(1);
     expect(result.output.replace(/\s+/g, ' ')).toContain(
       `The upstream stage dev has not been deployed yet (no state at ${STATE}/dev.tfstate), so it has ` +
         'verified no image. Deploy it first: cdktf deploy dev.',
@@ -92,6 +92,16 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
       const health = await httpGet(url);
       expect(health).toEqual({ status: 200, body: 'ok web (upstream: ok api )\n' });
     }
+    // The delivery's own variables, and dev's, reach the running container.
+    const env = (await docker('inspect', '--format', '{{json .Config.Env}}', 'dev-web-0')).trim();
+    expect(JSON.parse(env)).toEqual(
+      expect.arrayContaining([
+        'UPSTREAM_URL=http://api:8080/cgi-bin/health',
+        'SERVICE_NAME=web',
+        'GREETING=hello from dev',
+        'LOG_LEVEL=debug',
+      ]),
+    );
     expect(await containerNames()).toEqual(
       expect.arrayContaining([
         'dev-api-0',
@@ -105,7 +115,7 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
 
   test('approval: prod refuses an unapproved digest and changes nothing, then deploys it once approved', async () => {
     const refused = await cdktf(['deploy', 'prod'], env);
-    expect(refused.code).not.toBe(0);
+    expect(refused.code).toBe(1);
     const digest = first.image.split('@')[1];
     expect(refused.output.replace(/\s+/g, ' ')).toContain(
       `${digest} is not approved for prod. Approve it with: npm run approve -- prod ${digest}`,
@@ -174,7 +184,7 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
     expect(broken).not.toBe(first.image);
 
     const failed = await cdktf(['deploy', 'dev'], env);
-    expect(failed.code).not.toBe(0);
+    expect(failed.code).toBe(1);
     expect(failed.output.replace(/\s+/g, ' ')).toContain(
       `smoke test 'web/cgi-bin/health' failed: GET ${URLS.dev}/cgi-bin/health expected status 200 and a body containing 'upstream: ok api'; received status 200, body: ok web (upstream: broken)`,
     );
@@ -197,7 +207,13 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
     await deploy('staging', env);
     expect(verifiedImage('staging')).toBe(next);
 
-    expect((await cdktf(['deploy', 'prod'], env)).code).not.toBe(0);
+    // Refused for exactly this reason: the new digest is not approved yet.
+    const refusedAgain = await cdktf(['deploy', 'prod'], env);
+    expect(refusedAgain.code).toBe(1);
+    const nextDigest = next.split('@')[1];
+    expect(refusedAgain.output.replace(/\s+/g, ' ')).toContain(
+      `${nextDigest} is not approved for prod. Approve it with: npm run approve -- prod ${nextDigest}`,
+    );
     expect(verifiedImage('prod')).toBe(first.image);
     expect((await sh('npm', ['run', '-s', 'approve', '--', 'prod', next])).code).toBe(0);
     await deploy('prod', env);

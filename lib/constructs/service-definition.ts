@@ -18,8 +18,8 @@ export interface ServiceDefinition {
    */
   readonly dependsOn?: readonly string[];
   /**
-   * Environment variables that are the same in every environment (environment config adds to them
-   * and wins on a clash).
+   * Environment variables that are the same in every environment. Environment config adds
+   * variables of its own, and may not set these (nor SERVICE_NAME, which every service gets).
    * @default - none
    */
   readonly env?: { readonly [name: string]: string };

@@ -36,6 +36,9 @@ export const DEFAULTS = {
     'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.',
 } as const;
 
+/** The variable every service container gets with its service's name. */
+export const SERVICE_NAME_VARIABLE = 'SERVICE_NAME';
+
 /** Suffix of the outputs that publish a service's URL: `<service>_url`. */
 export const URL_OUTPUT_SUFFIX = '_url';
 

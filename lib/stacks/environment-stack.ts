@@ -10,7 +10,7 @@ import { ServiceDeployment, ServiceSpec } from '../constructs/service-deployment
 import { SmokeTest } from '../constructs/smoke-test';
 import { VariablesFile } from '../constructs/variables-file';
 import { EnvironmentParity } from '../parity/environment-parity';
-import { DEFAULTS, URL_OUTPUT_SUFFIX } from '../private/defaults';
+import { DEFAULTS, SERVICE_NAME_VARIABLE, URL_OUTPUT_SUFFIX } from '../private/defaults';
 
 import { EnvironmentConfig } from './environment-config';
 import { StateStore } from './state-store';
@@ -135,10 +135,12 @@ export class EnvironmentStack extends TerraformStack {
         publishedPort: def.published
           ? vars.number(`${def.name}_port`, settings.port ?? 0, `Host port of ${def.name}.`)
           : undefined,
+        // The delivery's own variables win over the environment's (validation already refuses
+        // an environment that sets one; a hand-edited variables file cannot override them either).
         env: Token.asStringMap(
           Fn.merge([
-            { ...def.env, SERVICE_NAME: def.name },
             vars.stringMap(`${def.name}_env`, settings.env ?? {}, `Environment of ${def.name}.`),
+            { ...def.env, [SERVICE_NAME_VARIABLE]: def.name },
           ]),
         ),
       };

@@ -1,5 +1,5 @@
 import { ServiceDefinition } from '../constructs/service-definition';
-import { DEFAULTS } from '../private/defaults';
+import { DEFAULTS, SERVICE_NAME_VARIABLE } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { toposort } from '../private/toposort';
 
@@ -159,6 +159,15 @@ export function validateEnvironments(
             'must be a one-line string',
             value,
             `Fix that value in ${env.source}.`,
+          );
+        }
+        // What the delivery defines is the same in every environment: no environment overrides it.
+        if (name === SERVICE_NAME_VARIABLE || Object.hasOwn(def.env ?? {}, name)) {
+          problem(
+            `${field}.env.${name}`,
+            `must not be set: the delivery defines it for service '${def.name}'`,
+            value,
+            `Remove ${name} from ${field}.env in ${env.source}, or change it in the service definition (for every environment).`,
           );
         }
       }

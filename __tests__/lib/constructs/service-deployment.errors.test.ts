@@ -1,42 +1,43 @@
 import { ServiceDeployment, ServiceSpec } from '../../../lib';
-import { testStack } from '../../helpers/test-app';
+import { testStack, problemsOf } from '../../helpers/test-app';
 
 const deploy = (services: ServiceSpec[]) => () =>
   new ServiceDeployment(testStack(), 'Deploy', { image: 'img', namePrefix: 'qa', services });
 
 describe('ServiceDeployment errors', () => {
   test('no services', () => {
-    expect(deploy([])).toThrow(
+    expect(problemsOf(deploy([]))).toEqual([
       "service deployment 'Deploy': 'services' must list at least one service, got []. Add a service.",
-    );
+    ]);
   });
 
   test('a bad name, a duplicate, a bad port and an unknown dependency, reported together', () => {
     expect(
-      deploy([
-        { name: 'Web', port: 80 },
-        { name: 'api', port: 0 },
-        { name: 'api', port: 80, dependsOn: ['db'] },
-      ]),
-    ).toThrow(
-      [
-        '4 configuration problems; nothing was deployed:',
-        "  - service deployment 'Deploy': 'services[].name' must be lowercase letters, digits and -, starting with a letter, at most 31 characters, got 'Web'. Rename the service, e.g. web or api.",
-        "  - service deployment 'Deploy', service 'api': 'port' must be a whole number from 1 to 65535, got 0. Set the port the service listens on inside its container.",
-        "  - service deployment 'Deploy': 'services[].name' must be unique, got 'api'. Rename one of them.",
-        "  - service deployment 'Deploy', service 'api': 'dependsOn' must name services of this deployment (Web, api), got 'db'. Fix the name or add that service.",
-      ].join('\n'),
-    );
+      problemsOf(
+        deploy([
+          { name: 'Web', port: 80 },
+          { name: 'api', port: 0 },
+          { name: 'api', port: 80, dependsOn: ['db'] },
+        ]),
+      ),
+    ).toEqual([
+      "service deployment 'Deploy': 'services[].name' must be lowercase letters, digits and -, starting with a letter, at most 31 characters, got 'Web'. Rename the service, e.g. web or api.",
+      "service deployment 'Deploy', service 'api': 'port' must be a whole number from 1 to 65535, got 0. Set the port the service listens on inside its container.",
+      "service deployment 'Deploy': 'services[].name' must be unique, got 'api'. Rename one of them.",
+      "service deployment 'Deploy', service 'api': 'dependsOn' must name services of this deployment (Web, api), got 'db'. Fix the name or add that service.",
+    ]);
   });
 
   test('a dependency cycle', () => {
     expect(
-      deploy([
-        { name: 'a', port: 80, dependsOn: ['b'] },
-        { name: 'b', port: 80, dependsOn: ['a'] },
-      ]),
-    ).toThrow(
+      problemsOf(
+        deploy([
+          { name: 'a', port: 80, dependsOn: ['b'] },
+          { name: 'b', port: 80, dependsOn: ['a'] },
+        ]),
+      ),
+    ).toEqual([
       "service deployment 'Deploy': 'dependsOn' must not form a cycle, got 'a -> b -> a'. Remove one of the dependencies.",
-    );
+    ]);
   });
 });

@@ -1,35 +1,36 @@
 import { SmokeTest } from '../../../lib';
-import { testStack } from '../../helpers/test-app';
+import { testStack, problemsOf } from '../../helpers/test-app';
 
 describe('SmokeTest errors', () => {
   test('a path without a leading slash and out-of-range numbers, reported together', () => {
-    expect(() =>
-      SmokeTest.http({
-        service: 'web',
-        path: 'health',
-        expectStatus: 99,
-        attempts: 0,
-        intervalSeconds: -1,
-        timeoutSeconds: 0.5,
-      }),
-    ).toThrow(
-      [
-        '5 configuration problems; nothing was deployed:',
-        "  - smoke test 'webhealth': 'path' must start with '/', got 'health'. Use '/health'.",
-        "  - smoke test 'webhealth': 'expectStatus' must be a whole number from 100 to 599, got 99. Set expectStatus within that range.",
-        "  - smoke test 'webhealth': 'attempts' must be a whole number from 1 to 1000, got 0. Set attempts within that range.",
-        "  - smoke test 'webhealth': 'intervalSeconds' must be a whole number from 0 to 300, got -1. Set intervalSeconds within that range.",
-        "  - smoke test 'webhealth': 'timeoutSeconds' must be a whole number from 1 to 3600, got 0.5. Set timeoutSeconds within that range.",
-      ].join('\n'),
-    );
+    expect(
+      problemsOf(() =>
+        SmokeTest.http({
+          service: 'web',
+          path: 'health',
+          expectStatus: 99,
+          attempts: 0,
+          intervalSeconds: -1,
+          timeoutSeconds: 0.5,
+        }),
+      ),
+    ).toEqual([
+      "smoke test 'webhealth': 'path' must start with '/', got 'health'. Use '/health'.",
+      "smoke test 'webhealth': 'expectStatus' must be a whole number from 100 to 599, got 99. Set expectStatus within that range.",
+      "smoke test 'webhealth': 'attempts' must be a whole number from 1 to 1000, got 0. Set attempts within that range.",
+      "smoke test 'webhealth': 'intervalSeconds' must be a whole number from 0 to 300, got -1. Set intervalSeconds within that range.",
+      "smoke test 'webhealth': 'timeoutSeconds' must be a whole number from 1 to 3600, got 0.5. Set timeoutSeconds within that range.",
+    ]);
   });
 
   test('a service that is not published', () => {
     const test = SmokeTest.http({ service: 'api', path: '/' });
-    expect(() =>
-      test.bind(testStack(), 'Smoke', { baseUrls: { web: 'http://x' }, triggers: {} }),
-    ).toThrow(
+    expect(
+      problemsOf(() =>
+        test.bind(testStack(), 'Smoke', { baseUrls: { web: 'http://x' }, triggers: {} }),
+      ),
+    ).toEqual([
       "smoke test 'api/': 'service' must name a published service (web), got 'api'. Publish that service (publishedPort) or test another one.",
-    );
+    ]);
   });
 });

@@ -119,6 +119,21 @@ describe('environment validation errors', () => {
       ],
     ],
     [
+      'a variable the delivery defines for the service (UPSTREAM_URL), and SERVICE_NAME',
+      [
+        fixtureEnvironment({
+          services: {
+            web: web({ env: { UPSTREAM_URL: 'http://elsewhere/', GREETING: 'hi' } }),
+            api: { replicas: 1, env: { SERVICE_NAME: 'db' } },
+          },
+        }),
+      ],
+      [
+        "environment 'test': 'services.api.env.SERVICE_NAME' must not be set: the delivery defines it for service 'api', got 'db'. Remove SERVICE_NAME from services.api.env in environments/test.ts, or change it in the service definition (for every environment).",
+        "environment 'test': 'services.web.env.UPSTREAM_URL' must not be set: the delivery defines it for service 'web', got 'http://elsewhere/'. Remove UPSTREAM_URL from services.web.env in environments/test.ts, or change it in the service definition (for every environment).",
+      ],
+    ],
+    [
       'a service of the delivery without settings',
       [fixtureEnvironment({ services: { web: web({}) } })],
       [
