@@ -2,12 +2,14 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative } from 'node:path';
 
+import { VERIFIED_IMAGE_OUTPUT } from '../constructs/promotion';
 import { DEFAULTS, URL_OUTPUT_SUFFIX, WORK_DIRECTORY } from '../private/defaults';
 import {
   DeliveryManifest,
   readDeliveryManifest,
   StageManifest,
 } from '../private/delivery-manifest';
+import { Delivery } from '../stacks/delivery';
 
 import { CliError, ReportedError } from './cli-error';
 import { runCollected } from './process';
@@ -79,12 +81,34 @@ export class Project {
 
   /** Review ids already asked for, plus those of `review-<id>` stacks among `stacks`. */
   public static reviewIds(stacks: readonly string[], given: string | undefined): string[] {
-    const ids = (given ?? '').split(/[\s,]+/).filter(Boolean);
+    const ids = Delivery.parseReviewIds(given);
     for (const stack of stacks) {
       if (stack.startsWith(DEFAULTS.reviewPrefix))
         ids.push(stack.slice(DEFAULTS.reviewPrefix.length));
     }
     return [...new Set(ids)];
+  }
+
+  /** The stack name of a review environment. */
+  public static reviewStack(id: string): string {
+    return `${DEFAULTS.reviewPrefix}${id}`;
+  }
+
+  /**
+   * Synthesizes the app with every deployed stack in it: review environments exist in the app
+   * only when named, so a second synthesis adds the deployed ones the first did not have (none
+   * when no review environment is deployed). `use` gets the app and the deployed stacks.
+   */
+  public async synthWithDeployed<T>(
+    use: (synthesized: Synthesized, deployed: string[]) => T | Promise<T>,
+  ): Promise<T> {
+    const first = await this.synth([], async (synthesized) => {
+      const deployed = Project.deployedStacks(synthesized.delivery);
+      const known = deployed.every((n) => synthesized.delivery.stages.some((s) => s.name === n));
+      return { deployed, result: known ? { value: await use(synthesized, deployed) } : undefined };
+    });
+    if (first.result) return first.result.value;
+    return this.synth(first.deployed, (synthesized) => use(synthesized, first.deployed));
   }
 
   /**
@@ -151,7 +175,7 @@ export class Project {
         urls.set(name.slice(0, -URL_OUTPUT_SUFFIX.length), value);
       }
     }
-    const image = state.outputs?.verified_image?.value;
+    const image = state.outputs?.[VERIFIED_IMAGE_OUTPUT]?.value;
     return {
       urls,
       verifiedImage: typeof image === 'string' ? image : undefined,
@@ -169,6 +193,20 @@ export class Project {
       .filter((f) => f.endsWith('.tfstate'))
       .map((f) => basename(f, '.tfstate'))
       .filter((stack) => Project.outputs(join(dir, `${stack}.tfstate`))?.deployed);
+  }
+
+  /**
+   * The outputs of a stack that has deployed resources; otherwise an error saying to deploy it.
+   */
+  public deployedOutputs(stack: string, statePath: string): StackOutputs {
+    const outputs = Project.outputs(statePath);
+    if (!outputs?.deployed) {
+      throw new CliError(
+        `stack '${stack}' has not been deployed here (no state at ${this.show(statePath)}).`,
+        `Deploy it first: cdktf-pipeline deploy ${stack}.`,
+      );
+    }
+    return outputs;
   }
 
   /** Modification time (ms) of a file, or undefined. */

@@ -60,5 +60,11 @@ export const PIPELINE_DEFAULTS = {
 /** Where the CLI keeps its run-time files (logs, outputs, fingerprints), under the project root. */
 export const WORK_DIRECTORY = '.pipeline';
 
+/**
+ * The dotenv file every deploy writes for CI systems (ENVIRONMENT_URL, VERIFIED_IMAGE), relative
+ * to the project root: the GitLab renderer names it as a job's dotenv report.
+ */
+export const DEPLOYED_ENV_FILE = `${WORK_DIRECTORY}/outputs/deployed.env`;
+
 /** The file a synthesized delivery describes itself in, beside `manifest.json`. */
 export const DELIVERY_MANIFEST = 'delivery.json';

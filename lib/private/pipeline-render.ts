@@ -20,12 +20,6 @@ export function bindMergeRequestId(text: string, expression: string): string {
 }
 
 /**
- * The dotenv file every deploy step writes (ENVIRONMENT_URL, VERIFIED_IMAGE) for the CI job's
- * environment URL: the last stack the job deployed.
- */
-export const DEPLOYED_ENV_FILE = '.pipeline/outputs/deployed.env';
-
-/**
  * The shell commands of a step: a `run` step's own, or one command of this package's CLI.
  * Words with a `$VARIABLE` stay expandable; everything else is quoted.
  */

@@ -2,14 +2,13 @@ import { stringify } from 'yaml';
 
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { PipelineEvent } from '../model/stage-trigger';
-import { PIPELINE_DEFAULTS } from '../private/defaults';
+import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import {
   bindMergeRequestId,
   CiJob,
   ciJobs,
   generatedHeader,
-  DEPLOYED_ENV_FILE,
   readsMergeRequestId,
   stepCommands,
 } from '../private/pipeline-render';

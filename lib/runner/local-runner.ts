@@ -6,7 +6,7 @@ import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { PipelineStage } from '../model/pipeline-stage';
 import { ApproveStepOptions, PipelineStep } from '../model/pipeline-step';
 import { PipelineEvent } from '../model/stage-trigger';
-import { PIPELINE_DEFAULTS } from '../private/defaults';
+import { PIPELINE_DEFAULTS, WORK_DIRECTORY } from '../private/defaults';
 import { ConfigurationError } from '../private/errors';
 import { approvalCheckCommand, bindMergeRequestId, stepCommands } from '../private/pipeline-render';
 
@@ -112,7 +112,7 @@ export class LocalRunner {
     this.props = props;
     this.out = props.out ?? process.stdout;
     this.event = props.event ?? PipelineEvent.PUSH;
-    this.logDir = props.logDir ?? join(props.cwd, '.pipeline', 'logs', 'pipeline');
+    this.logDir = props.logDir ?? join(props.cwd, WORK_DIRECTORY, 'logs', 'pipeline');
     const reviews =
       this.event === PipelineEvent.MERGE_REQUEST ||
       this.event === PipelineEvent.MERGE_REQUEST_CLOSED;

@@ -41,13 +41,7 @@ export async function ansible(project: Project, args: readonly string[]): Promis
     [stack],
     ({ delivery }) => Project.stage(delivery, stack, 'ansible').statePath,
   );
-  const outputs = Project.outputs(statePath);
-  if (!outputs?.deployed) {
-    throw new CliError(
-      `stack '${stack}' has not been deployed here (no state at ${project.show(statePath)}).`,
-      `Deploy it first: cdktf-pipeline deploy ${stack}.`,
-    );
-  }
+  const outputs = project.deployedOutputs(stack, statePath);
   const dir = join(project.work, 'ansible', stack);
   mkdirSync(dir, { recursive: true });
   const name = basename(playbook).replace(/\.ya?ml$/, '');

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
-import { DIGEST_PATTERN } from '../../constructs/approval';
+import { Approval, DIGEST_PATTERN } from '../../constructs/approval';
 import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { Project } from '../project';
@@ -72,12 +73,12 @@ export async function approve(project: Project, args: readonly string[]): Promis
         `Check the environment name; environments that require approval use Approval.required('<record file>').`,
       );
     }
-    const approved = existsSync(record)
-      ? readFileSync(record, 'utf8')
-          .split('\n')
-          .some((line) => line.replace(/#.*/, '').trim() === digest)
-      : false;
-    if (approved) {
+    // The record is read as the app reads it (the app already refused malformed lines).
+    const { digests } = Approval.required(relative(project.root, record)).read(
+      project.root,
+      `environment '${environment}'`,
+    );
+    if (digests.includes(digest)) {
       out.log(`${digest} is already approved for ${environment}`);
       return 0;
     }

@@ -59,13 +59,7 @@ export async function check(project: Project, args: readonly string[]): Promise<
     tests: delivery.smokeTests,
     statePath: Project.stage(delivery, stack, 'check').statePath,
   }));
-  const outputs = Project.outputs(statePath);
-  if (!outputs?.deployed) {
-    throw new CliError(
-      `stack '${stack}' has not been deployed here (no state at ${project.show(statePath)}).`,
-      `Deploy it first: cdktf-pipeline deploy ${stack}.`,
-    );
-  }
+  const outputs = project.deployedOutputs(stack, statePath);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   try {
     const base = (service: string) => {

@@ -37,13 +37,10 @@ export async function expireReviews(project: Project, args: readonly string[]): 
   }
   const ttl = parseTimeToLive(args[0]);
   const now = Date.now();
-  const reviews = await project.synth([], ({ delivery }) =>
-    Project.deployedStacks(delivery).filter((s) => s.startsWith(delivery.reviewPrefix)),
-  );
   const expired: string[] = [];
   const kept: string[] = [];
-  await project.synth(reviews, async ({ delivery }) => {
-    for (const name of reviews) {
+  await project.synthWithDeployed(async ({ delivery }, deployed) => {
+    for (const name of deployed.filter((s) => s.startsWith(delivery.reviewPrefix))) {
       const stage = Project.stage(delivery, name, 'expire-reviews');
       const touched =
         Project.mtime(project.outputsFile(name)) ?? Project.mtime(stage.statePath) ?? now;

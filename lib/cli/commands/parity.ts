@@ -22,7 +22,7 @@ export async function parity(project: Project, args: readonly string[]): Promise
     }
   }
   return project.synth(
-    reviews.map((id) => `review-${id}`),
+    reviews.map((id) => Project.reviewStack(id)),
     ({ outdir, delivery }) => {
       const stacks = delivery.stages.filter((s) => s.kind === 'environment');
       const report = EnvironmentParity.compare(

@@ -57,7 +57,7 @@ export async function run(
 ): Promise<number> {
   const options = parse(args);
   // Where every stage (and this run's review environment) keeps its state, for the summary.
-  const stacks = options.mergeRequestId ? [`review-${options.mergeRequestId}`] : [];
+  const stacks = options.mergeRequestId ? [Project.reviewStack(options.mergeRequestId)] : [];
   const states = await project.synth(
     stacks,
     ({ delivery }) => new Map(delivery.stages.map((s) => [s.name, s.statePath])),
@@ -67,7 +67,6 @@ export async function run(
     cwd: project.root,
     ...options,
     ask: process.stdin.isTTY ? ask : undefined,
-    logDir: `${project.work}/logs/pipeline`,
     describe: (stack) => {
       const statePath = states.get(stack);
       const outputs = statePath ? Project.outputs(statePath) : undefined;

@@ -1,13 +1,11 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { DEPLOYED_ENV_FILE } from '../../private/defaults';
 import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { runLogged } from '../process';
 import { Project } from '../project';
-
-/** The dotenv file every deploy writes for CI systems: the environment's URL and image. */
-export const DEPLOYED_ENV_FILE = 'outputs/deployed.env';
 
 /**
  * `cdktf deploy|destroy STACK` with the flags an unattended run needs, its output in
@@ -75,7 +73,7 @@ export async function deploy(project: Project, args: readonly string[]): Promise
           `${url ? `: ${url}` : ''}${image ? ` (verified ${image})` : ''}`,
       );
       // For CI systems: a GitLab dotenv report, GitHub step outputs.
-      const dotenv = join(project.work, DEPLOYED_ENV_FILE);
+      const dotenv = join(project.root, DEPLOYED_ENV_FILE);
       mkdirSync(dirname(dotenv), { recursive: true });
       writeFileSync(dotenv, `ENVIRONMENT_URL=${url}\nVERIFIED_IMAGE=${image}\n`);
       if (process.env.GITHUB_OUTPUT) {
@@ -123,20 +121,22 @@ export async function teardown(project: Project, args: readonly string[]): Promi
       'Run cdktf-pipeline teardown.',
     );
   }
-  // Review environments exist in the app only when named: find the deployed ones first.
-  const deployed = await project.synth([], ({ delivery }) => Project.deployedStacks(delivery));
-  if (deployed.length === 0) {
-    out.log('nothing is deployed');
-    return 0;
-  }
-  await project.synth(deployed, async ({ delivery }) => {
-    const order = delivery.stages.map((s) => s.name).filter((n) => deployed.includes(n));
-    for (const name of [...order].reverse()) {
+  // Review environments exist in the app only when named: the deployed ones are found first.
+  await project.synthWithDeployed(async ({ delivery }, deployed) => {
+    if (deployed.length === 0) {
+      out.log('nothing is deployed');
+      return;
+    }
+    const order = delivery.stages
+      .map((s) => s.name)
+      .filter((n) => deployed.includes(n))
+      .reverse();
+    for (const name of order) {
       out.log(`destroying ${name}`);
       await cdktf(project, out, 'destroy', name);
       forget(project, name);
     }
-    out.log(`destroyed ${[...order].reverse().join(', ')}`);
+    out.log(`destroyed ${order.join(', ')}`);
   });
   return 0;
 }
