@@ -32,7 +32,7 @@ export function deliveryPipeline(): DeliveryPipeline {
   // The one build: the image stage builds, smoke-tests inside the image, pushes, publishes the digest.
   const image = pipeline.addStage('build-image', {
     title: 'image (build once, smoke-test inside, push)',
-    steps: [PipelineStep.deploy('image')],
+    steps: [PipelineStep.buildImage('image')],
     needs: checks,
   });
 

@@ -100,26 +100,79 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
 }
 
 /**
- * Records the engine's image events (`tag` for every build, `pull`, `push`, ...) until `stop()`,
- * which resolves with one `ACTION NAME` line per event.
+ * Records the Docker engine's image events (`push <name>`, `tag <name>`, ...) from now until
+ * `stop()`. It proves its own subscription: it creates a marker volume and waits until the
+ * engine reports it, and `stop()` removes the marker and waits for that event too, so every
+ * image event in between has been delivered. A watcher that never sees its marker fails.
  */
 export async function watchImageEvents(): Promise<{ stop: () => Promise<string[]> }> {
+  const marker = `events-marker-${process.pid}-${Date.now()}`;
   const child = spawn('docker', [
     'events',
     '--filter',
     'type=image',
+    '--filter',
+    'type=volume',
     '--format',
-    '{{.Action}} {{.Actor.Attributes.name}}',
+    '{{.Type}}|{{.Action}}|{{.Actor.ID}}|{{.Actor.Attributes.name}}',
   ]);
-  let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  // Give the client time to subscribe before anything happens.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const lines: string[] = [];
+  let partial = '';
+  let waiting: { seen: (line: string) => boolean; resolve: () => void } | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split('\n');
+    partial = parts.pop() ?? '';
+    lines.push(...parts);
+    if (waiting && lines.some(waiting.seen)) waiting.resolve();
+  });
+  const until = (what: string, seen: (line: string) => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      waiting = { seen, resolve };
+      setTimeout(
+        () => reject(new Error(`docker events did not report ${what} within 30 s`)),
+        30_000,
+      ).unref();
+    });
+  // Until the client has subscribed, the engine drops its events: create markers until one
+  // is reported.
+  const markers: string[] = [];
+  const subscribed = until(`a marker volume's creation`, (l) =>
+    l.startsWith(`volume|create|${marker}-`),
+  );
+  const create = () => {
+    markers.push(`${marker}-${markers.length + 1}`);
+    void docker('volume', 'create', markers[markers.length - 1]).catch(() => undefined);
+  };
+  create();
+  const repeat = setInterval(create, 500);
+  try {
+    await subscribed;
+  } catch (error) {
+    child.kill();
+    throw error;
+  } finally {
+    clearInterval(repeat);
+  }
   return {
+    // Events arrive in order: once the last marker's removal is reported, so is every image
+    // event before it.
     stop: async () => {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      child.kill();
-      return out.split('\n').filter(Boolean);
+      const last = markers[markers.length - 1];
+      const removed = until(`the removal of marker volume ${last}`, (l) =>
+        l.startsWith(`volume|destroy|${last}|`),
+      );
+      await docker('volume', 'rm', '--force', ...markers);
+      try {
+        await removed;
+      } finally {
+        child.kill();
+      }
+      return lines
+        .filter((l) => l.startsWith('image|'))
+        .map((l) => {
+          const [, action, , name] = l.split('|');
+          return `${action} ${name}`;
+        });
     },
   };
 }

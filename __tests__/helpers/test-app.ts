@@ -98,7 +98,7 @@ export function fixturePipeline(): DeliveryPipeline {
   const pipeline = new DeliveryPipeline({ name: 'deploy', setupCommands: ['scripts/setup'] });
   const lint = pipeline.addStage('lint', { steps: [PipelineStep.run('lint', ['npm run lint'])] });
   const image = pipeline.addStage('build-image', {
-    steps: [PipelineStep.deploy('image')],
+    steps: [PipelineStep.buildImage('image')],
     needs: [lint],
   });
   pipeline.addStage('review', {

@@ -16,6 +16,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { parse } from 'yaml';
+
 import { CommandResult, expectSuccess, httpGet, sh, watchImageEvents } from '../helpers/cli';
 import {
   APPROVALS,
@@ -90,6 +92,30 @@ function summary(output: string): Row[] {
     rows.push({ stage: m[1], result: m[2], digest: m[4], url: m[5] || '-' });
   }
   return rows;
+}
+
+/**
+ * Runs one job of the committed .gitlab-ci.yml as GitLab's shell executor runs it: its
+ * before_script and script in one shell that stops at the first failing command, with the
+ * variables GitLab gives the job (e.g. what a needed job's dotenv report exported).
+ */
+async function gitlabJob(id: string, variables: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  const ci = parse(readFileSync(join(PROJECT_ROOT, '.gitlab-ci.yml'), 'utf8')) as {
+    default: { before_script: string[] };
+  } & Record<string, { script: string[] }>;
+  const script = [...ci.default.before_script, ...ci[id].script].join('\n');
+  return sh('sh', ['-ec', script], { ...deployment.env, PIPELINE_REVIEW_IDS: '', ...variables });
+}
+
+/** The variables the last deploy's dotenv report exports to the jobs that need its job. */
+function dotenvReport(): Record<string, string> {
+  const text = readFileSync(join(PROJECT_ROOT, '.pipeline', 'outputs', 'deployed.env'), 'utf8');
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 function results(output: string): Record<string, string> {
@@ -231,7 +257,10 @@ describe('npm run pipeline, the local runner', () => {
     for (const job of ['lint', 'unit-tests', 'build-image', 'dev']) {
       expect(run.output).toMatch(new RegExp(`PASS\\s+${job}\\s*\\n`));
     }
-    expect(run.output).toMatch(/dev\s+\$ cdktf-pipeline deploy dev/);
+    // The dev job deploys the digest that this run's image job exported in its dotenv report.
+    expect(run.output).toMatch(
+      /dev\s+\$ cdktf-pipeline deploy dev --digest "\$PIPELINE_IMAGE_DIGEST"/,
+    );
     expect(run.output).toMatch(/dev\s+> \[check\] dev: web\/cgi-bin\/health answered 200/);
     expect(verifiedImage('dev')).toBe(release);
     expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);
@@ -347,6 +376,53 @@ describe('npm run pipeline, the local runner', () => {
     expect(verifiedImage('prod')).toBe(next);
     expect((await httpGet(`${URLS.prod}/`)).body).toContain('version 3');
     release = next;
+  });
+
+  test("each pipeline run promotes its own digest: run 1's prod job refuses once run 2 has moved staging on", async () => {
+    // Two pipeline runs, one after the other, each through its image, dev and staging jobs.
+    const runs: string[] = [];
+    for (const version of ['4', '5']) {
+      deployment.setService((dir) =>
+        writeFileSync(join(dir, 'www', 'index.html'), `<p>version ${version}</p>\n`),
+      );
+      expectSuccess(await gitlabJob('build-image'));
+      const digest = dotenvReport().PIPELINE_IMAGE_DIGEST;
+      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      for (const job of ['dev', 'staging']) {
+        expectSuccess(await gitlabJob(job, { PIPELINE_IMAGE_DIGEST: digest }));
+      }
+      expect(digestOf(verifiedImage('staging'))).toBe(digest);
+      runs.push(digest);
+    }
+    const [first, second] = runs;
+    expect(first).not.toBe(second);
+
+    // Someone clicks run 1's manual prod job: it carries run 1's digest and refuses.
+    const approvals = readFileSync(APPROVALS, 'utf8');
+    const refused = await gitlabJob('prod', { PIPELINE_IMAGE_DIGEST: first });
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(
+      `[approve] error: staging now runs ${second}, built by another pipeline run; this run's ${first} was superseded, so prod does not get it.\n` +
+        `[approve] fix: Nothing changed in prod. Promote ${second} from the pipeline run that built it.\n`,
+    );
+    expect(refused.output).not.toContain('deploying prod');
+    expect(readFileSync(APPROVALS, 'utf8')).toBe(approvals);
+    expect(verifiedImage('prod')).toBe(release);
+    expect((await httpGet(`${URLS.prod}/`)).body).toContain('version 3');
+
+    // Run 2's prod job approves and deploys its own digest, and keeps the record for CI.
+    const deployed = await gitlabJob('prod', { PIPELINE_IMAGE_DIGEST: second });
+    expectSuccess(deployed);
+    expect(digestOf(verifiedImage('prod'))).toBe(second);
+    expect((await httpGet(`${URLS.prod}/`)).body).toContain('version 5');
+    const record = readFileSync(APPROVALS, 'utf8');
+    const line = record.split('\n').find((l) => l.startsWith(`${second} # approved by `));
+    expect(line).toMatch(/: verified by staging$/);
+    expect(deployed.output).toContain(`[approve] recorded in approvals/prod.txt: ${line}\n`);
+    expect(readFileSync(join(PROJECT_ROOT, '.pipeline', 'approvals', 'prod.txt'), 'utf8')).toBe(
+      record,
+    );
+    release = verifiedImage('prod') ?? '';
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { GithubWorkflowRenderer, GitlabCiRenderer, PipelineEvent } from '../../lib';
 import { deliveryPipeline } from '../../stacks/sample-pipeline';
+import { sh } from '../helpers/cli';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
 const source = 'stacks/sample-pipeline.ts';
@@ -21,6 +22,12 @@ describe('the sample delivery pipeline', () => {
       expect(readFileSync(join(PROJECT_ROOT, path), 'utf8')).toBe(content);
     },
   );
+
+  test('the committed .github/workflows/deploy.yml passes @actions/workflow-parser', async () => {
+    expect(
+      await sh('node', ['scripts/validate-workflow.mjs', '.github/workflows/deploy.yml']),
+    ).toEqual({ code: 0, output: '[workflow] .github/workflows/deploy.yml: valid\n' });
+  });
 
   test('a push runs checks, the image once, dev, then staging and dev configuration, approval, prod, post-deployment tests', () => {
     const waves = deliveryPipeline()

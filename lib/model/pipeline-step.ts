@@ -73,6 +73,23 @@ export class PipelineStep {
     return new PipelineStep(StepKind.DEPLOY, `deploy ${stack}`, [], ['deploy', stack], stack);
   }
 
+  /**
+   * Deploys the image stage's stack: builds the image, smoke-tests it inside, pushes it. The
+   * digest it publishes is this pipeline run's: every later deploy and approval of the run
+   * promotes that digest only, and refuses when its upstream has moved on to another run's.
+   */
+  public static buildImage(stack: string): PipelineStep {
+    return new PipelineStep(
+      StepKind.DEPLOY,
+      `build, test and push the image (${stack})`,
+      [],
+      ['deploy', stack],
+      stack,
+      undefined,
+      true,
+    );
+  }
+
   /** Destroys one stack. */
   public static destroy(stack: string): PipelineStep {
     return new PipelineStep(StepKind.DESTROY, `destroy ${stack}`, [], ['destroy', stack], stack);
@@ -141,5 +158,7 @@ export class PipelineStep {
     public readonly stack?: string,
     /** For approval steps: which digest, for which environment. */
     public readonly approval?: ApproveStepOptions,
+    /** Whether the step publishes the pipeline run's image digest (see `buildImage`). */
+    public readonly publishesDigest: boolean = false,
   ) {}
 }

@@ -53,6 +53,16 @@ export const PIPELINE_DEFAULTS = {
   schedule: '17 3 * * *',
   /** The variable that carries a merge request's id into review stages. */
   reviewIdVariable: 'PIPELINE_REVIEW_ID',
+  /**
+   * The variable that carries the digest a pipeline run built from its image job to the jobs
+   * after it, which deploy and approve that digest only.
+   */
+  digestVariable: 'PIPELINE_IMAGE_DIGEST',
+  /**
+   * A file the local runner names in each step's environment; the CLI appends `NAME=value`
+   * lines for later steps of the run (as GitHub's `GITHUB_OUTPUT`).
+   */
+  outputVariable: 'PIPELINE_OUTPUT',
   loadConcurrency: 10,
   loadP95Milliseconds: 1000,
 } as const;
@@ -65,6 +75,12 @@ export const WORK_DIRECTORY = '.pipeline';
  * to the project root: the GitLab renderer names it as a job's dotenv report.
  */
 export const DEPLOYED_ENV_FILE = `${WORK_DIRECTORY}/outputs/deployed.env`;
+
+/**
+ * Where `approve` leaves a copy of every approval record it changed, relative to the project
+ * root: CI jobs keep this folder as an artifact, so the record can be committed.
+ */
+export const APPROVALS_ARTIFACT_DIRECTORY = `${WORK_DIRECTORY}/approvals`;
 
 /** The file a synthesized delivery describes itself in, beside `manifest.json`. */
 export const DELIVERY_MANIFEST = 'delivery.json';

@@ -3,6 +3,7 @@ import { PipelineStage } from '../model/pipeline-stage';
 import { ApproveStepOptions, PipelineStep, StepKind } from '../model/pipeline-step';
 import { MERGE_REQUEST_ID } from '../model/stage-trigger';
 
+import { PIPELINE_DEFAULTS } from './defaults';
 import { shellQuote } from './shell';
 
 /** First lines of every generated file. */
@@ -20,17 +21,48 @@ export function bindMergeRequestId(text: string, expression: string): string {
 }
 
 /**
- * The shell commands of a step: a `run` step's own, or one command of this package's CLI.
- * Words with a `$VARIABLE` stay expandable; everything else is quoted.
+ * The stage that builds the pipeline run's digest (a `buildImage` step), when `stage` comes after
+ * it; undefined otherwise.
  */
-export function stepCommands(step: PipelineStep, cli: string): readonly string[] {
+export function digestSource(stage: PipelineStage): PipelineStage | undefined {
+  for (const need of stage.needs) {
+    if (need.steps.some((s) => s.publishesDigest)) return need;
+    const found = digestSource(need);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The shell commands of a step of `stage`: a `run` step's own, or one command of this package's
+ * CLI. Deploys and approvals after the image stage promote the run's digest only
+ * (`--digest "$PIPELINE_IMAGE_DIGEST"`). Words with a `$VARIABLE` stay expandable; everything
+ * else is quoted.
+ */
+export function stepCommands(
+  step: PipelineStep,
+  cli: string,
+  stage: PipelineStage,
+): readonly string[] {
   if (step.kind === StepKind.RUN) return step.commands;
-  return [cliCommand(cli, step.cliArgs)];
+  return [cliCommand(cli, cliArgs(step, stage))];
 }
 
 /** The command that tells whether an approval step's digest is approved (exit 0) or not (3). */
-export function approvalCheckCommand(step: PipelineStep, cli: string): string {
-  return cliCommand(cli, [...step.cliArgs, '--check']);
+export function approvalCheckCommand(
+  step: PipelineStep,
+  cli: string,
+  stage: PipelineStage,
+): string {
+  return cliCommand(cli, [...cliArgs(step, stage), '--check']);
+}
+
+function cliArgs(step: PipelineStep, stage: PipelineStage): readonly string[] {
+  const promotes =
+    (step.kind === StepKind.DEPLOY && !step.publishesDigest) || step.kind === StepKind.APPROVE;
+  return promotes && digestSource(stage)
+    ? [...step.cliArgs, '--digest', `$${PIPELINE_DEFAULTS.digestVariable}`]
+    : step.cliArgs;
 }
 
 function cliCommand(cli: string, args: readonly string[]): string {
@@ -41,8 +73,19 @@ function cliCommand(cli: string, args: readonly string[]): string {
 export function readsMergeRequestId(job: CiJob, cli: string): boolean {
   return [
     job.stage.environment?.name ?? '',
-    ...job.steps.flatMap((s) => stepCommands(s, cli)),
+    ...job.steps.flatMap((s) => stepCommands(s, cli, job.stage)),
   ].some((t) => t.includes(MERGE_REQUEST_ID));
+}
+
+/**
+ * The stage whose job publishes the run's digest, when this job's commands promote it (they read
+ * `$PIPELINE_IMAGE_DIGEST`); undefined otherwise.
+ */
+export function runDigestSource(job: CiJob, cli: string): PipelineStage | undefined {
+  const reads = job.steps
+    .flatMap((s) => stepCommands(s, cli, job.stage))
+    .some((c) => c.includes(`$${PIPELINE_DEFAULTS.digestVariable}`));
+  return reads ? digestSource(job.stage) : undefined;
 }
 
 /** One CI job: a stage, with the approval gate it waits for folded in. */

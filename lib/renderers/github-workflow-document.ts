@@ -7,6 +7,7 @@
 export interface GithubStep {
   readonly name?: string;
   readonly id?: string;
+  readonly if?: string;
   readonly uses?: string;
   readonly with?: { readonly [input: string]: string | boolean };
   readonly run?: string;
@@ -20,6 +21,7 @@ export interface GithubJob {
   readonly 'runs-on': readonly string[];
   readonly environment?: { readonly name: string; readonly url?: string };
   readonly concurrency?: { readonly group: string; readonly 'cancel-in-progress': boolean };
+  readonly outputs?: { readonly [name: string]: string };
   readonly env?: { readonly [name: string]: string };
   readonly steps: readonly GithubStep[];
 }

@@ -3,13 +3,14 @@ import { stringify } from 'yaml';
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { StepKind } from '../model/pipeline-step';
 import { PipelineEvent } from '../model/stage-trigger';
-import { PIPELINE_DEFAULTS } from '../private/defaults';
+import { APPROVALS_ARTIFACT_DIRECTORY, PIPELINE_DEFAULTS } from '../private/defaults';
 import {
   bindMergeRequestId,
   CiJob,
   ciJobs,
   generatedHeader,
   readsMergeRequestId,
+  runDigestSource,
   stepCommands,
 } from '../private/pipeline-render';
 
@@ -78,13 +79,37 @@ export class GithubWorkflowRenderer {
       ...ci.steps.map((step) => ({
         name: step.description,
         ...(step.kind === StepKind.DEPLOY && step.stack === stack ? { id: 'deploy' } : {}),
-        run: stepCommands(step, pipeline.cli).join('\n'),
+        run: stepCommands(step, pipeline.cli, stage).join('\n'),
       })),
+      // An approval recorded in CI is kept, to be committed.
+      ...(ci.approval
+        ? [
+            {
+              name: 'keep the approval record',
+              if: 'always()',
+              uses: 'actions/upload-artifact@v4',
+              with: {
+                name: `approval-${ci.approval.environment}`,
+                path: `${APPROVALS_ARTIFACT_DIRECTORY}/`,
+                'if-no-files-found': 'ignore',
+              },
+            },
+          ]
+        : []),
     ];
+    // The run's digest: the image job's output, read by every job after it.
+    const source = runDigestSource(ci, pipeline.cli);
+    const needs = [...ci.needs];
+    if (source && !needs.includes(source.id)) needs.unshift(source.id);
+    const env: { [name: string]: string } = {};
+    if (source) {
+      env[PIPELINE_DEFAULTS.digestVariable] = `\${{ needs.${source.id}.outputs.digest }}`;
+    }
+    if (readsMergeRequestId(ci, pipeline.cli)) env[PIPELINE_DEFAULTS.reviewIdVariable] = PR_NUMBER;
     return {
       name: stage.title,
       if: stage.trigger.events.map((e) => eventCondition(e)).join(' || '),
-      ...(ci.needs.length > 0 ? { needs: [...ci.needs] } : {}),
+      ...(needs.length > 0 ? { needs } : {}),
       'runs-on': [...this.runsOn],
       ...(environment && name
         ? {
@@ -97,9 +122,10 @@ export class GithubWorkflowRenderer {
             concurrency: { group: `environment-${name}`, 'cancel-in-progress': false },
           }
         : {}),
-      ...(readsMergeRequestId(ci, pipeline.cli)
-        ? { env: { [PIPELINE_DEFAULTS.reviewIdVariable]: PR_NUMBER } }
+      ...(stage.steps.some((s) => s.publishesDigest)
+        ? { outputs: { digest: '${{ steps.deploy.outputs.digest }}' } }
         : {}),
+      ...(Object.keys(env).length > 0 ? { env } : {}),
       steps,
     };
   }

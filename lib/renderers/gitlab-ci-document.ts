@@ -30,7 +30,11 @@ export interface GitlabJob {
   readonly rules: readonly GitlabRule[];
   readonly resource_group?: string;
   readonly environment?: GitlabEnvironment;
-  readonly artifacts?: { readonly reports: { readonly dotenv: string } };
+  readonly artifacts?: {
+    readonly reports?: { readonly dotenv: string };
+    readonly paths?: readonly string[];
+    readonly when?: 'on_success' | 'on_failure' | 'always';
+  };
   readonly script: readonly string[];
 }
 

@@ -2,7 +2,11 @@ import { stringify } from 'yaml';
 
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { PipelineEvent } from '../model/stage-trigger';
-import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../private/defaults';
+import {
+  APPROVALS_ARTIFACT_DIRECTORY,
+  DEPLOYED_ENV_FILE,
+  PIPELINE_DEFAULTS,
+} from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import {
   bindMergeRequestId,
@@ -10,6 +14,7 @@ import {
   ciJobs,
   generatedHeader,
   readsMergeRequestId,
+  runDigestSource,
   stepCommands,
 } from '../private/pipeline-render';
 
@@ -105,9 +110,21 @@ export class GitlabCiRenderer {
     const environment = stage.environment;
     const name = environment && bindMergeRequestId(environment.name, '$CI_MERGE_REQUEST_IID');
     const stack = stage.deployedStack;
+    // The run's digest travels in the image job's dotenv report to every job that needs it.
+    const source = runDigestSource(ci, pipeline.cli);
+    const needs = stops ? [] : [...ci.needs];
+    if (source && !needs.includes(source.id)) needs.unshift(source.id);
+    const publishes = stage.steps.some((s) => s.publishesDigest);
+    const artifacts = {
+      ...((environment && stack) || publishes ? { reports: { dotenv: DEPLOYED_ENV_FILE } } : {}),
+      // An approval recorded in CI is kept, to be committed.
+      ...(ci.approval
+        ? { paths: [`${APPROVALS_ARTIFACT_DIRECTORY}/`], when: 'always' as const }
+        : {}),
+    };
     return {
       stage: stage.id,
-      needs: stops ? [] : [...ci.needs],
+      needs,
       ...(Object.keys(variables).length > 0 ? { variables } : {}),
       rules,
       ...(environment && name
@@ -120,10 +137,10 @@ export class GitlabCiRenderer {
               ...(environment.onStop ? { on_stop: environment.onStop } : {}),
               ...(environment.autoStopIn ? { auto_stop_in: environment.autoStopIn } : {}),
             },
-            ...(stack ? { artifacts: { reports: { dotenv: DEPLOYED_ENV_FILE } } } : {}),
           }
         : {}),
-      script: ci.steps.flatMap((s) => stepCommands(s, pipeline.cli)),
+      ...(Object.keys(artifacts).length > 0 ? { artifacts } : {}),
+      script: ci.steps.flatMap((s) => stepCommands(s, pipeline.cli, stage)),
     };
   }
 

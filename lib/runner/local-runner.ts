@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DeliveryPipeline } from '../model/delivery-pipeline';
@@ -107,12 +107,16 @@ export class LocalRunner {
   private readonly out: NodeJS.WritableStream;
   private readonly event: PipelineEvent;
   private readonly logDir: string;
+  /** What the run's steps published for later steps (`NAME=value` lines), e.g. its digest. */
+  private readonly outputFile: string;
+  private readonly published: { [name: string]: string } = {};
 
   constructor(props: LocalRunnerProps) {
     this.props = props;
     this.out = props.out ?? process.stdout;
     this.event = props.event ?? PipelineEvent.PUSH;
     this.logDir = props.logDir ?? join(props.cwd, WORK_DIRECTORY, 'logs', 'pipeline');
+    this.outputFile = join(this.logDir, 'run-output.env');
     const reviews =
       this.event === PipelineEvent.MERGE_REQUEST ||
       this.event === PipelineEvent.MERGE_REQUEST_CLOSED;
@@ -127,6 +131,7 @@ export class LocalRunner {
   public async run(): Promise<PipelineRun> {
     const stages = this.props.pipeline.waves(this.event).flat();
     mkdirSync(this.logDir, { recursive: true });
+    writeFileSync(this.outputFile, '');
     this.print(
       `${this.event} pipeline '${this.props.pipeline.name}': ${stages.map((s) => s.id).join(' → ')}`,
     );
@@ -159,10 +164,7 @@ export class LocalRunner {
   private async setUp(): Promise<StageResult> {
     const log = createWriteStream(join(this.logDir, 'setup.log'));
     try {
-      const failed = await this.runStep(
-        PipelineStep.run('setup', this.props.pipeline.setupCommands),
-        log,
-      );
+      const failed = await this.runCommands(this.props.pipeline.setupCommands, log);
       if (!failed) return StageResult.PASSED;
       this.print(`✘ setup failed (exit ${failed.code}); its output:`);
       for (const line of failed.tail) this.print(`  │ ${line}`);
@@ -180,7 +182,7 @@ export class LocalRunner {
     try {
       for (const step of stage.steps) {
         const gate = step.approval
-          ? await this.approvalGate(step, step.approval, logStream)
+          ? await this.approvalGate(stage, step, step.approval, logStream)
           : undefined;
         if (gate === 'approved') {
           note = 'already approved';
@@ -202,7 +204,10 @@ export class LocalRunner {
             note: `approve with --approve, or: ${this.props.pipeline.cli} ${step.cliArgs.join(' ')}`,
           };
         }
-        const failed = await this.runStep(step, logStream);
+        const failed = await this.runCommands(
+          stepCommands(step, this.props.pipeline.cli, stage),
+          logStream,
+        );
         if (failed) {
           this.print(`  ✘ ${step.description} failed (exit ${failed.code}); its output:`);
           for (const line of failed.tail) this.print(`  │ ${line}`);
@@ -235,11 +240,12 @@ export class LocalRunner {
 
   /** 'approved' when the digest already is; 'approve' to record it now; 'waiting' to pause. */
   private async approvalGate(
+    stage: PipelineStage,
     step: PipelineStep,
     approval: ApproveStepOptions,
     log: NodeJS.WritableStream,
   ): Promise<'approved' | 'approve' | 'waiting' | 'failed'> {
-    const check = await this.exec(approvalCheckCommand(step, this.props.pipeline.cli), log);
+    const check = await this.exec(approvalCheckCommand(step, this.props.pipeline.cli, stage), log);
     if (check.code === 0) {
       this.print(`  ${lastLine(check.tail)}`);
       return 'approved';
@@ -264,8 +270,8 @@ export class LocalRunner {
     return 'waiting';
   }
 
-  private async runStep(step: PipelineStep, log: NodeJS.WritableStream) {
-    for (const command of stepCommands(step, this.props.pipeline.cli)) {
+  private async runCommands(commands: readonly string[], log: NodeJS.WritableStream) {
+    for (const command of commands) {
       const started = Date.now();
       this.print(`  $ ${command}`);
       const result = await this.exec(command, log);
@@ -281,7 +287,11 @@ export class LocalRunner {
     log: NodeJS.WritableStream,
   ): Promise<{ code: number; tail: string[] }> {
     log.write(`$ ${command}\n`);
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...this.published,
+      [PIPELINE_DEFAULTS.outputVariable]: this.outputFile,
+    };
     if (this.props.mergeRequestId !== undefined)
       env[PIPELINE_DEFAULTS.reviewIdVariable] = this.props.mergeRequestId;
     return new Promise((resolve) => {
@@ -307,10 +317,20 @@ export class LocalRunner {
       child.stderr.on('data', collect);
       child.on('close', (code) => {
         clearInterval(heartbeat);
+        this.readPublished();
         if (partial.trim() !== '') tail = [...tail, partial].slice(-40);
         resolve({ code: code ?? 1, tail });
       });
     });
+  }
+
+  /** Takes what the step published (`NAME=value` lines) into the environment of later steps. */
+  private readPublished(): void {
+    if (!existsSync(this.outputFile)) return;
+    for (const line of readFileSync(this.outputFile, 'utf8').split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0) this.published[line.slice(0, eq)] = line.slice(eq + 1);
+    }
   }
 
   private printSummary(reports: readonly StageReport[], result: StageResult): void {

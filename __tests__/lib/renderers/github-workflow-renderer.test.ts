@@ -71,17 +71,52 @@ describe('GithubWorkflowRenderer', () => {
     const prod = workflow.jobs.prod;
     expect(prod).toMatchObject({
       if: "github.event_name == 'push'",
-      needs: ['staging'],
+      needs: ['build-image', 'staging'],
       environment: { name: 'prod', url: '${{ steps.deploy.outputs.url }}' },
       concurrency: { group: 'environment-prod', 'cancel-in-progress': false },
+      env: { PIPELINE_IMAGE_DIGEST: '${{ needs.build-image.outputs.digest }}' },
     });
     expect((prod.steps as Job[]).slice(2)).toEqual([
       {
         name: "approve staging's verified digest for prod",
-        run: 'npx cdktf-pipeline approve prod --from staging',
+        run: 'npx cdktf-pipeline approve prod --from staging --digest "$PIPELINE_IMAGE_DIGEST"',
       },
-      { name: 'deploy prod', id: 'deploy', run: 'npx cdktf-pipeline deploy prod' },
+      {
+        name: 'deploy prod',
+        id: 'deploy',
+        run: 'npx cdktf-pipeline deploy prod --digest "$PIPELINE_IMAGE_DIGEST"',
+      },
+      // The approval record it writes is kept, even when the deploy fails.
+      {
+        name: 'keep the approval record',
+        if: 'always()',
+        uses: 'actions/upload-artifact@v4',
+        with: {
+          name: 'approval-prod',
+          path: '.pipeline/approvals/',
+          'if-no-files-found': 'ignore',
+        },
+      },
     ]);
+  });
+
+  test("the run's digest: the image job's output, read by every job that promotes it", () => {
+    expect(workflow.jobs['build-image']).toMatchObject({
+      outputs: { digest: '${{ steps.deploy.outputs.digest }}' },
+    });
+    expect(workflow.jobs['build-image']).not.toHaveProperty('env');
+    expect((workflow.jobs['build-image'].steps as Job[]).slice(2)).toEqual([
+      {
+        name: 'build, test and push the image (image)',
+        id: 'deploy',
+        run: 'npx cdktf-pipeline deploy image',
+      },
+    ]);
+    expect(workflow.jobs.staging).toMatchObject({
+      needs: ['build-image', 'dev'],
+      env: { PIPELINE_IMAGE_DIGEST: '${{ needs.build-image.outputs.digest }}' },
+    });
+    expect(workflow.jobs.lint).not.toHaveProperty('env');
   });
 
   test('review: per pull request, torn down when it closes', () => {
@@ -95,6 +130,9 @@ describe('GithubWorkflowRenderer', () => {
       environment: { name: 'review/${{ github.event.pull_request.number }}' },
     });
     expect(workflow.jobs['stop-review']).not.toHaveProperty('needs');
-    expect(workflow.jobs.dev).not.toHaveProperty('env');
+    expect(workflow.jobs['stop-review']).not.toHaveProperty('env.PIPELINE_IMAGE_DIGEST');
+    expect(workflow.jobs.dev.env).toEqual({
+      PIPELINE_IMAGE_DIGEST: '${{ needs.build-image.outputs.digest }}',
+    });
   });
 });

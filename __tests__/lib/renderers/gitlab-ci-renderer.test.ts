@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 
-import { GitlabCiRenderer } from '../../../lib';
+import { DeliveryPipeline, GitlabCiRenderer, PipelineStep } from '../../../lib';
 import { fixturePipeline } from '../../helpers/test-app';
 
 type Job = Record<string, unknown>;
@@ -47,7 +47,7 @@ describe('GitlabCiRenderer', () => {
 
   test('the job behind an approval is manual, blocks the pipeline, and approves before it deploys', () => {
     expect(ci.prod).toMatchObject({
-      needs: ['staging'],
+      needs: ['build-image', 'staging'],
       rules: [
         {
           if: '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "main"',
@@ -55,11 +55,63 @@ describe('GitlabCiRenderer', () => {
           allow_failure: false,
         },
       ],
-      script: ['npx cdktf-pipeline approve prod --from staging', 'npx cdktf-pipeline deploy prod'],
+      script: [
+        'npx cdktf-pipeline approve prod --from staging --digest "$PIPELINE_IMAGE_DIGEST"',
+        'npx cdktf-pipeline deploy prod --digest "$PIPELINE_IMAGE_DIGEST"',
+      ],
       resource_group: 'prod',
       environment: { name: 'prod', url: '$ENVIRONMENT_URL' },
-      artifacts: { reports: { dotenv: '.pipeline/outputs/deployed.env' } },
+      // The approval record it writes is kept, even when the deploy fails.
+      artifacts: {
+        reports: { dotenv: '.pipeline/outputs/deployed.env' },
+        paths: ['.pipeline/approvals/'],
+        when: 'always',
+      },
     });
+  });
+
+  test("the run's digest: the image job's dotenv report, needed by every job that promotes it", () => {
+    expect(ci['build-image']).toEqual({
+      stage: 'build-image',
+      needs: ['lint'],
+      rules: [
+        { if: '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "main"' },
+        { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+      ],
+      artifacts: { reports: { dotenv: '.pipeline/outputs/deployed.env' } },
+      script: ['npx cdktf-pipeline deploy image'],
+    });
+    expect(ci.dev.script).toEqual([
+      'npx cdktf-pipeline deploy dev --digest "$PIPELINE_IMAGE_DIGEST"',
+    ]);
+    expect(ci.staging.needs).toEqual(['build-image', 'dev']);
+    expect(ci.staging.script).toEqual([
+      'npx cdktf-pipeline deploy staging --digest "$PIPELINE_IMAGE_DIGEST"',
+    ]);
+    expect(ci.review.script).toEqual([
+      'npx cdktf-pipeline deploy "review-${PIPELINE_REVIEW_ID}" --digest "$PIPELINE_IMAGE_DIGEST"',
+    ]);
+    // Destroying promotes nothing.
+    expect(ci['stop-review'].script).toEqual([
+      'npx cdktf-pipeline destroy "review-${PIPELINE_REVIEW_ID}"',
+    ]);
+  });
+
+  test('without a buildImage step, no job carries a run digest', () => {
+    const pipeline = new DeliveryPipeline({ name: 'plain' });
+    const image = pipeline.addStage('build-image', { steps: [PipelineStep.deploy('image')] });
+    pipeline.addStage('dev', { steps: [PipelineStep.deploy('dev')], needs: [image] });
+    const plain = parse(new GitlabCiRenderer().render(pipeline)) as Record<string, Job>;
+    expect(plain.dev).toEqual({
+      stage: 'dev',
+      needs: ['build-image'],
+      rules: [
+        { if: '$CI_PIPELINE_SOURCE == "push" && $CI_COMMIT_BRANCH == "main"' },
+        { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+      ],
+      script: ['npx cdktf-pipeline deploy dev'],
+    });
+    expect(plain['build-image']).not.toHaveProperty('artifacts');
   });
 
   test('review apps: per merge request, stopped by on_stop and after auto_stop_in', () => {

@@ -1,13 +1,4 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 
@@ -20,50 +11,16 @@ import {
   StageResult,
   StageTrigger,
 } from '../../../lib';
+import { deliveryProject, STAGING_DIGEST } from '../../helpers/delivery-project';
 import { PROJECT_ROOT } from '../../helpers/test-app';
 
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const DIGEST = STAGING_DIGEST;
 let dir: string;
 
 /** This checkout's CLI (linked by scripts/setup), as the approval steps call it. */
 const CLI = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf-pipeline');
 
-/**
- * A cdktf project with a real delivery (staging, then prod behind an approval), an approval
- * record for prod and a staging state that verified DIGEST: what the approval gate reads.
- */
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'runner-'));
-  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'));
-  mkdirSync(join(dir, 'service'));
-  writeFileSync(join(dir, 'service', 'Dockerfile'), 'FROM scratch\n');
-  writeFileSync(
-    join(dir, 'cdktf.json'),
-    JSON.stringify({ app: `node ${join(PROJECT_ROOT, 'scripts', 'synth.js')} main.ts` }),
-  );
-  writeFileSync(
-    join(dir, 'main.ts'),
-    [
-      "import { App } from 'cdktf';",
-      `import { Approval, Delivery } from '${join(PROJECT_ROOT, 'lib')}';`,
-      'const app = new App();',
-      "const env = (name: string, upstream: string, port: number, approval: Approval) => ({ name, upstream, approval, services: { web: { replicas: 1, port } }, source: 'main.ts' });",
-      "new Delivery(app, 'Delivery', {",
-      "  image: { context: 'service', repository: 'app' },",
-      "  services: [{ name: 'web', port: 8080, published: true }],",
-      "  environments: [env('staging', 'image', 18080, Approval.none()), env('prod', 'staging', 18180, Approval.required('approvals/prod.txt'))],",
-      '});',
-      'app.synth();',
-    ].join('\n'),
-  );
-  mkdirSync(join(dir, 'approvals'));
-  writeFileSync(join(dir, 'approvals', 'prod.txt'), '# approved digests\n');
-  mkdirSync(join(dir, '.pipeline', 'state'), { recursive: true });
-  writeFileSync(
-    join(dir, '.pipeline', 'state', 'staging.tfstate'),
-    JSON.stringify({ outputs: { verified_image: { value: `127.0.0.1:5000/app@${DIGEST}` } } }),
-  );
-});
+beforeEach(() => (dir = deliveryProject('runner-')));
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function shell(id: string, ...commands: string[]) {
@@ -122,6 +79,31 @@ describe('LocalRunner', () => {
       '$ echo fine\nfine\n$ echo boom >&2; exit 3\nboom\n',
     );
     expect(result.printed).toMatch(/✘ b failed \(step b\) in \d+\.\ds/);
+  });
+
+  test("what a step publishes in $PIPELINE_OUTPUT reaches the run's later steps, not the earlier", async () => {
+    const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['true'] });
+    const a = pipeline.addStage(
+      'a',
+      shell(
+        'a',
+        'echo "seen: [$PIPELINE_IMAGE_DIGEST]" > before',
+        'echo PIPELINE_IMAGE_DIGEST=d1 >> "$PIPELINE_OUTPUT"',
+      ),
+    );
+    pipeline.addStage('b', {
+      ...shell('b', 'echo "seen: [$PIPELINE_IMAGE_DIGEST]" > after'),
+      needs: [a],
+    });
+    const result = await run(pipeline);
+    expect(result.results).toEqual({ a: 'passed', b: 'passed' });
+    expect(readFileSync(join(dir, 'before'), 'utf8')).toBe('seen: []\n');
+    expect(readFileSync(join(dir, 'after'), 'utf8')).toBe('seen: [d1]\n');
+    // A new run starts with nothing published.
+    const again = new DeliveryPipeline({ name: 'p', setupCommands: ['true'] });
+    again.addStage('b', shell('b', 'echo "seen: [$PIPELINE_IMAGE_DIGEST]" > after'));
+    await run(again);
+    expect(readFileSync(join(dir, 'after'), 'utf8')).toBe('seen: []\n');
   });
 
   test('a failing setup runs no stage', async () => {

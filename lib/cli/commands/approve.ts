@@ -1,26 +1,33 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
 
 import { Approval, DIGEST_PATTERN } from '../../constructs/approval';
+import { APPROVALS_ARTIFACT_DIRECTORY } from '../../private/defaults';
 import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { Project } from '../project';
+import { digestOf, requireRunDigest, takeDigestOption } from '../run-digest';
 
 /** Exit status of `approve --check` when the digest is not approved yet. */
 export const NOT_APPROVED = 3;
 
 const USAGE =
-  'usage: cdktf-pipeline approve ENVIRONMENT DIGEST [NOTE]  or  cdktf-pipeline approve ENVIRONMENT --from STAGE [--check]';
+  'usage: cdktf-pipeline approve ENVIRONMENT DIGEST [NOTE]  or  cdktf-pipeline approve ENVIRONMENT --from STAGE [--digest DIGEST] [--check]';
 
 /**
  * `approve ENVIRONMENT DIGEST [NOTE]` appends the digest to the environment's approval record;
- * `approve ENVIRONMENT --from STAGE` approves what STAGE verified; with `--check` it approves
- * nothing and exits 0 when that digest is approved, 3 when it is not.
+ * `approve ENVIRONMENT --from STAGE` approves what STAGE verified, and with `--digest` (a pipeline
+ * run's own digest) only while STAGE still has that digest verified; with `--check` it approves
+ * nothing and exits 0 when that digest is approved, 3 when it is not. A changed record is also
+ * copied to `.pipeline/approvals/`, which CI jobs keep as an artifact.
  */
-export async function approve(project: Project, args: readonly string[]): Promise<number> {
+export async function approve(project: Project, given: readonly string[]): Promise<number> {
   const out = new Output('approve');
-  const [environment, second, third, fourth] = args;
+  const { digest: runDigest, rest } = takeDigestOption(given);
+  const check = rest.includes('--check');
+  const args = rest.filter((a) => a !== '--check');
+  const [environment, second, third] = args;
   if (environment === undefined || second === undefined) {
     throw new CliError(
       USAGE,
@@ -34,13 +41,16 @@ export async function approve(project: Project, args: readonly string[]): Promis
       'Name the stage whose verified digest to approve, e.g. --from staging.',
     );
   }
-  const check = from !== undefined && fourth === '--check';
+  if (from === undefined && (check || runDigest !== undefined)) {
+    throw new CliError(USAGE, '--check and --digest go with --from STAGE.');
+  }
   return project.synth([environment, ...(from ? [from] : [])], ({ delivery }) => {
     const target = Project.stage(delivery, environment, 'approve');
     let digest: string;
     let note: string;
     if (from !== undefined) {
       const stage = Project.stage(delivery, from, 'approve');
+      if (runDigest !== undefined) requireRunDigest(project, stage, runDigest, environment);
       const outputs = Project.outputs(stage.statePath);
       if (!outputs) {
         throw new CliError(
@@ -54,10 +64,10 @@ export async function approve(project: Project, args: readonly string[]): Promis
           `Deploy ${from} again and read its log in ${project.show(project.logFile(`deploy-${from}`))}.`,
         );
       }
-      digest = outputs.verifiedImage.slice(outputs.verifiedImage.indexOf('@') + 1);
+      digest = digestOf(outputs.verifiedImage);
       note = `verified by ${from}`;
     } else {
-      digest = second.slice(second.indexOf('@') + 1);
+      digest = digestOf(second);
       note = third ?? '';
     }
     if (!DIGEST_PATTERN.test(digest)) {
@@ -87,12 +97,15 @@ export async function approve(project: Project, args: readonly string[]): Promis
       return NOT_APPROVED;
     }
     const when = new Date().toISOString().slice(0, 16);
-    appendFileSync(
-      record,
-      `${digest} # approved by ${approver(project.root)} on ${when}Z${note ? `: ${note}` : ''}\n`,
-    );
+    const line = `${digest} # approved by ${approver(project.root)} on ${when}Z${note ? `: ${note}` : ''}`;
+    appendFileSync(record, `${line}\n`);
+    // CI jobs keep this folder as an artifact: the record reaches someone who commits it.
+    const copy = join(project.root, APPROVALS_ARTIFACT_DIRECTORY, basename(record));
+    mkdirSync(dirname(copy), { recursive: true });
+    copyFileSync(record, copy);
+    out.log(`recorded in ${project.show(record)}: ${line}`);
     out.log(
-      `approved ${digest} for ${environment} in ${project.show(record)}; commit it, then deploy ${environment}`,
+      `approved ${digest} for ${environment}; commit ${project.show(record)} (a copy is in ${project.show(copy)}), then deploy ${environment}`,
     );
     return 0;
   });

@@ -1,11 +1,12 @@
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { DEPLOYED_ENV_FILE } from '../../private/defaults';
+import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
 import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { runLogged } from '../process';
 import { Project } from '../project';
+import { digestOf, publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
 
 /**
  * `cdktf deploy|destroy STACK` with the flags an unattended run needs, its output in
@@ -46,9 +47,20 @@ export async function cdktf(
   return log;
 }
 
-/** `deploy [STACK...]`: deploys stacks one after the other and says where each answers. */
-export async function deploy(project: Project, args: readonly string[]): Promise<number> {
+/**
+ * `deploy [STACK...] [--digest DIGEST]`: deploys stacks one after the other and says where each
+ * answers. With `--digest` (a pipeline run's own digest), each stack is deployed only while its
+ * upstream still has that digest verified.
+ */
+export async function deploy(project: Project, given: readonly string[]): Promise<number> {
   const out = new Output('deploy');
+  const { digest: runDigest, rest: args } = takeDigestOption(given);
+  if (runDigest !== undefined && args.length === 0) {
+    throw new CliError(
+      '--digest needs the stacks to deploy, e.g. cdktf-pipeline deploy prod --digest sha256:….',
+      'Name the stacks.',
+    );
+  }
   await project.synth(args, async ({ delivery }) => {
     // By default: every stage that needs no approval, up to the first that does.
     const gated = delivery.stages.findIndex((s) => s.approvalRecord !== undefined);
@@ -61,6 +73,16 @@ export async function deploy(project: Project, args: readonly string[]): Promise
             .map((s) => s.name);
     const stages = stacks.map((name) => Project.stage(delivery, name, 'deploy'));
     for (const stage of stages) {
+      if (runDigest !== undefined) {
+        const upstream = stage.upstream && Project.stage(delivery, stage.upstream, 'deploy');
+        if (!upstream) {
+          throw new CliError(
+            `--digest applies to stages that promote an upstream's digest; '${stage.name}' builds it.`,
+            `Deploy ${stage.name} without --digest.`,
+          );
+        }
+        requireRunDigest(project, upstream, runDigest, stage.name);
+      }
       const started = Date.now();
       out.log(`deploying ${stage.name}`);
       const log = await cdktf(project, out, 'deploy', stage.name);
@@ -73,12 +95,19 @@ export async function deploy(project: Project, args: readonly string[]): Promise
           `${url ? `: ${url}` : ''}${image ? ` (verified ${image})` : ''}`,
       );
       // For CI systems: a GitLab dotenv report, GitHub step outputs.
+      // The image stage's digest is the pipeline run's, for the jobs after it.
+      const built = stage.kind === 'image' && image ? digestOf(image) : undefined;
       const dotenv = join(project.root, DEPLOYED_ENV_FILE);
       mkdirSync(dirname(dotenv), { recursive: true });
-      writeFileSync(dotenv, `ENVIRONMENT_URL=${url}\nVERIFIED_IMAGE=${image}\n`);
+      writeFileSync(
+        dotenv,
+        `ENVIRONMENT_URL=${url}\nVERIFIED_IMAGE=${image}\n` +
+          (built ? `${PIPELINE_DEFAULTS.digestVariable}=${built}\n` : ''),
+      );
       if (process.env.GITHUB_OUTPUT) {
         appendFileSync(process.env.GITHUB_OUTPUT, `url=${url}\nimage=${image}\n`);
       }
+      if (built) publishRunDigest(built);
     }
   });
   return 0;
