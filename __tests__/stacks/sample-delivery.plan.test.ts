@@ -33,8 +33,12 @@ describe("the engine's plan of every stack of the sample delivery", () => {
       upstreamOutputs: { verified_image: IMAGE },
       variables: { approved_digests: [] },
     };
+    // The whole message; only the engine's path differs between machines.
     expect(() => planOf(prod, unapproved)).toThrow(
-      `Error: Resource precondition failed data.terraform_remote_state.Promotion_Upstream_8B0AC4AE.outputs.verified_image is "${IMAGE}" var.approved_digests is empty list of string var.require_approval is true ${digest} is not approved for prod. Approve it with: npm run approve -- prod ${digest} (commit the record), then deploy again.`,
+      exactly(
+        /planOf\(prod\): \S+ failed: /,
+        `Error: Resource precondition failed data.terraform_remote_state.Promotion_Upstream_8B0AC4AE.outputs.verified_image is "${IMAGE}" var.approved_digests is empty list of string var.require_approval is true ${digest} is not approved for prod. Approve it with: npm run approve -- prod ${digest} (commit the record), then deploy again.`,
+      ),
     );
     expect(
       planOf(prod, {
@@ -52,3 +56,8 @@ describe("the engine's plan of every stack of the sample delivery", () => {
     expect(JSON.parse(plan.split(pipeline.image.artifact.tag).join('<tag>'))).toMatchSnapshot();
   });
 });
+
+/** A pattern for `prefix` followed by exactly `text`, and nothing else. */
+function exactly(prefix: RegExp, text: string): RegExp {
+  return new RegExp(`^${prefix.source}${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+}

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { EnvironmentParity } from '../../lib';
 import { parityMatchers } from '../../lib/testing';
-import { resources, testPipeline } from '../helpers/test-app';
+import { PROJECT_ROOT, resources, testPipeline } from '../helpers/test-app';
 
 expect.extend(parityMatchers);
 
@@ -17,10 +20,36 @@ describe('the pipeline app', () => {
     ]);
   });
 
-  test('every environment synthesizes identical Terraform', () => {
+  test('every environment synthesizes identical Terraform and valid variables files', () => {
     const { app } = testPipeline({ reviewIds: ['42'] });
     expect(app).toHaveEnvironmentParity();
-    expect(EnvironmentParity.check(app).stacks).toEqual(['dev', 'staging', 'prod', 'review-42']);
+    expect(EnvironmentParity.format(EnvironmentParity.check(app))).toBe(
+      'parity OK: 4 environment stacks synthesize identical Terraform (dev, staging, prod, review-42)',
+    );
+  });
+
+  test("each environment stack is held to the state store's location and its variables file", () => {
+    const { app } = testPipeline();
+    app.synth();
+    const manifest = JSON.parse(readFileSync(join(app.outdir, 'parity.json'), 'utf8')) as {
+      stacks: { name: string; backendLocation: unknown; variablesFile: unknown }[];
+    };
+    expect(
+      manifest.stacks.map(({ name, backendLocation, variablesFile }) => ({
+        name,
+        backendLocation,
+        variablesFile,
+      })),
+    ).toEqual(
+      ['dev', 'staging', 'prod'].map((name) => ({
+        name,
+        backendLocation: {
+          attribute: 'path',
+          pattern: join(PROJECT_ROOT, '.pipeline', 'state', '{stack}.tfstate'),
+        },
+        variablesFile: 'terraform.tfvars.json',
+      })),
+    );
   });
 
   test('exactly one docker_image build exists across all stacks', () => {

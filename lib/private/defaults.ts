@@ -84,3 +84,9 @@ export const APPROVALS_ARTIFACT_DIRECTORY = `${WORK_DIRECTORY}/approvals`;
 
 /** The file a synthesized delivery describes itself in, beside `manifest.json`. */
 export const DELIVERY_MANIFEST = 'delivery.json';
+
+/** The file a synthesized app lists its environment stacks in for the parity check. */
+export const PARITY_MANIFEST = 'parity.json';
+
+/** Where a backend location pattern puts the stack's name, e.g. `/srv/state/{stack}.tfstate`. */
+export const STACK_PLACEHOLDER = '{stack}';

@@ -8,7 +8,7 @@ import { Promotion } from '../constructs/promotion';
 import { ServiceDefinition } from '../constructs/service-definition';
 import { ServiceDeployment, ServiceSpec } from '../constructs/service-deployment';
 import { SmokeTest } from '../constructs/smoke-test';
-import { VariablesFile } from '../constructs/variables-file';
+import { VARIABLES_FILE, VariablesFile } from '../constructs/variables-file';
 import { EnvironmentParity } from '../parity/environment-parity';
 import { DEFAULTS, SERVICE_NAME_VARIABLE, URL_OUTPUT_SUFFIX } from '../private/defaults';
 
@@ -76,7 +76,10 @@ export class EnvironmentStack extends TerraformStack {
     const state = props.state ?? StateStore.local();
     new LocalDockerProvider(this, 'Docker', { registry: props.registry });
     state.bind(this, props.projectRoot);
-    EnvironmentParity.include(this);
+    EnvironmentParity.include(this, {
+      backendLocation: state.backendLocation(props.projectRoot),
+      variablesFile: VARIABLES_FILE,
+    });
 
     const vars = (this.variables = new VariablesFile(this, 'Variables'));
     const name = vars.string(

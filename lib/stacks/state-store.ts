@@ -2,7 +2,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 
 import { LocalBackend, TerraformStack } from 'cdktf';
 
-import { DEFAULTS } from '../private/defaults';
+import { BackendLocation } from '../parity/environment-parity';
+import { DEFAULTS, STACK_PLACEHOLDER } from '../private/defaults';
 
 /** Props of {@link StateStore.local}. */
 export interface LocalStateStoreProps {
@@ -28,8 +29,17 @@ export class StateStore {
 
   /** The state file of `stack` for a project rooted at `root`. */
   public statePath(root: string, stack: string): string {
+    return this.backendLocation(root).pattern.split(STACK_PLACEHOLDER).join(stack);
+  }
+
+  /**
+   * Where the backend of every stack keeps its state, for a project rooted at `root`: the local
+   * backend's `path`, `<directory>/{stack}.tfstate`. The parity check holds each environment
+   * stack to it.
+   */
+  public backendLocation(root: string): BackendLocation {
     const dir = isAbsolute(this.directory) ? this.directory : resolve(root, this.directory);
-    return join(dir, `${stack}.tfstate`);
+    return { attribute: 'path', pattern: join(dir, `${STACK_PLACEHOLDER}.tfstate`) };
   }
 
   /** Configures the stack's backend. */

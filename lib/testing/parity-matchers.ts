@@ -3,9 +3,11 @@ import { IConstruct } from 'constructs';
 import { EnvironmentParity } from '../parity/environment-parity';
 
 /**
- * Jest matchers: `expect.extend(parityMatchers)`, then
- * `expect(app).toHaveEnvironmentParity()` synthesizes the environment stacks under `app` and
- * passes when their Terraform is identical (apart from metadata and backend).
+ * Jest matchers: `expect.extend(parityMatchers)`, then `expect(app).toHaveEnvironmentParity()`
+ * synthesizes the app into its output folder and passes when the files written for the
+ * environment stacks under `app` have parity ({@link EnvironmentParity.check}): identical
+ * `cdk.tf.json` apart from metadata and the state location, and variables files that match
+ * their declarations. It fails with the report otherwise.
  */
 export const parityMatchers = {
   toHaveEnvironmentParity(received: IConstruct) {
@@ -23,7 +25,10 @@ declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace jest {
     interface Matchers<R> {
-      /** The environment stacks under the construct synthesize identical Terraform. */
+      /**
+       * The environment stacks under the construct synthesize identical Terraform (their
+       * backend's state location apart) and variables files that match their declarations.
+       */
       toHaveEnvironmentParity(): R;
     }
   }

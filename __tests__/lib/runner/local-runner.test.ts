@@ -226,7 +226,9 @@ describe('LocalRunner', () => {
           mergeRequestId: 'A B',
         }),
     ).toThrow(
-      "1 configuration problem; nothing was deployed:\n  - local runner: 'mergeRequestId' must be lowercase letters, digits and '-' for a merge-request-closed run, got 'A B'. Pass the merge request's id, e.g. --merge-request 42.",
+      new Error(
+        "1 configuration problem; nothing was deployed:\n  - local runner: 'mergeRequestId' must be lowercase letters, digits and '-' for a merge-request-closed run, got 'A B'. Pass the merge request's id, e.g. --merge-request 42.",
+      ),
     );
   });
 });

@@ -93,4 +93,15 @@ describe('Delivery', () => {
     };
     expect(json.terraform.backend.local.path).toBe('/var/state/live.tfstate');
   });
+
+  test('state: the location rule parity holds every environment stack to', () => {
+    expect(StateStore.local().backendLocation('/p')).toEqual({
+      attribute: 'path',
+      pattern: '/p/.pipeline/state/{stack}.tfstate',
+    });
+    expect(StateStore.local({ directory: '/var/state' }).backendLocation('/p')).toEqual({
+      attribute: 'path',
+      pattern: '/var/state/{stack}.tfstate',
+    });
+  });
 });

@@ -47,12 +47,14 @@ describe('environment validation errors', () => {
       services: services({ replicas: 0, port: 80 }),
     });
     expect(() => validate(env)).toThrow(
-      [
-        '3 configuration problems; nothing was deployed:',
-        "  - environment 'Bad Name': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'Bad Name'. Use a name such as staging or review-42.",
-        "  - environment 'Bad Name': 'services.web.replicas' must be a whole number from 1 to 20, got 0. Set services.web.replicas in environments/test.ts.",
-        "  - environment 'Bad Name': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 80. Set services.web.port in environments/test.ts.",
-      ].join('\n'),
+      new Error(
+        [
+          '3 configuration problems; nothing was deployed:',
+          "  - environment 'Bad Name': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'Bad Name'. Use a name such as staging or review-42.",
+          "  - environment 'Bad Name': 'services.web.replicas' must be a whole number from 1 to 20, got 0. Set services.web.replicas in environments/test.ts.",
+          "  - environment 'Bad Name': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 80. Set services.web.port in environments/test.ts.",
+        ].join('\n'),
+      ),
     );
   });
 

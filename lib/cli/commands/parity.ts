@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { EnvironmentParity } from '../../parity/environment-parity';
 import { CliError } from '../cli-error';
 import { Project } from '../project';
 
 /**
- * `parity [--review ID]`: synthesizes the app (with a review environment when asked) and compares
- * the `cdk.tf.json` that every environment stack wrote: what the engine receives. Prints one OK
- * line, or each difference with its JSON path and both values, and exits 1.
+ * `parity [--review ID]...`: synthesizes the app (with a review environment for each `--review`)
+ * into a temporary folder and checks what the engine receives there: the `cdk.tf.json` of every
+ * environment stack, backend included, and its variables file. Prints one OK line, or each
+ * difference with its JSON path and both values, and exits 1.
  */
 export async function parity(project: Project, args: readonly string[]): Promise<number> {
   const reviews: string[] = [];
@@ -17,22 +15,14 @@ export async function parity(project: Project, args: readonly string[]): Promise
     else {
       throw new CliError(
         `unknown argument '${args[i]}'.`,
-        'usage: cdktf-pipeline parity [--review ID] [--app COMMAND]',
+        'usage: cdktf-pipeline parity [--review ID]... [--app COMMAND]',
       );
     }
   }
   return project.synth(
     reviews.map((id) => Project.reviewStack(id)),
-    ({ outdir, delivery }) => {
-      const stacks = delivery.stages.filter((s) => s.kind === 'environment');
-      const report = EnvironmentParity.compare(
-        stacks.map((s) => ({
-          name: s.name,
-          config: EnvironmentParity.comparableJson(
-            JSON.parse(readFileSync(join(outdir, 'stacks', s.name, 'cdk.tf.json'), 'utf8')),
-          ),
-        })),
-      );
+    ({ outdir }) => {
+      const report = EnvironmentParity.checkSynthesized(outdir);
       if (report.stacks.length < 2) {
         throw new CliError(
           `parity needs at least two environment stacks to compare, found ${report.stacks.length}.`,
