@@ -3,7 +3,10 @@ import { join } from 'node:path';
 
 import { EnvironmentParity } from '../../lib';
 import { parityMatchers } from '../../lib/testing';
-import { PROJECT_ROOT, resources, testPipeline } from '../helpers/test-app';
+import { dev } from '../../environments/dev';
+import { prod } from '../../environments/prod';
+import { staging } from '../../environments/staging';
+import { PROJECT_ROOT, problemsOf, resources, testPipeline } from '../helpers/test-app';
 
 expect.extend(parityMatchers);
 
@@ -17,6 +20,19 @@ describe('the pipeline app', () => {
       'prod',
       'review-42',
       'review-login-form',
+    ]);
+  });
+
+  test('staging setting UPSTREAM_URL for web is one configuration problem naming web, UPSTREAM_URL and the file', () => {
+    const overriding = {
+      ...staging,
+      services: {
+        ...staging.services,
+        web: { ...staging.services.web, env: { UPSTREAM_URL: 'http://127.0.0.1:9/' } },
+      },
+    };
+    expect(problemsOf(() => testPipeline({ environments: [dev, overriding, prod] }))).toEqual([
+      "environment 'staging': 'services.web.env.UPSTREAM_URL' must not be set: the delivery defines it for service 'web', got 'http://127.0.0.1:9/'. Remove UPSTREAM_URL from services.web.env in environments/staging.ts, or change it in the service definition (for every environment).",
     ]);
   });
 
