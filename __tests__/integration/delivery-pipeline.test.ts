@@ -267,7 +267,7 @@ describe('npm run pipeline, the local runner', () => {
 
     // Pushes to the default branch run no review job; the prod job waits for a person.
     const list = await sh('npx', ['gitlab-ci-local', ...PUSH_TO_MAIN, '--list'], deployment.env);
-    expect(list.output).toMatch(/\nprod\s+.*\s+manual\s+false\s+prod\s+\[staging\]/);
+    expect(list.output).toMatch(/\nprod\s+.*\s+manual\s+false\s+prod\s+\[build-image,staging\]/);
     expect(list.output).not.toMatch(/\nreview\s/);
 
     // A merge request pipeline: checks, the image, its review app, and the manual stop job.
@@ -317,7 +317,9 @@ describe('npm run pipeline, the local runner', () => {
       'build-image': 'failed',
       ...Object.fromEntries(PUSH_STAGES.slice(3).map((s) => [s, 'not run'])),
     });
-    expect(run.output).toContain('✘ deploy image failed (exit 1); its output:');
+    expect(run.output).toContain(
+      '✘ build, test and push the image (image) failed (exit 1); its output:',
+    );
     expect(run.output).toContain('full output: ');
     for (const stage of ['image', 'dev', 'staging', 'prod'])
       expect(verifiedImage(stage)).toBe(release);
