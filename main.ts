@@ -1,12 +1,17 @@
 import { App } from 'cdktf';
 
-import { ConfigurationError } from './lib';
+import { ConfigurationError, DeploymentTarget } from './lib';
 import { sampleDelivery } from './stacks/sample-delivery';
 
 // `cdktf deploy review-42` needs PIPELINE_REVIEW_IDS=42 (the CLI sets it from the stack name).
+// PIPELINE_STATE=pg keeps every stage's state in PostgreSQL (the Delivery's default store reads it).
+// PIPELINE_TARGET=swarm runs every environment as Swarm services (scripts/setup then makes a swarm).
 try {
   const app = new App();
-  sampleDelivery(app, { serviceContext: process.env.PIPELINE_SERVICE_CONTEXT });
+  sampleDelivery(app, {
+    serviceContext: process.env.PIPELINE_SERVICE_CONTEXT,
+    target: process.env.PIPELINE_TARGET === 'swarm' ? DeploymentTarget.swarm() : undefined,
+  });
   app.synth();
 } catch (error) {
   // Bad configuration: the problems are the whole story, a stack trace adds nothing.

@@ -7,3 +7,8 @@ Testing.setupJest();
 // pipeline runs the unit tests with one) must not change what the tests synthesize. Tests that
 // want review environments name them.
 delete process.env.PIPELINE_REVIEW_IDS;
+
+// The state store follows PIPELINE_STATE (a clone set up with PIPELINE_STATE=pg has it in
+// pipeline.env); tests that want PostgreSQL state ask for it.
+delete process.env.PIPELINE_STATE;
+delete process.env.PG_CONN_STR;

@@ -6,7 +6,7 @@ import { dev } from '../environments/dev';
 import { prod } from '../environments/prod';
 import { review } from '../environments/review';
 import { staging } from '../environments/staging';
-import { Delivery, EnvironmentConfig } from '../lib';
+import { Delivery, DeploymentTarget, EnvironmentConfig } from '../lib';
 
 import {
   IMAGE_SMOKE_TEST,
@@ -40,6 +40,11 @@ export interface SampleDeliveryOptions {
    * @default - dev, staging, prod
    */
   readonly environments?: readonly EnvironmentConfig[];
+  /**
+   * Where the services run.
+   * @default DeploymentTarget.containers()
+   */
+  readonly target?: DeploymentTarget;
 }
 
 /** The sample delivery: the sample service, built once and promoted dev → staging → prod. */
@@ -56,6 +61,7 @@ export function sampleDelivery(scope: Construct, options: SampleDeliveryOptions 
     reviewEnvironment: review,
     reviewIds: options.reviewIds,
     projectRoot: options.projectRoot ?? SAMPLE_ROOT,
+    target: options.target,
     howToApprove:
       'Approve it with: npm run approve -- <environment> <digest> (commit the record), then deploy again.',
   });

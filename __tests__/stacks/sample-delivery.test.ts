@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { EnvironmentParity } from '../../lib';
-import { parityMatchers } from '../../lib/testing';
 import { dev } from '../../environments/dev';
 import { prod } from '../../environments/prod';
 import { staging } from '../../environments/staging';
+import { EnvironmentParity } from '../../lib';
+import { parityMatchers } from '../../lib/testing';
 import { PROJECT_ROOT, problemsOf, resources, testPipeline } from '../helpers/test-app';
 
 expect.extend(parityMatchers);

@@ -10,6 +10,7 @@ import { ansible } from './commands/ansible';
 import { approve } from './commands/approve';
 import { check } from './commands/check';
 import { expireReviews } from './commands/expire-reviews';
+import { migrateState } from './commands/migrate-state';
 import { parity } from './commands/parity';
 import { render } from './commands/render';
 import { run } from './commands/run';
@@ -30,6 +31,8 @@ Stacks (the app in cdktf.json; stacks named review-<id> are added by name):
   expire-reviews TTL         destroy review environments idle longer than TTL, e.g. '3 days'
   ansible STACK PLAYBOOK     run a playbook with the stack's outputs when they or it changed
   parity [--review ID]       prove that every environment stack synthesizes identical Terraform
+  migrate-state --to pg|local
+                             move every stage's state into PostgreSQL (PIPELINE_STATE=pg) or back
 
 Pipeline (the module given by --pipeline, or "cdktf-pipeline": { "pipeline": FILE } in package.json):
   render [--check]           write .gitlab-ci.yml and .github/workflows/<name>.yml
@@ -45,6 +48,7 @@ const COMMANDS = [
   'expire-reviews',
   'ansible',
   'parity',
+  'migrate-state',
   'render',
   'run',
 ];
@@ -115,6 +119,8 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
         return await expireReviews(project, rest);
       case 'ansible':
         return await ansible(project, rest);
+      case 'migrate-state':
+        return await migrateState(project, rest);
       case 'parity':
         return await parity(project, rest);
       case 'render': {

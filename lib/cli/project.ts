@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, delimiter, dirname, join, relative } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
 
 import { VERIFIED_IMAGE_OUTPUT } from '../constructs/promotion';
 import { DEFAULTS, URL_OUTPUT_SUFFIX, WORK_DIRECTORY } from '../private/defaults';
@@ -10,9 +10,11 @@ import {
   StageManifest,
 } from '../private/delivery-manifest';
 import { Delivery } from '../stacks/delivery';
+import { StateLocation } from '../stacks/state-store';
 
 import { CliError, ReportedError } from './cli-error';
 import { runCollected } from './process';
+import { StateReader } from './state-reader';
 
 /** What a deployed stack published, read from its state. */
 export interface StackOutputs {
@@ -101,29 +103,39 @@ export class Project {
    */
   public async synthWithDeployed<T>(
     use: (synthesized: Synthesized, deployed: string[]) => T | Promise<T>,
+    env: NodeJS.ProcessEnv = {},
   ): Promise<T> {
-    const first = await this.synth([], async (synthesized) => {
-      const deployed = Project.deployedStacks(synthesized.delivery);
-      const known = deployed.every((n) => synthesized.delivery.stages.some((s) => s.name === n));
-      return { deployed, result: known ? { value: await use(synthesized, deployed) } : undefined };
-    });
+    const first = await this.synth(
+      [],
+      async (synthesized) => {
+        const deployed = Project.deployedStacks(synthesized.delivery);
+        const known = deployed.every((n) => synthesized.delivery.stages.some((s) => s.name === n));
+        return {
+          deployed,
+          result: known ? { value: await use(synthesized, deployed) } : undefined,
+        };
+      },
+      env,
+    );
     if (first.result) return first.result.value;
-    return this.synth(first.deployed, (synthesized) => use(synthesized, first.deployed));
+    return this.synth(first.deployed, (synthesized) => use(synthesized, first.deployed), env);
   }
 
   /**
    * Runs the app into a temporary folder and reads its delivery; `use` gets both, and the folder
-   * is removed afterwards. Stacks named `review-<id>` are synthesized too.
+   * is removed afterwards. Stacks named `review-<id>` are synthesized too; `env` is added to the
+   * app's environment.
    */
   public async synth<T>(
     stacks: readonly string[],
     use: (synthesized: Synthesized) => T | Promise<T>,
+    env: NodeJS.ProcessEnv = {},
   ): Promise<T> {
     const outdir = mkdtempSync(join(tmpdir(), 'cdktf-pipeline-synth-'));
     try {
       const result = await runCollected(this.appCommand, [], {
         cwd: this.root,
-        env: { ...this.env(stacks), CDKTF_OUTDIR: outdir },
+        env: { ...this.env(stacks), ...env, CDKTF_OUTDIR: outdir },
         shell: true,
       });
       if (result.code !== 0) {
@@ -163,12 +175,9 @@ export class Project {
   }
 
   /** The outputs a stack's state holds; undefined when it has no state yet. */
-  public static outputs(statePath: string): StackOutputs | undefined {
-    if (!existsSync(statePath)) return undefined;
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as {
-      outputs?: Record<string, { value: unknown }>;
-      resources?: unknown[];
-    };
+  public static outputs(location: StateLocation): StackOutputs | undefined {
+    const state = StateReader.read(location);
+    if (!state) return undefined;
     const urls = new Map<string, string>();
     for (const [name, { value }] of Object.entries(state.outputs ?? {})) {
       if (name.endsWith(URL_OUTPUT_SUFFIX) && typeof value === 'string') {
@@ -183,30 +192,28 @@ export class Project {
     };
   }
 
-  /**
-   * The stacks that have deployed resources, by the state files in the delivery's state folder.
-   */
+  /** The stacks that have deployed resources, by the states in the delivery's state store. */
   public static deployedStacks(delivery: DeliveryManifest): string[] {
-    const dir = dirname(delivery.stages[0].statePath);
-    if (!existsSync(dir)) return [];
-    return readdirSync(dir)
-      .filter((f) => f.endsWith('.tfstate'))
-      .map((f) => basename(f, '.tfstate'))
-      .filter((stack) => Project.outputs(join(dir, `${stack}.tfstate`))?.deployed);
+    return StateReader.deployed(delivery.state);
   }
 
   /**
    * The outputs of a stack that has deployed resources; otherwise an error saying to deploy it.
    */
-  public deployedOutputs(stack: string, statePath: string): StackOutputs {
-    const outputs = Project.outputs(statePath);
+  public deployedOutputs(stage: StageManifest): StackOutputs {
+    const outputs = Project.outputs(stage.state);
     if (!outputs?.deployed) {
       throw new CliError(
-        `stack '${stack}' has not been deployed here (no state at ${this.show(statePath)}).`,
-        `Deploy it first: cdktf-pipeline deploy ${stack}.`,
+        `stack '${stage.name}' has not been deployed here (no state at ${this.showState(stage.state)}).`,
+        `Deploy it first: cdktf-pipeline deploy ${stage.name}.`,
       );
     }
     return outputs;
+  }
+
+  /** A state location for messages. */
+  public showState(location: StateLocation): string {
+    return StateReader.describe(location, this.root);
   }
 
   /** Modification time (ms) of a file, or undefined. */

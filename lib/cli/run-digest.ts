@@ -43,11 +43,11 @@ export function requireRunDigest(
   runDigest: string,
   target: string,
 ): void {
-  const outputs = Project.outputs(upstream.statePath);
+  const outputs = Project.outputs(upstream.state);
   const verified = outputs?.verifiedImage ? digestOf(outputs.verifiedImage) : undefined;
   if (verified === undefined) {
     throw new CliError(
-      `stage '${upstream.name}' has no verified digest here (state: ${project.show(upstream.statePath)}), so this run's ${runDigest} cannot be promoted to ${target}.`,
+      `stage '${upstream.name}' has no verified digest here (state: ${project.showState(upstream.state)}), so this run's ${runDigest} cannot be promoted to ${target}.`,
       `Run the pipeline's earlier stages first: cdktf-pipeline deploy ${upstream.name}.`,
     );
   }

@@ -6,4 +6,5 @@ export * from './promotion';
 export * from './service-definition';
 export * from './service-deployment';
 export * from './smoke-test';
+export * from './swarm-service-deployment';
 export * from './variables-file';

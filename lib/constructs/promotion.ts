@@ -1,9 +1,9 @@
 import {
-  DataTerraformRemoteStateLocal,
   Fn,
   ITerraformDependable,
   Op,
   TerraformOutput,
+  TerraformRemoteState,
   TerraformResource,
 } from 'cdktf';
 import { Construct } from 'constructs';
@@ -13,19 +13,36 @@ import { TerraformData } from '../private/terraform-data';
 /** Name of the output through which every stage publishes the image it verified. */
 export const VERIFIED_IMAGE_OUTPUT = 'verified_image';
 
+/** Reads another stack's outputs from its state (`StateStore` is one). */
+export interface IRemoteStateReader {
+  /**
+   * A `terraform_remote_state` of the state at `location` (a file or a schema), with `defaults`
+   * for outputs it does not have; `missing` is the message when a state file does not exist.
+   */
+  remoteState(
+    scope: Construct,
+    id: string,
+    location: string,
+    defaults: { readonly [output: string]: unknown },
+    missing: string,
+  ): TerraformRemoteState;
+}
+
 /** Props of {@link Promotion}. */
 export interface PromotionProps {
   /** Name of the upstream stage, for messages. May be a Terraform variable. */
   readonly upstreamStage: string;
-  /** Path of the upstream stage's local state file. May be a Terraform variable. */
-  readonly upstreamStatePath: string;
+  /** Where the upstream's state is (a file or a schema). May be a Terraform variable. */
+  readonly upstreamLocation: string;
+  /** Reads the upstream's outputs from where its state is: the delivery's `StateStore`. */
+  readonly stateReader: IRemoteStateReader;
   /** How to deploy the upstream stage, shown when it has verified nothing yet. */
   readonly howToDeployUpstream: string;
 }
 
 /**
  * Takes the image that the upstream stage verified, read from the upstream's state through an
- * explicit remote-state read (so this stage deploys on its own, with no stack dependency), and
+ * explicit remote-state read of the delivery's state store (so this stage deploys on its own, with no stack dependency), and
  * publishes it as this stage's verified image once this stage's checks have passed.
  */
 export class Promotion extends Construct {
@@ -36,20 +53,14 @@ export class Promotion extends Construct {
 
   constructor(scope: Construct, id: string, props: PromotionProps) {
     super(scope, id);
-    const upstream = new DataTerraformRemoteStateLocal(this, 'Upstream', {
-      path: props.upstreamStatePath,
-      defaults: { [VERIFIED_IMAGE_OUTPUT]: '' },
-    });
     const hint = props.howToDeployUpstream.replace('<stage>', props.upstreamStage);
-    // Checked before the state is read: a stage that was never deployed has no state file.
-    upstream.addOverride('lifecycle', {
-      precondition: [
-        {
-          condition: Fn.fileexists(props.upstreamStatePath),
-          error_message: `The upstream stage ${props.upstreamStage} has not been deployed yet (no state at ${props.upstreamStatePath}), so it has verified no image. ${hint}`,
-        },
-      ],
-    });
+    const upstream = props.stateReader.remoteState(
+      this,
+      'Upstream',
+      props.upstreamLocation,
+      { [VERIFIED_IMAGE_OUTPUT]: '' },
+      `The upstream stage ${props.upstreamStage} has not been deployed yet (no state at ${props.upstreamLocation}), so it has verified no image. ${hint}`,
+    );
     this.image = upstream.getString(VERIFIED_IMAGE_OUTPUT);
     this.gate = new TerraformData(this, 'UpstreamVerified', {
       input: { image: this.image },
@@ -57,7 +68,7 @@ export class Promotion extends Construct {
         precondition: [
           {
             condition: Op.gte(Fn.lengthOf(this.image), 1),
-            errorMessage: `The upstream stage ${props.upstreamStage} has not verified an image yet (no ${VERIFIED_IMAGE_OUTPUT} in ${props.upstreamStatePath}). ${hint}`,
+            errorMessage: `The upstream stage ${props.upstreamStage} has not verified an image yet (no ${VERIFIED_IMAGE_OUTPUT} in ${props.upstreamLocation}). ${hint}`,
           },
         ],
       },

@@ -1,11 +1,17 @@
 import { Container } from '@cdktf/provider-docker/lib/container';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { Fn, Op, TerraformCount, Token } from 'cdktf';
-import { Construct } from 'constructs';
+import { Fn, Op, ref, TerraformCount, TerraformStack, Token } from 'cdktf';
+import { Construct, IConstruct } from 'constructs';
 
 import { DEFAULTS } from '../private/defaults';
-import { ConfigurationError, invalidValue } from '../private/errors';
-import { toposort } from '../private/toposort';
+import {
+  HEALTH_CHECK_TIMING,
+  healthCheckOf,
+  labelList,
+  pascal,
+  SERVICE_LABEL,
+  validateAndOrder,
+} from '../private/service-specs';
 
 /** One service of a deployment: a container image run as one or more replicas. */
 export interface ServiceSpec {
@@ -14,7 +20,8 @@ export interface ServiceSpec {
   /** Port the service listens on inside its container. */
   readonly port: number;
   /**
-   * Host port on 127.0.0.1 for replica 0; replica N is published on `publishedPort + N`.
+   * Host port on 127.0.0.1 for replica 0; replica N is published on `publishedPort + N`. (On
+   * Swarm, the port of the service's publishing tasks: see {@link SwarmServiceDeployment}.)
    * May be a Terraform variable.
    * @default - not published; reachable only on the deployment's network
    */
@@ -42,6 +49,20 @@ export interface ServiceSpec {
   readonly healthCheck?: readonly string[];
 }
 
+/**
+ * An environment's services as a deployment target rendered them ({@link ServiceDeployment},
+ * {@link SwarmServiceDeployment}): what the environment stack needs of them.
+ */
+export interface DeployedServices extends IConstruct {
+  /** The environment's network; services find each other on it by service name. */
+  readonly network: Network;
+  /**
+   * Values that change whenever what runs changes (a container replaced, a service updated):
+   * a change re-runs the smoke tests.
+   */
+  readonly revisions: { readonly [name: string]: string };
+}
+
 /** Props of {@link ServiceDeployment}. */
 export interface ServiceDeploymentProps {
   /** Image every service runs: an image ID or a digest reference. */
@@ -67,16 +88,18 @@ export interface ServiceDeploymentProps {
  * environment variables, health checks that the deploy waits for, a restart policy, and start
  * order (a service starts after the services it depends on are healthy).
  */
-export class ServiceDeployment extends Construct {
+export class ServiceDeployment extends Construct implements DeployedServices {
   /** The deployment's own bridge network; services find each other by name on it. */
   public readonly network: Network;
   /** Containers per service name. */
   public readonly containers: { readonly [service: string]: Container };
+  /** The IDs of every container, which change whenever a container is replaced. */
+  public readonly revisions: { readonly [name: string]: string };
 
   constructor(scope: Construct, id: string, props: ServiceDeploymentProps) {
     super(scope, id);
     const ordered = validateAndOrder(id, props.services);
-    const labels = Object.entries(props.labels ?? {}).map(([label, value]) => ({ label, value }));
+    const labels = labelList(props.labels);
     this.network = new Network(this, 'Network', {
       name: `${props.namePrefix}-net`,
       driver: 'bridge',
@@ -103,27 +126,22 @@ export class ServiceDeployment extends Construct {
                   ip: DEFAULTS.publishAddress,
                 },
               ],
-        healthcheck: {
-          test: ['CMD', ...(spec.healthCheck ?? defaultHealthCheck(spec.port))],
-          interval: '1s',
-          timeout: '3s',
-          retries: 3,
-          startPeriod: '2s',
-        },
+        healthcheck: { test: healthCheckOf(spec), ...HEALTH_CHECK_TIMING },
         wait: true,
         waitTimeout: props.healthTimeoutSeconds ?? DEFAULTS.healthTimeoutSeconds,
         restart: DEFAULTS.restartPolicy,
         mustRun: true,
-        labels: [...labels, { label: 'cdktf-pipeline.service', value: spec.name }],
+        labels: [...labels, { label: SERVICE_LABEL, value: spec.name }],
         dependsOn: (spec.dependsOn ?? []).map((name) => containers[name]),
       });
     }
     this.containers = containers;
+    const stack = TerraformStack.of(this);
+    const ids = Object.values(containers).map((c) =>
+      Fn.join(',', Token.asList(ref(`${c.fqn}[*].id`, stack))),
+    );
+    this.revisions = { containers: Fn.join(';', ids) };
   }
-}
-
-function defaultHealthCheck(port: number): string[] {
-  return ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${port}/`];
 }
 
 function envList(env: ServiceSpec['env']): string[] | undefined {
@@ -132,93 +150,4 @@ function envList(env: ServiceSpec['env']): string[] | undefined {
     return Token.asList(Fn.formatlist('%s=%s', [Fn.keys(env), Fn.values(env)]));
   }
   return Object.entries(env).map(([k, v]) => `${k}=${v}`);
-}
-
-function pascal(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0].toUpperCase() + part.slice(1))
-    .join('');
-}
-
-/** Checks the services and returns them dependencies first. */
-function validateAndOrder(id: string, services: readonly ServiceSpec[]): ServiceSpec[] {
-  const problems: string[] = [];
-  const byName = new Map<string, ServiceSpec>();
-  const subject = `service deployment '${id}'`;
-  if (services.length === 0) {
-    problems.push(
-      invalidValue(subject, 'services', 'must list at least one service', [], 'Add a service.'),
-    );
-  }
-  for (const spec of services) {
-    if (!/^[a-z][a-z0-9-]{0,30}$/.test(spec.name)) {
-      problems.push(
-        invalidValue(
-          subject,
-          'services[].name',
-          'must be lowercase letters, digits and -, starting with a letter, at most 31 characters',
-          spec.name,
-          'Rename the service, e.g. web or api.',
-        ),
-      );
-    }
-    if (byName.has(spec.name)) {
-      problems.push(
-        invalidValue(
-          subject,
-          'services[].name',
-          'must be unique',
-          spec.name,
-          'Rename one of them.',
-        ),
-      );
-    }
-    byName.set(spec.name, spec);
-    if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
-      problems.push(
-        invalidValue(
-          `${subject}, service '${spec.name}'`,
-          'port',
-          'must be a whole number from 1 to 65535',
-          spec.port,
-          'Set the port the service listens on inside its container.',
-        ),
-      );
-    }
-  }
-  for (const spec of services) {
-    for (const dep of spec.dependsOn ?? []) {
-      if (!byName.has(dep)) {
-        problems.push(
-          invalidValue(
-            `${subject}, service '${spec.name}'`,
-            'dependsOn',
-            `must name services of this deployment (${[...byName.keys()].join(', ')})`,
-            dep,
-            'Fix the name or add that service.',
-          ),
-        );
-      }
-    }
-  }
-  const { order, cycles } = toposort(
-    services,
-    (spec) => spec.name,
-    (spec) => spec.dependsOn ?? [],
-  );
-  for (const cycle of problems.length === 0 ? cycles : []) {
-    problems.push(
-      invalidValue(
-        subject,
-        'dependsOn',
-        'must not form a cycle',
-        cycle.join(' -> '),
-        'Remove one of the dependencies.',
-      ),
-    );
-  }
-  if (problems.length > 0) throw new ConfigurationError(problems);
-  return order;
 }

@@ -21,6 +21,8 @@ export const DEFAULTS = {
   smokeTestStatus: 200,
   /** Folder of local state files, relative to the project root. */
   stateDirectory: '.pipeline/state',
+  /** Prefix of each stack's schema in PostgreSQL state: `<prefix><stack>`. */
+  stateSchemaPrefix: 'cdktf_pipeline_',
   /** Name of the image stage's stack. */
   imageStage: 'image',
   /** Review environments are the stacks named `review-<id>`. */
@@ -90,3 +92,25 @@ export const PARITY_MANIFEST = 'parity.json';
 
 /** Where a backend location pattern puts the stack's name, e.g. `/srv/state/{stack}.tfstate`. */
 export const STACK_PLACEHOLDER = '{stack}';
+
+/** Defaults of the Swarm deployment target (`DeploymentTarget.swarm()`). */
+export const SWARM_DEFAULTS = {
+  /** Tasks that publish a published service's port, one per node: a one-node swarm. */
+  publishers: 1,
+  /** Tasks updated (and rolled back) at a time. */
+  updateParallelism: 1,
+  /** Seconds Swarm watches an updated task for failure before it counts as updated. */
+  monitorSeconds: 5,
+  /** Seconds a deploy waits for a service's rollout or rollback to finish. */
+  convergeTimeoutSeconds: 180,
+  /**
+   * The docker provider versions a Swarm stack accepts: `init` of a service's container spec
+   * came in 4.5.0, `networks_advanced.id` (a network reference that does not replace the
+   * service on every plan) in 4.0.0.
+   */
+  dockerProviderVersion: '>= 4.5.0, < 5.0.0',
+  /** Swarm service names are DNS labels: at most 63 characters. */
+  maxServiceNameLength: 63,
+  /** Suffix of the service that publishes a published service's port: `<env>-<service>-published`. */
+  publisherSuffix: '-published',
+} as const;

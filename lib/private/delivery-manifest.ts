@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { StateLocation, StateStoreManifest } from '../stacks/state-store';
+
 import { DELIVERY_MANIFEST } from './defaults';
 
 /** One stage of a synthesized delivery, as the CLI needs it. */
@@ -12,8 +14,8 @@ export interface StageManifest {
   readonly upstream?: string;
   /** Whether it is a review environment. */
   readonly review: boolean;
-  /** Absolute path of its local state file. */
-  readonly statePath: string;
+  /** Where its state is: a local file (absolute path) or a PostgreSQL schema. */
+  readonly state: StateLocation;
   /** Absolute path of its approval record, when it requires approval. */
   readonly approvalRecord?: string;
 }
@@ -33,6 +35,8 @@ export interface DeliveryManifest {
   readonly projectRoot: string;
   readonly imageStage: string;
   readonly reviewPrefix: string;
+  /** The state store every stage uses. */
+  readonly state: StateStoreManifest;
   /** Every stage, upstream before downstream. */
   readonly stages: readonly StageManifest[];
   readonly smokeTests: readonly SmokeTestManifest[];

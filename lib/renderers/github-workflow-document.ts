@@ -35,5 +35,6 @@ export interface GithubWorkflowDocument {
     readonly schedule: readonly { readonly cron: string }[];
   };
   readonly permissions: { readonly contents: 'read' };
+  readonly env: { readonly [name: string]: string };
   readonly jobs: { readonly [id: string]: GithubJob };
 }

@@ -60,6 +60,11 @@ export class GithubWorkflowRenderer {
         schedule: [{ cron: pipeline.schedule }],
       },
       permissions: { contents: 'read' },
+      // The state store and its connection: a repository variable and a secret, never the file.
+      env: {
+        PIPELINE_STATE: '${{ vars.PIPELINE_STATE }}',
+        PG_CONN_STR: '${{ secrets.PG_CONN_STR }}',
+      },
       jobs,
     };
     return generatedHeader(this.source) + stringify(doc, { lineWidth: 0 });

@@ -11,6 +11,7 @@ import { ConfigurationError, invalidValue } from '../private/errors';
 import { afterSynthesis } from '../private/synthesis-hook';
 import { toposort } from '../private/toposort';
 
+import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 import { EnvironmentStack } from './environment-stack';
 import { ImageStack } from './image-stack';
@@ -65,7 +66,7 @@ export interface DeliveryProps {
   readonly projectRoot?: string;
   /**
    * Where every stage keeps its state.
-   * @default StateStore.local()
+   * @default StateStore.fromEnvironment(): local files, or PostgreSQL with PIPELINE_STATE=pg
    */
   readonly state?: StateStore;
   /**
@@ -73,6 +74,12 @@ export interface DeliveryProps {
    * @default '127.0.0.1:5000'
    */
   readonly registry?: string;
+  /**
+   * Where every environment's services run: plain containers, or Docker Swarm services
+   * (`DeploymentTarget.swarm()`). The same for every environment.
+   * @default DeploymentTarget.containers()
+   */
+  readonly target?: DeploymentTarget;
   /**
    * Stack name of the image stage.
    * @default 'image'
@@ -118,7 +125,7 @@ export class Delivery extends Construct {
     super(scope, id);
     const root = resolve(props.projectRoot ?? process.cwd());
     const imageStage = props.imageStage ?? DEFAULTS.imageStage;
-    const state = props.state ?? StateStore.local();
+    const state = props.state ?? StateStore.fromEnvironment();
     const reviewIds =
       props.reviewIds ?? Delivery.parseReviewIds(process.env[DEFAULTS.reviewIdsVariable]);
     const reviews = reviewEnvironments(props, reviewIds);
@@ -127,6 +134,7 @@ export class Delivery extends Construct {
       projectRoot: root,
       imageStage,
       reservedPorts: props.reservedPorts,
+      target: props.target,
     });
 
     const context = isAbsolute(props.image.context)
@@ -149,6 +157,7 @@ export class Delivery extends Construct {
           projectRoot: root,
           state,
           registry: props.registry,
+          target: props.target,
           howToDeployUpstream: props.howToDeployUpstream,
           howToApprove: props.howToApprove,
         }),
@@ -164,19 +173,20 @@ export class Delivery extends Construct {
       projectRoot: root,
       imageStage,
       reviewPrefix: DEFAULTS.reviewPrefix,
+      state: state.manifest(root),
       stages: [
         {
           name: imageStage,
           kind: 'image',
           review: false,
-          statePath: state.statePath(root, imageStage),
+          state: state.locationOf(root, imageStage),
         },
         ...order.map((e) => ({
           name: e.name,
           kind: 'environment' as const,
           upstream: e.upstream,
           review: reviews.includes(e),
-          statePath: state.statePath(root, e.name),
+          state: state.locationOf(root, e.name),
           approvalRecord:
             e.approval.record === undefined ? undefined : join(root, e.approval.record),
         })),

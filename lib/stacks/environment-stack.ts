@@ -1,17 +1,18 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
-import { Fn, ref, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 import { ApprovalGate } from '../constructs/approval-gate';
 import { LocalDockerProvider } from '../constructs/local-docker-provider';
 import { Promotion } from '../constructs/promotion';
 import { ServiceDefinition } from '../constructs/service-definition';
-import { ServiceDeployment, ServiceSpec } from '../constructs/service-deployment';
+import { DeployedServices, ServiceSpec } from '../constructs/service-deployment';
 import { SmokeTest } from '../constructs/smoke-test';
 import { VARIABLES_FILE, VariablesFile } from '../constructs/variables-file';
 import { EnvironmentParity } from '../parity/environment-parity';
 import { DEFAULTS, SERVICE_NAME_VARIABLE, URL_OUTPUT_SUFFIX } from '../private/defaults';
 
+import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 import { StateStore } from './state-store';
 
@@ -44,6 +45,11 @@ export interface EnvironmentStackProps {
    */
   readonly registry?: string;
   /**
+   * Where the services run: plain containers, or Docker Swarm services.
+   * @default DeploymentTarget.containers()
+   */
+  readonly target?: DeploymentTarget;
+  /**
    * What to do when the upstream has verified nothing yet; `<stage>` is filled in.
    * @default 'Deploy it first: cdktf deploy <stage>.'
    */
@@ -65,8 +71,8 @@ export interface EnvironmentStackProps {
  * Terraform variable, whose values are written to the stack's `terraform.tfvars.json`.
  */
 export class EnvironmentStack extends TerraformStack {
-  /** The services, as containers on the environment's network. */
-  public readonly deployment: ServiceDeployment;
+  /** The services on the environment's network, as the deployment target rendered them. */
+  public readonly deployment: DeployedServices;
   /** Every environment-specific value, as a variable whose value is in the variables file. */
   public readonly variables: VariablesFile;
 
@@ -93,13 +99,16 @@ export class EnvironmentStack extends TerraformStack {
       'Stage whose verified image is deployed.',
     );
 
+    const upstreamAt = state.locationOf(props.projectRoot, env.upstream);
+    const upstreamLocation = vars.string(
+      'upstream_state',
+      upstreamAt.backend === 'local' ? upstreamAt.path : upstreamAt.schema,
+      "Where the upstream stage's state is (file or schema), read for its verified image.",
+    );
     const promotion = new Promotion(this, 'Promotion', {
       upstreamStage: upstream,
-      upstreamStatePath: vars.string(
-        'upstream_state',
-        state.statePath(props.projectRoot, env.upstream),
-        'Local state file of the upstream stage, read for its verified image.',
-      ),
+      upstreamLocation,
+      stateReader: state,
       howToDeployUpstream: props.howToDeployUpstream ?? DEFAULTS.howToDeployUpstream,
     });
     const approval = new ApprovalGate(this, 'Approval', {
@@ -148,8 +157,8 @@ export class EnvironmentStack extends TerraformStack {
         ),
       };
     });
-    this.deployment = new ServiceDeployment(this, 'Services', {
-      image: release.imageId,
+    this.deployment = (props.target ?? DeploymentTarget.containers()).bind(this, 'Services', {
+      release,
       namePrefix: name,
       services: specs,
       labels: { [DEFAULTS.environmentLabel]: name },
@@ -165,10 +174,7 @@ export class EnvironmentStack extends TerraformStack {
         staticId: true,
       });
     }
-    const containerIds = Object.values(this.deployment.containers).map((c) =>
-      Fn.join(',', Token.asList(ref(`${c.fqn}[*].id`, this))),
-    );
-    const triggers = { image: promotion.image, containers: Fn.join(';', containerIds) };
+    const triggers = { image: promotion.image, ...this.deployment.revisions };
     const checks = (props.smokeTests ?? []).map((test, i) =>
       test.bind(this, `SmokeTest${i + 1}`, { baseUrls, triggers }),
     );

@@ -1,4 +1,5 @@
 export * from './delivery';
+export * from './deployment-target';
 export * from './environment-config';
 export * from './environment-stack';
 export * from './image-stack';

@@ -3,6 +3,7 @@ import { DEFAULTS, SERVICE_NAME_VARIABLE } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { toposort } from '../private/toposort';
 
+import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 
 const maxReplicas: number = DEFAULTS.maxReplicas;
@@ -21,6 +22,12 @@ export interface ValidateEnvironmentsOptions {
    * @default - port 5000, the local registry
    */
   readonly reservedPorts?: { readonly [port: number]: string };
+  /**
+   * Where the services run: how many host ports a published service takes, and what else the
+   * target refuses.
+   * @default DeploymentTarget.containers()
+   */
+  readonly target?: DeploymentTarget;
 }
 
 /**
@@ -37,6 +44,12 @@ export function validateEnvironments(
   const reservedNames = [imageStage];
   const reservedPorts = options.reservedPorts ?? { 5000: 'the local registry' };
   const reservedPortList = Object.keys(reservedPorts).map(Number);
+  const target = options.target ?? DeploymentTarget.containers();
+  // Containers publish each replica on its own port; Swarm publishes one port per service.
+  const portRule =
+    target.publishedPorts(2) > 1
+      ? 'must leave ports 1024 to 65535 for all replicas (port + replicas - 1)'
+      : 'must be a whole number from 1024 to 65535';
   const problems: string[] = [];
   const approved: { [environment: string]: string[] } = {};
   const names = environments.map((e) => e.name);
@@ -122,15 +135,12 @@ export function validateEnvironments(
       }
       const port = settings.port;
       if (port !== undefined) {
-        const last =
-          port + Math.max(1, Number.isInteger(settings.replicas) ? settings.replicas : 1) - 1;
+        const span = target.publishedPorts(
+          Math.max(1, Number.isInteger(settings.replicas) ? settings.replicas : 1),
+        );
+        const last = port + span - 1;
         if (!Number.isInteger(port) || port < 1024 || last > 65535) {
-          problem(
-            `${field}.port`,
-            'must leave ports 1024 to 65535 for all replicas (port + replicas - 1)',
-            port,
-            fix(`${field}.port`),
-          );
+          problem(`${field}.port`, portRule, port, fix(`${field}.port`));
         } else {
           const reserved = reservedPortList.find((p) => p >= port && p <= last);
           if (reserved !== undefined) {
@@ -182,6 +192,7 @@ export function validateEnvironments(
         );
       }
     }
+    problems.push(...target.environmentProblems(env, services));
     const record = env.approval.read(root, subject);
     problems.push(...record.problems);
     approved[env.name] = record.digests;

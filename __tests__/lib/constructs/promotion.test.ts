@@ -1,6 +1,6 @@
 import { DataResource } from 'cdktf';
 
-import { Promotion } from '../../../lib';
+import { Promotion, StateStore } from '../../../lib';
 import { synthJson, testStack } from '../../helpers/test-app';
 
 describe('Promotion', () => {
@@ -8,7 +8,8 @@ describe('Promotion', () => {
     const stack = testStack();
     new Promotion(stack, 'Promote', {
       upstreamStage: 'dev',
-      upstreamStatePath: '/s/dev.tfstate',
+      upstreamLocation: '/s/dev.tfstate',
+      stateReader: StateStore.local(),
       howToDeployUpstream: 'Deploy <stage>.',
     });
     const json = synthJson(stack);
@@ -46,7 +47,8 @@ describe('Promotion', () => {
     const stack = testStack();
     const promotion = new Promotion(stack, 'Promote', {
       upstreamStage: 'dev',
-      upstreamStatePath: '/s',
+      upstreamLocation: 'cdktf_pipeline_dev',
+      stateReader: StateStore.postgres(),
       howToDeployUpstream: '',
     });
     const check = new DataResource(stack, 'Check');

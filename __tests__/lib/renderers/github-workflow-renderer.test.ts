@@ -36,6 +36,13 @@ describe('GithubWorkflowRenderer', () => {
     expect(result.output).toContain('no-such-job');
   });
 
+  test('the state store comes from a repository variable and its connection from a secret', () => {
+    expect((parse(text) as { env: unknown }).env).toEqual({
+      PIPELINE_STATE: '${{ vars.PIPELINE_STATE }}',
+      PG_CONN_STR: '${{ secrets.PG_CONN_STR }}',
+    });
+  });
+
   test('triggers: default-branch pushes, pull requests (closing too), the schedule; read-only token', () => {
     expect(workflow.on).toEqual({
       push: { branches: ['main'] },

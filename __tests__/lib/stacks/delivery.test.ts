@@ -5,7 +5,7 @@ import { App, Testing } from 'cdktf';
 
 import { Approval, Delivery, SmokeTest, StateStore } from '../../../lib';
 import { SERVICES } from '../../../stacks/sample-service';
-import { fixtureEnvironment, PROJECT_ROOT } from '../../helpers/test-app';
+import { fixtureEnvironment, problemsOf, PROJECT_ROOT } from '../../helpers/test-app';
 
 const qa = fixtureEnvironment({ name: 'qa' });
 const live = fixtureEnvironment({
@@ -50,27 +50,31 @@ describe('Delivery', () => {
     build(app);
     app.synth();
     const manifest = JSON.parse(readFileSync(join(app.outdir, 'delivery.json'), 'utf8')) as unknown;
-    const state = (stack: string) => join(PROJECT_ROOT, '.pipeline', 'state', `${stack}.tfstate`);
+    const state = (stack: string) => ({
+      backend: 'local',
+      path: join(PROJECT_ROOT, '.pipeline', 'state', `${stack}.tfstate`),
+    });
     expect(manifest).toEqual({
       version: 1,
       projectRoot: PROJECT_ROOT,
       imageStage: 'image',
       reviewPrefix: 'review-',
+      state: { backend: 'local', directory: join(PROJECT_ROOT, '.pipeline', 'state') },
       stages: [
-        { name: 'image', kind: 'image', review: false, statePath: state('image') },
+        { name: 'image', kind: 'image', review: false, state: state('image') },
         {
           name: 'qa',
           kind: 'environment',
           upstream: 'image',
           review: false,
-          statePath: state('qa'),
+          state: state('qa'),
         },
         {
           name: 'live',
           kind: 'environment',
           upstream: 'qa',
           review: false,
-          statePath: state('live'),
+          state: state('live'),
           approvalRecord: join(PROJECT_ROOT, 'approvals', 'prod.txt'),
         },
       ],
@@ -80,18 +84,71 @@ describe('Delivery', () => {
 
   test('state: local files under .pipeline/state by default, or a folder of your choice', () => {
     const store = StateStore.local();
-    expect(store.statePath('/p', 'dev')).toBe('/p/.pipeline/state/dev.tfstate');
-    expect(StateStore.local({ directory: 'state' }).statePath('/p', 'dev')).toBe(
-      '/p/state/dev.tfstate',
-    );
-    expect(StateStore.local({ directory: '/var/state' }).statePath('/p', 'dev')).toBe(
-      '/var/state/dev.tfstate',
-    );
+    expect(store.locationOf('/p', 'dev')).toEqual({
+      backend: 'local',
+      path: '/p/.pipeline/state/dev.tfstate',
+    });
+    expect(StateStore.local({ directory: 'state' }).locationOf('/p', 'dev')).toEqual({
+      backend: 'local',
+      path: '/p/state/dev.tfstate',
+    });
+    expect(StateStore.local({ directory: '/var/state' }).locationOf('/p', 'dev')).toEqual({
+      backend: 'local',
+      path: '/var/state/dev.tfstate',
+    });
     const delivery = build(Testing.app(), { state: StateStore.local({ directory: '/var/state' }) });
     const json = JSON.parse(Testing.synth(delivery.environments[0])) as {
       terraform: { backend: { local: { path: string } } };
     };
     expect(json.terraform.backend.local.path).toBe('/var/state/live.tfstate');
+  });
+
+  test('state in PostgreSQL: a schema per stack, no connection in the configuration, upstream read through pg', () => {
+    const app = Testing.app();
+    const delivery = build(app, { state: StateStore.postgres() });
+    const live = JSON.parse(Testing.synth(delivery.environments[0])) as {
+      terraform: { backend: unknown };
+      data: { terraform_remote_state: Record<string, unknown> };
+      variable: { upstream_state: unknown };
+    };
+    expect(live.terraform.backend).toEqual({ pg: { schema_name: 'cdktf_pipeline_live' } });
+    expect(Object.values(live.data.terraform_remote_state)).toEqual([
+      {
+        backend: 'pg',
+        config: { schema_name: '${var.upstream_state}' },
+        defaults: { verified_image: '' },
+      },
+    ]);
+    expect(delivery.environments[0].variables.recorded.upstream_state).toBe('cdktf_pipeline_qa');
+    const image = JSON.parse(Testing.synth(delivery.image)) as { terraform: { backend: unknown } };
+    expect(image.terraform.backend).toEqual({ pg: { schema_name: 'cdktf_pipeline_image' } });
+    expect(StateStore.postgres({ schemaPrefix: 'team_a_' }).backendLocation('/p')).toEqual({
+      attribute: 'schema_name',
+      pattern: 'team_a_{stack}',
+    });
+    app.synth();
+    const manifest = JSON.parse(readFileSync(join(app.outdir, 'delivery.json'), 'utf8')) as {
+      state: unknown;
+      stages: { state: unknown }[];
+    };
+    expect(manifest.state).toEqual({ backend: 'pg', schemaPrefix: 'cdktf_pipeline_' });
+    expect(manifest.stages.map((s) => s.state)).toEqual([
+      { backend: 'pg', schema: 'cdktf_pipeline_image' },
+      { backend: 'pg', schema: 'cdktf_pipeline_qa' },
+      { backend: 'pg', schema: 'cdktf_pipeline_live' },
+    ]);
+  });
+
+  test('state: PIPELINE_STATE selects the store; anything else is a configuration error', () => {
+    expect(StateStore.fromEnvironment({}).backend).toBe('local');
+    expect(StateStore.fromEnvironment({ PIPELINE_STATE: 'local' }).backend).toBe('local');
+    expect(StateStore.fromEnvironment({ PIPELINE_STATE: 'pg' }).backend).toBe('pg');
+    expect(problemsOf(() => StateStore.fromEnvironment({ PIPELINE_STATE: 'postgres' }))).toEqual([
+      "environment: 'PIPELINE_STATE' must be 'local' or 'pg', got 'postgres'. Set PIPELINE_STATE=pg for PostgreSQL state, or unset it for local files.",
+    ]);
+    expect(problemsOf(() => StateStore.postgres({ schemaPrefix: 'Team-A' }))).toEqual([
+      "state store: 'schemaPrefix' must be lowercase letters, digits and '_', starting with a letter or '_', got 'Team-A'. Use e.g. 'cdktf_pipeline_'.",
+    ]);
   });
 
   test('state: the location rule parity holds every environment stack to', () => {

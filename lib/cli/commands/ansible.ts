@@ -37,11 +37,10 @@ export async function ansible(project: Project, args: readonly string[]): Promis
   if (which.code !== 0) {
     throw new CliError('ansible-playbook is not installed.', "Install Ansible (Debian's ansible).");
   }
-  const statePath = await project.synth(
-    [stack],
-    ({ delivery }) => Project.stage(delivery, stack, 'ansible').statePath,
+  const stage = await project.synth([stack], ({ delivery }) =>
+    Project.stage(delivery, stack, 'ansible'),
   );
-  const outputs = project.deployedOutputs(stack, statePath);
+  const outputs = project.deployedOutputs(stage);
   const dir = join(project.work, 'ansible', stack);
   mkdirSync(dir, { recursive: true });
   const name = basename(playbook).replace(/\.ya?ml$/, '');

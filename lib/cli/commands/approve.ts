@@ -51,10 +51,10 @@ export async function approve(project: Project, given: readonly string[]): Promi
     if (from !== undefined) {
       const stage = Project.stage(delivery, from, 'approve');
       if (runDigest !== undefined) requireRunDigest(project, stage, runDigest, environment);
-      const outputs = Project.outputs(stage.statePath);
+      const outputs = Project.outputs(stage.state);
       if (!outputs) {
         throw new CliError(
-          `stage '${from}' has not been deployed here (no state at ${project.show(stage.statePath)}), so it has verified no digest.`,
+          `stage '${from}' has not been deployed here (no state at ${project.showState(stage.state)}), so it has verified no digest.`,
           `Deploy it first: cdktf-pipeline deploy ${from}.`,
         );
       }

@@ -55,11 +55,11 @@ export async function check(project: Project, args: readonly string[]): Promise<
   const requests = option(args, '--load');
   const concurrency = option(args, '--concurrency') ?? PIPELINE_DEFAULTS.loadConcurrency;
   const budget = option(args, '--p95-ms') ?? PIPELINE_DEFAULTS.loadP95Milliseconds;
-  const { tests, statePath } = await project.synth([stack], ({ delivery }) => ({
+  const { tests, stage } = await project.synth([stack], ({ delivery }) => ({
     tests: delivery.smokeTests,
-    statePath: Project.stage(delivery, stack, 'check').statePath,
+    stage: Project.stage(delivery, stack, 'check'),
   }));
-  const outputs = project.deployedOutputs(stack, statePath);
+  const outputs = project.deployedOutputs(stage);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   try {
     const base = (service: string) => {

@@ -43,13 +43,15 @@ export async function expireReviews(project: Project, args: readonly string[]): 
     for (const name of deployed.filter((s) => s.startsWith(delivery.reviewPrefix))) {
       const stage = Project.stage(delivery, name, 'expire-reviews');
       const touched =
-        Project.mtime(project.outputsFile(name)) ?? Project.mtime(stage.statePath) ?? now;
+        Project.mtime(project.outputsFile(name)) ??
+        (stage.state.backend === 'local' ? Project.mtime(stage.state.path) : undefined) ??
+        now;
       if (now - touched > ttl * 1000) expired.push(name);
       else kept.push(`${name} (deployed ${Math.floor((now - touched) / 3600_000)}h ago)`);
     }
     for (const name of expired) {
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', name);
+      await cdktf(project, out, 'destroy', Project.stage(delivery, name, 'expire-reviews'));
       forget(project, name);
     }
   });

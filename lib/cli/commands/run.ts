@@ -60,7 +60,7 @@ export async function run(
   const stacks = options.mergeRequestId ? [Project.reviewStack(options.mergeRequestId)] : [];
   const states = await project.synth(
     stacks,
-    ({ delivery }) => new Map(delivery.stages.map((s) => [s.name, s.statePath])),
+    ({ delivery }) => new Map(delivery.stages.map((s) => [s.name, s.state])),
   );
   const runner = new LocalRunner({
     pipeline,
@@ -68,8 +68,8 @@ export async function run(
     ...options,
     ask: process.stdin.isTTY ? ask : undefined,
     describe: (stack) => {
-      const statePath = states.get(stack);
-      const outputs = statePath ? Project.outputs(statePath) : undefined;
+      const location = states.get(stack);
+      const outputs = location ? Project.outputs(location) : undefined;
       return { url: outputs?.urls.values().next().value, digest: outputs?.verifiedImage };
     },
   });

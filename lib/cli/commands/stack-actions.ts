@@ -1,37 +1,78 @@
-import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
+import { StageManifest } from '../../private/delivery-manifest';
 import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { runLogged } from '../process';
 import { Project } from '../project';
 import { digestOf, publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
+import {
+  describeClient,
+  isLockFailure,
+  lockHolder,
+  lockTimeoutEnv,
+  namedConnection,
+} from '../state-lock';
+import { isSwarmRollback, rollbackError, rolledBackServices } from '../swarm-rollback';
 
 /**
  * `cdktf deploy|destroy STACK` with the flags an unattended run needs, its output in
  * `.pipeline/logs/<action>-<stack>.log`, a line every 30 s while it runs; on failure the log's
- * last lines and an error naming the log. Resolves with the log's text.
+ * last lines and an error naming the log. Each run synthesizes into its own folder, so that
+ * deploys of different stacks from one clone never share one; a stack's state lock is waited for
+ * up to PIPELINE_LOCK_TIMEOUT, and a lock that stays taken is an error naming who holds it.
+ * Resolves with the log's text.
  */
 export async function cdktf(
   project: Project,
   out: Output,
   action: 'deploy' | 'destroy',
-  stack: string,
+  stage: StageManifest,
 ): Promise<string> {
-  const logFile = project.logFile(`${action}-${stack}`);
-  const args = [action, stack, '--auto-approve', '--skip-provider-lock'];
+  const stack = stage.name;
+  const lock = lockTimeoutEnv();
+  const logFile = uniqueLog(project.logFile(`${action}-${stack}`));
+  const outdir = join(project.work, 'out', `${action}-${stack}-${process.pid}`);
+  removeStaleOutputs(join(project.work, 'out'));
+  mkdirSync(dirname(outdir), { recursive: true });
+  const args = [action, stack, '--auto-approve', '--skip-provider-lock', '--output', outdir];
   if (action === 'deploy') {
     mkdirSync(dirname(project.outputsFile(stack)), { recursive: true });
     args.push('--outputs-file', project.outputsFile(stack));
   }
-  const { code } = await runLogged('cdktf', args, {
-    cwd: project.root,
-    env: project.env([stack]),
-    logFile,
-    heartbeat: (seconds) => out.log(`… still running ${action} ${stack} (${seconds}s)`),
-  });
+  const env = { ...project.env([stack]), ...lock.env };
+  const connection = namedConnection(env.PG_CONN_STR, describeClient(action, stack));
+  if (connection !== undefined) env.PG_CONN_STR = connection;
+  let code: number;
+  try {
+    ({ code } = await runLogged('cdktf', args, {
+      cwd: project.root,
+      env,
+      logFile,
+      heartbeat: (seconds) => out.log(`… still running ${action} ${stack} (${seconds}s)`),
+    }));
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+    rmSync(`${logFile}.pid`, { force: true });
+  }
   const log = readFileSync(logFile, 'utf8');
+  if (code !== 0 && isLockFailure(log)) {
+    const holder = lockHolder(stage.state, log);
+    throw new CliError(
+      `${action} ${stack} did not start: the state of ${stack} (${project.showState(stage.state)}) is locked by ${holder ?? 'another deploy'}; waited ${lock.timeout}. Nothing was changed.`,
+      `Run it again once that one has finished, or wait longer with PIPELINE_LOCK_TIMEOUT (e.g. 10m). The full log is ${project.show(logFile)}.`,
+    );
+  }
   if (code !== 0) {
     out.raw(
       log
@@ -39,12 +80,51 @@ export async function cdktf(
         .filter((l) => l.trim() !== '' && !/Stacks? (deploying|destroying|waiting|done)/.test(l))
         .slice(-25),
     );
+    // A Swarm rollout that rolled back: which service, why, and that nothing changed.
+    if (action === 'deploy' && isSwarmRollback(log)) {
+      const services = await rolledBackServices(stack, project.env([stack]));
+      throw rollbackError(stack, log, services, project.show(logFile));
+    }
     throw new CliError(
       `${action} ${stack} failed; the full log is ${project.show(logFile)}`,
       'Read the error above.',
     );
   }
   return log;
+}
+
+/** Removes the output folders of runs that died before they could (`<action>-<stack>-<pid>`). */
+function removeStaleOutputs(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const pid = Number(/-(\d+)$/.exec(name)?.[1]);
+    if (pid && !alive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `file`, or `<name>.<pid>.log` beside it while another live process writes `file` (two runs of
+ * one stack from one clone); records this process as the file's writer.
+ */
+function uniqueLog(file: string): string {
+  const owner = `${file}.pid`;
+  let chosen = file;
+  if (existsSync(owner)) {
+    const pid = Number(readFileSync(owner, 'utf8'));
+    if (pid !== process.pid && alive(pid)) chosen = file.replace(/\.log$/, `.${process.pid}.log`);
+  }
+  mkdirSync(dirname(chosen), { recursive: true });
+  writeFileSync(`${chosen}.pid`, String(process.pid));
+  return chosen;
 }
 
 /**
@@ -85,8 +165,8 @@ export async function deploy(project: Project, given: readonly string[]): Promis
       }
       const started = Date.now();
       out.log(`deploying ${stage.name}`);
-      const log = await cdktf(project, out, 'deploy', stage.name);
-      const outputs = Project.outputs(stage.statePath);
+      const log = await cdktf(project, out, 'deploy', stage);
+      const outputs = Project.outputs(stage.state);
       const url = outputs?.urls.values().next().value ?? '';
       const image = outputs?.verifiedImage ?? '';
       const noChanges = /No changes\./.test(log) ? ', no changes' : '';
@@ -131,9 +211,9 @@ export async function destroy(project: Project, args: readonly string[]): Promis
   }
   await project.synth(args, async ({ delivery }) => {
     for (const name of args) {
-      Project.stage(delivery, name, 'destroy');
+      const stage = Project.stage(delivery, name, 'destroy');
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', name);
+      await cdktf(project, out, 'destroy', stage);
       forget(project, name);
       out.log(`destroyed ${name}`);
     }
@@ -162,7 +242,7 @@ export async function teardown(project: Project, args: readonly string[]): Promi
       .reverse();
     for (const name of order) {
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', name);
+      await cdktf(project, out, 'destroy', Project.stage(delivery, name, 'teardown'));
       forget(project, name);
     }
     out.log(`destroyed ${order.join(', ')}`);

@@ -1,0 +1,313 @@
+/**
+ * PostgreSQL state, for real: the project's own PostgreSQL (started by scripts/setup with
+ * PIPELINE_STATE=pg), two copies of this project as two clones of a team, real deploys, real
+ * concurrent processes, a real SIGKILL. The tests build on each other and run in order; afterAll
+ * destroys everything, pass or fail.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
+import { pipelineEnv, projectCopy, start } from '../helpers/project-copy';
+
+jest.setTimeout(15 * 60 * 1000);
+
+const URLS = { dev: 'http://127.0.0.1:8080', staging: 'http://127.0.0.1:8180' };
+const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
+const REVIEW = 'pg';
+
+let a = '';
+let b = '';
+let env: NodeJS.ProcessEnv = {};
+let before: { containers: string[]; networks: string[] } | undefined;
+
+/** The CLI in a copy, with the PostgreSQL state environment. */
+function cli(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}) {
+  return sh(join(dir, 'node_modules', '.bin', 'cdktf-pipeline'), args, { ...env, ...extra }, dir);
+}
+
+function startCli(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}) {
+  return start(
+    join(dir, 'node_modules', '.bin', 'cdktf-pipeline'),
+    args,
+    { ...env, ...extra },
+    dir,
+  );
+}
+
+/** One query against the state database, rows as `a|b` lines. */
+function psql(query: string): string {
+  return execFileSync('psql', ['-X', '-A', '-t', '-q', '-d', env.PG_CONN_STR ?? '', '-c', query], {
+    encoding: 'utf8',
+  }).trim();
+}
+
+/** The verified image a stage's state in PostgreSQL holds. */
+function verifiedImage(stage: string): string | undefined {
+  const data = psql(`SELECT data FROM "cdktf_pipeline_${stage}".states WHERE name = 'default'`);
+  const state = JSON.parse(data) as { outputs: Record<string, { value: string }> };
+  return state.outputs.verified_image?.value;
+}
+
+/** Whether some session holds the state lock of a stage (the advisory lock on its row). */
+function locked(stage: string): boolean {
+  return (
+    psql(
+      `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = (SELECT id FROM "cdktf_pipeline_${stage}".states WHERE name = 'default')::oid`,
+    ) !== '0'
+  );
+}
+
+/** Changes dev's greeting in a copy: a change that replaces dev's web container. */
+function setGreeting(dir: string, stack: 'dev' | 'staging', greeting: string): void {
+  const file = join(dir, 'environments', `${stack}.ts`);
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/GREETING: '[^']*'/, `GREETING: '${greeting}'`),
+  );
+}
+
+async function greetingOf(stack: string): Promise<string> {
+  const env = await docker('inspect', '--format', '{{json .Config.Env}}', `${stack}-web-0`);
+  return ((JSON.parse(env) as string[]).find((e) => e.startsWith('GREETING=')) ?? '').slice(9);
+}
+
+/** Every file under a folder. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+beforeAll(async () => {
+  a = await projectCopy('pg-clone-a-');
+  b = await projectCopy('pg-clone-b-');
+  for (const dir of [a, b]) {
+    expectSuccess(await sh('scripts/setup', [], { PIPELINE_STATE: 'pg' }, dir));
+  }
+  env = { ...pipelineEnv(a), PIPELINE_REVIEW_IDS: '' };
+  expect(env.PIPELINE_STATE).toBe('pg');
+  expect(env.PG_CONN_STR).toMatch(
+    /^postgres:\/\/cdktf_pipeline:\w+@127\.0\.0\.1:\d+\/cdktf_pipeline/,
+  );
+  // A destroyed stack leaves an empty state behind: only states with resources count.
+  const schemas = psql(
+    "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cdktf\\_pipeline\\_%' ORDER BY 1",
+  )
+    .split('\n')
+    .filter(Boolean);
+  const deployed = schemas.filter((schema) => {
+    const data = psql(`SELECT data FROM "${schema}".states WHERE name = 'default'`);
+    return (
+      data !== '' && ((JSON.parse(data) as { resources?: unknown[] }).resources ?? []).length > 0
+    );
+  });
+  const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
+  if (deployed.length > 0 || running) {
+    throw new Error(
+      `PostgreSQL already holds deployed pipeline state (${deployed.join(', ') || 'none'}) or the engine runs pipeline containers (${running ? running.split('\n').length : 0}); run npm run down with PIPELINE_STATE=pg first.`,
+    );
+  }
+  for (const schema of schemas) psql(`DROP SCHEMA "${schema}" CASCADE`);
+  before = { containers: await containerNames(), networks: await networkNames() };
+});
+
+afterAll(async () => {
+  if (!before) return;
+  // Wherever a failed test left the state: PostgreSQL, or local files after a migration.
+  for (const store of ['pg', 'local']) {
+    const down = await cli(a, ['teardown'], { PIPELINE_STATE: store });
+    if (down.code !== 0) console.error(`cleanup: teardown (${store}) failed:\n${down.output}`);
+  }
+  for (const schema of psql(
+    "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cdktf\\_pipeline\\_%'",
+  ).split('\n')) {
+    if (schema) psql(`DROP SCHEMA "${schema}" CASCADE`);
+  }
+  for (const dir of [a, b]) rmSync(dir, { recursive: true, force: true });
+  expect(await containerNames()).toEqual(before.containers);
+  expect(await networkNames()).toEqual(before.networks);
+});
+
+describe('state in PostgreSQL', () => {
+  let release = '';
+
+  test('the pipeline: image, dev, staging, approval, prod and a review environment, with no state file and no credential in any file', async () => {
+    expectSuccess(await cli(a, ['deploy', 'image', 'dev', 'staging']));
+    expectSuccess(await cli(a, ['approve', 'prod', '--from', 'staging']));
+    expectSuccess(await cli(a, ['deploy', 'prod']));
+    expectSuccess(await cli(a, ['deploy', `review-${REVIEW}`]));
+    release = verifiedImage('image') ?? '';
+    expect(release).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);
+    for (const stage of ['dev', 'staging', 'prod', `review-${REVIEW}`]) {
+      expect(verifiedImage(stage)).toBe(release);
+    }
+    for (const url of Object.values(URLS)) {
+      expect(await httpGet(`${url}/cgi-bin/health`)).toEqual(HEALTHY);
+    }
+    // The other clone sees the same state: what runs, and what it verified.
+    expect(await cli(b, ['check', 'staging'])).toMatchObject({ code: 0 });
+    expect(existsSync(join(a, '.pipeline', 'state'))).toBe(false);
+    const password = new URL(env.PG_CONN_STR ?? '').password;
+    for (const file of [...filesUnder(join(a, '.pipeline')), join(a, '.gitlab-ci.yml')]) {
+      expect({ file, leaks: readFileSync(file, 'utf8').includes(password) }).toEqual({
+        file,
+        leaks: false,
+      });
+    }
+  });
+
+  test('two clones deploy dev at the same moment: one deploys, the other waits for the lock and fails naming the holder', async () => {
+    for (const dir of [a, b]) setGreeting(dir, 'dev', 'hello from two clones');
+    const lock = { PIPELINE_LOCK_TIMEOUT: '2s' };
+    const [first, second] = [
+      startCli(a, ['deploy', 'dev'], lock),
+      startCli(b, ['deploy', 'dev'], lock),
+    ];
+    const results = await Promise.all([first.result, second.result]);
+    const won = results.findIndex((r) => r.code === 0);
+    expect(won).toBeGreaterThanOrEqual(0);
+    const lost = results[1 - won];
+    const winner = [first, second][won];
+    expect(lost.code).toBe(1);
+    expect(lost.output).toMatch(
+      new RegExp(
+        `\\[deploy\\] error: deploy dev did not start: the state of dev \\(PostgreSQL schema cdktf_pipeline_dev\\) is locked by deploy dev by \\S+ \\(pid ${winner.pid}\\) from 127\\.0\\.0\\.1, since [\\d-]+ [\\d:]+ UTC; waited 2s\\. Nothing was changed\\.\\n`,
+      ),
+    );
+    expect(await greetingOf('dev')).toBe('hello from two clones');
+    // No half-applied mix: the state matches what runs.
+    expect((await cli(a, ['deploy', 'dev'])).output).toMatch(/deployed dev in \d+s, no changes/);
+    expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);
+  });
+
+  test('two deploys of dev from one clone: the second waits, fails naming the first, and keeps its own log', async () => {
+    setGreeting(a, 'dev', 'hello from one clone');
+    const lock = { PIPELINE_LOCK_TIMEOUT: '2s' };
+    const [first, second] = [
+      startCli(a, ['deploy', 'dev'], lock),
+      startCli(a, ['deploy', 'dev'], lock),
+    ];
+    const results = await Promise.all([first.result, second.result]);
+    expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
+    const won = results.findIndex((r) => r.code === 0);
+    expect(results[1 - won].output).toContain(
+      `is locked by deploy dev by ${execFileSync('whoami', { encoding: 'utf8' }).trim()}@`,
+    );
+    expect(results[1 - won].output).toContain(`(pid ${[first, second][won].pid})`);
+    expect(await greetingOf('dev')).toBe('hello from one clone');
+  });
+
+  test('dev and staging deployed at once from one clone do not disturb each other', async () => {
+    setGreeting(a, 'dev', 'hello, dev, in parallel');
+    setGreeting(a, 'staging', 'hello, staging, in parallel');
+    const results = await Promise.all([
+      startCli(a, ['deploy', 'dev']).result,
+      startCli(a, ['deploy', 'staging']).result,
+    ]);
+    for (const result of results) expectSuccess(result);
+    expect(await greetingOf('dev')).toBe('hello, dev, in parallel');
+    expect(await greetingOf('staging')).toBe('hello, staging, in parallel');
+    expect(verifiedImage('staging')).toBe(release);
+  });
+
+  test('a deploy killed with SIGKILL while it holds the lock does not block the next one', async () => {
+    setGreeting(a, 'dev', 'hello after a crash');
+    const doomed = startCli(a, ['deploy', 'dev']);
+    const deadline = Date.now() + 60_000;
+    while (!locked('dev')) {
+      if (Date.now() > deadline) throw new Error('the deploy never took the lock');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    process.kill(-doomed.pid, 'SIGKILL');
+    expect((await doomed.result).code).not.toBe(0);
+    const next = await cli(a, ['deploy', 'dev'], { PIPELINE_LOCK_TIMEOUT: '5s' });
+    expectSuccess(next);
+    expect(await greetingOf('dev')).toBe('hello after a crash');
+    expect(verifiedImage('dev')).toBe(release);
+  });
+
+  test('migrate-state moves every stage to local files and back: no diff, same digests; it refuses a locked stage and a stage the target holds', async () => {
+    const stages = ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`];
+    const digests = Object.fromEntries(stages.map((s) => [s, verifiedImage(s)]));
+
+    // A session holding dev's lock (then idle, in a client-side sleep): nothing moves.
+    const holder = start(
+      'psql',
+      [
+        '-X',
+        '-d',
+        `${env.PG_CONN_STR}&application_name=holding%20the%20dev%20lock`,
+        '-c',
+        `SELECT pg_advisory_lock(id) FROM "cdktf_pipeline_dev".states WHERE name = 'default'`,
+        '-c',
+        '\\! sleep 60',
+      ],
+      {},
+      a,
+    );
+    while (!locked('dev')) await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = await cli(a, ['migrate-state', '--to', 'local']);
+    process.kill(-holder.pid, 'SIGKILL');
+    await holder.result;
+    // The server releases a dead client's locks at once.
+    expect(locked('dev')).toBe(false);
+    expect(refused).toEqual({
+      code: 1,
+      output: expect.stringMatching(
+        /^\[migrate-state\] error: not moving any state to local:\n {2}- dev: its pg state is locked by holding the dev lock from 127\.0\.0\.1, since .+ UTC\n/,
+      ),
+    });
+
+    const moved = await cli(a, ['migrate-state', '--to', 'local']);
+    expectSuccess(moved);
+    expect(moved.output).toContain('moved 5 stage(s) to local');
+    const local = { ...env, PIPELINE_STATE: 'local' };
+    for (const stage of stages) {
+      expect(existsSync(join(a, '.pipeline', 'state', `${stage}.tfstate`))).toBe(true);
+      const diff = await sh(
+        'npx',
+        ['cdktf', 'diff', stage, '--skip-provider-lock'],
+        { ...local, PIPELINE_REVIEW_IDS: REVIEW },
+        a,
+      );
+      expect({ stage, code: diff.code, noChanges: /No changes\./.test(diff.output) }).toEqual({
+        stage,
+        code: 0,
+        noChanges: true,
+      });
+    }
+    expect(
+      psql("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'cdktf\\_pipeline\\_%'"),
+    ).toBe('0');
+
+    // Back into PostgreSQL; a stage the target already holds is refused, and nothing moves.
+    const devFile = join(a, '.pipeline', 'state', 'dev.tfstate');
+    const devState = readFileSync(devFile, 'utf8');
+    expectSuccess(await cli(a, ['migrate-state', '--to', 'pg']));
+    writeFileSync(devFile, devState);
+    expect(await cli(a, ['migrate-state', '--to', 'pg'])).toEqual({
+      code: 1,
+      output:
+        '[migrate-state] error: not moving any state to pg:\n  - dev: the target already holds it (PostgreSQL schema cdktf_pipeline_dev)\n' +
+        '[migrate-state] fix: Wait for running deploys to finish; a stage the target already holds was moved before: remove one of the two copies by hand after comparing them.\n',
+    });
+    rmSync(devFile);
+    for (const stage of stages) {
+      expect(verifiedImage(stage)).toBe(digests[stage]);
+      const diff = await sh(
+        'npx',
+        ['cdktf', 'diff', stage, '--skip-provider-lock'],
+        { ...env, PIPELINE_REVIEW_IDS: REVIEW },
+        a,
+      );
+      expect({ stage, noChanges: /No changes\./.test(diff.output) }).toEqual({
+        stage,
+        noChanges: true,
+      });
+    }
+  });
+});

@@ -1,0 +1,153 @@
+import { Testing } from 'cdktf';
+
+import { dev as devConfig } from '../../../environments/dev';
+import { prod } from '../../../environments/prod';
+import { staging } from '../../../environments/staging';
+import {
+  DeploymentTarget,
+  EnvironmentStack,
+  SwarmServiceDeployment,
+  validateEnvironments,
+} from '../../../lib';
+import { parityMatchers, planOf } from '../../../lib/testing';
+import { SERVICES } from '../../../stacks/sample-service';
+import {
+  fixtureEnvironment,
+  PROJECT_ROOT,
+  resources,
+  synth,
+  synthJson,
+  testPipeline,
+} from '../../helpers/test-app';
+
+expect.extend(parityMatchers);
+
+/** What the upstream stage verified, as the plan reads it from the upstream's state. */
+const IMAGE = `127.0.0.1:5000/sample-service@sha256:${'1'.repeat(64)}`;
+
+function environments(target?: DeploymentTarget): {
+  app: ReturnType<typeof Testing.app>;
+  stacks: { [name: string]: EnvironmentStack };
+} {
+  const { app, pipeline } = testPipeline({ reviewIds: ['42'], target });
+  return { app, stacks: Object.fromEntries(pipeline.environments.map((s) => [s.node.id, s])) };
+}
+
+describe('DeploymentTarget.containers()', () => {
+  test('is the default: every stack synthesizes exactly what it synthesizes without a target', () => {
+    const given = environments(DeploymentTarget.containers()).stacks;
+    const unset = environments().stacks;
+    for (const name of ['dev', 'staging', 'prod', 'review-42']) {
+      expect(synth(given[name])).toBe(synth(unset[name]));
+    }
+    expect(DeploymentTarget.containers().kind).toBe('containers');
+  });
+});
+
+describe('DeploymentTarget.swarm()', () => {
+  const { app, stacks } = environments(DeploymentTarget.swarm());
+  const dev = stacks.dev;
+
+  test('snapshot (the same for every environment, see the parity test)', () => {
+    expect(synth(dev)).toMatchSnapshot();
+  });
+
+  test('every environment synthesizes identical Terraform: the target is the same for all', () => {
+    expect(app).toHaveEnvironmentParity();
+  });
+
+  test('runs api and web as Swarm services from the released digest, with the same variables as containers', () => {
+    expect(dev.deployment).toBeInstanceOf(SwarmServiceDeployment);
+    expect(resources(dev, 'docker_container')).toEqual([]);
+    const json = synthJson(dev);
+    expect(
+      Object.values(json.resource.docker_service)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual([
+      '${var.environment}-api',
+      '${var.environment}-web',
+      '${var.environment}-web-published',
+    ]);
+    for (const service of Object.values(json.resource.docker_service)) {
+      expect(service).toMatchObject({
+        labels: expect.arrayContaining([
+          { label: 'cdktf-pipeline.environment', value: '${var.environment}' },
+        ]),
+        task_spec: {
+          container_spec: expect.objectContaining({ image: '${docker_image.Release.name}' }),
+        },
+      });
+    }
+    expect(Object.values(json.resource.docker_service)[0]).toMatchObject({
+      mode: { replicated: { replicas: '${var.api_replicas}' } },
+    });
+    expect(Object.keys(json.variable ?? {})).toEqual(
+      Object.keys(synthJson(environments().stacks.dev).variable ?? {}),
+    );
+    expect(json.output?.web_url.value).toBe('http://127.0.0.1:${var.web_port}/');
+  });
+
+  test('the smoke test runs again when the image or any service changes, and the verified image waits for it', () => {
+    const json = synthJson(dev);
+    const smoke = json.resource.terraform_data.SmokeTest1;
+    expect(Object.keys(smoke.triggers_replace as object)).toEqual(['image', 'services']);
+    const services = (smoke.triggers_replace as { services: string }).services;
+    for (const name of ['Api', 'Web', 'WebPublished']) {
+      expect(services).toMatch(new RegExp(`docker_service\\.Services_${name}_\\w+\\.id`));
+    }
+    expect(services).toContain(
+      'sha1(jsonencode([docker_image.Release.name, merge(var.web_env, {"UPSTREAM_URL" = "http://api:8080/cgi-bin/health", "SERVICE_NAME" = "web"}), var.web_replicas, 0]))',
+    );
+    const verified = Object.entries(json.resource.terraform_data).find(([id]) =>
+      id.startsWith('Promotion_Verified'),
+    );
+    expect(verified?.[1].depends_on).toEqual(['terraform_data.SmokeTest1']);
+  });
+
+  test("the engine's plan of dev: accepted by the docker provider, every service and the network to create", () => {
+    const plan = planOf(dev, { upstreamOutputs: { verified_image: IMAGE }, root: PROJECT_ROOT });
+    expect(plan.changes.map((c) => `${c.address} ${c.actions.join(',')}`)).toEqual([
+      'docker_image.Release create',
+      'docker_network.Services_Network_729EEF64 create',
+      'docker_service.Services_Api_40E84DDA create',
+      'docker_service.Services_WebPublished_F9401B30 create',
+      'docker_service.Services_Web_00C5A910 create',
+      'terraform_data.Approval_Check_F22CAA85 create',
+      'terraform_data.Promotion_UpstreamVerified_6EBACBFA create',
+      'terraform_data.Promotion_Verified_7E54EA00 create',
+      'terraform_data.SmokeTest1 create',
+    ]);
+    expect(plan).toMatchSnapshot();
+  });
+});
+
+describe('published ports by target', () => {
+  // staging's web: 2 replicas from port 65535, which containers cannot publish (65536 for the second).
+  const highPort = fixtureEnvironment({
+    name: 'staging',
+    services: { web: { replicas: 2, port: 65535 }, api: { replicas: 1 } },
+  });
+
+  test('containers publish each replica on its own port: the range must fit', () => {
+    expect(() => validateEnvironments([highPort], SERVICES, { projectRoot: PROJECT_ROOT })).toThrow(
+      "environment 'staging': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 65535. Set services.web.port in environments/test.ts.",
+    );
+  });
+
+  test('Swarm publishes one port per service, whatever the replicas', () => {
+    expect(
+      validateEnvironments([highPort], SERVICES, {
+        projectRoot: PROJECT_ROOT,
+        target: DeploymentTarget.swarm(),
+      }),
+    ).toEqual({ staging: [] });
+    // The sample's staging (web 8180, 2 replicas) and prod (web 8280) do not overlap either way.
+    expect(
+      validateEnvironments([devConfig, staging, prod], SERVICES, {
+        projectRoot: PROJECT_ROOT,
+        target: DeploymentTarget.swarm(),
+      }),
+    ).toEqual(expect.objectContaining({ staging: [] }));
+  });
+});

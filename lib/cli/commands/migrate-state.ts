@@ -1,0 +1,163 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+
+import { StageManifest } from '../../private/delivery-manifest';
+import { StateLocation, STATE_STORE_VARIABLE } from '../../stacks/state-store';
+import { CliError } from '../cli-error';
+import { Output } from '../output';
+import { Project } from '../project';
+import { lockHolder } from '../state-lock';
+import { StateReader } from '../state-reader';
+
+const USAGE = 'usage: cdktf-pipeline migrate-state --to pg|local';
+
+/**
+ * `migrate-state --to pg|local`: moves every stage's state from the other store into this one,
+ * with the engine's own `state pull` and `state push`. It refuses, before it moves anything, when
+ * a stage's state is locked or the target already holds that stage. Each state is read back from
+ * the target before the source copy is removed (a local file is kept under
+ * `.pipeline/state-backup/`). Afterwards the app must select the target store (PIPELINE_STATE).
+ */
+export async function migrateState(project: Project, args: readonly string[]): Promise<number> {
+  const out = new Output('migrate-state');
+  const to = args[0] === '--to' ? args[1] : undefined;
+  if ((to !== 'pg' && to !== 'local') || args.length !== 2)
+    throw new CliError(USAGE, 'Say where the state goes: --to pg, or --to local.');
+  const from = to === 'pg' ? 'local' : 'pg';
+  // The same app, once with each store: where every stage's state is now, and where it goes.
+  const source = await project.synthWithDeployed(({ delivery }) => delivery, {
+    [STATE_STORE_VARIABLE]: from,
+  });
+  const target = await project.synth(
+    source.stages.map((s) => s.name),
+    ({ delivery }) => delivery,
+    { [STATE_STORE_VARIABLE]: to },
+  );
+  if (JSON.stringify(source.state) === JSON.stringify(target.state)) {
+    throw new CliError(
+      `the app keeps its state in the same place with ${STATE_STORE_VARIABLE}=local and =pg (${source.state.backend}), so there is nothing to move.`,
+      `Build the delivery with state: StateStore.fromEnvironment() (the default), then run migrate-state again.`,
+    );
+  }
+  const moves = source.stages
+    .filter((s) => StateReader.read(s.state) !== undefined)
+    .map((s) => ({ stage: s, to: Project.stage(target, s.name, 'migrate-state').state }));
+  if (moves.length === 0) {
+    out.log(`nothing to move: no stage has ${from} state`);
+    return 0;
+  }
+  const problems: string[] = [];
+  for (const move of moves) {
+    const holder = lockedBy(move.stage);
+    if (holder) problems.push(`${move.stage.name}: its ${from} state is locked by ${holder}`);
+    if (StateReader.read(move.to) !== undefined) {
+      problems.push(
+        `${move.stage.name}: the target already holds it (${project.showState(move.to)})`,
+      );
+    }
+  }
+  if (problems.length > 0) {
+    throw new CliError(
+      `not moving any state to ${to}:\n  - ${problems.join('\n  - ')}`,
+      'Wait for running deploys to finish; a stage the target already holds was moved before: remove one of the two copies by hand after comparing them.',
+    );
+  }
+  const backup = join(project.work, 'state-backup', new Date().toISOString().replace(/[:.]/g, '-'));
+  for (const move of moves) {
+    const before = Project.outputs(move.stage.state);
+    const file = join(mkdtempSync(join(tmpdir(), 'cdktf-pipeline-state-')), 'state.tfstate');
+    try {
+      withBackend(move.stage.state, (dir) => engine(dir, ['state', 'pull'], file));
+      withBackend(move.to, (dir) => engine(dir, ['state', 'push', '-lock-timeout=10s', file]));
+      const after = Project.outputs(move.to);
+      if (after?.verifiedImage !== before?.verifiedImage || after?.deployed !== before?.deployed) {
+        throw new CliError(
+          `${move.stage.name}: the state read back from ${project.showState(move.to)} differs from the one moved; the source is left in place.`,
+          'Compare the two and remove the wrong copy by hand.',
+        );
+      }
+      remove(move.stage.state, backup, file);
+      out.log(
+        `moved ${move.stage.name}: ${project.showState(move.stage.state)} → ${project.showState(move.to)}${after?.verifiedImage ? ` (verified ${after.verifiedImage})` : ''}`,
+      );
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
+  }
+  // cdktf.out's engine folders remember the old backend: `cdktf diff` would refuse to start.
+  rmSync(join(project.root, 'cdktf.out'), { recursive: true, force: true });
+  out.log(
+    `moved ${moves.length} stage(s) to ${to}; run with ${STATE_STORE_VARIABLE}=${to} from now on${to === 'local' ? ' (or unset it)' : ''}`,
+  );
+  return 0;
+}
+
+/** Who holds the lock on a stage's state, if anyone. */
+function lockedBy(stage: StageManifest): string | undefined {
+  if (stage.state.backend === 'local') {
+    const info = join(dirname(stage.state.path), `.${basename(stage.state.path)}.lock.info`);
+    return existsSync(info) ? `the process that wrote ${info}` : undefined;
+  }
+  return lockHolder(stage.state, '');
+}
+
+/** Runs `use` in a folder with only the backend of `location`, initialised; removes it after. */
+function withBackend(location: StateLocation, use: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'cdktf-pipeline-backend-'));
+  try {
+    const backend =
+      location.backend === 'local'
+        ? { local: { path: location.path } }
+        : { pg: { schema_name: location.schema } };
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ terraform: { backend } }));
+    engine(dir, ['init', '-input=false', '-no-color']);
+    use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the engine in `dir`, its standard output to the file `stdout` when given. */
+function engine(dir: string, args: readonly string[], stdout?: string): void {
+  const binary = process.env.TERRAFORM_BINARY_NAME || 'terraform';
+  try {
+    const output = execFileSync(binary, [`-chdir=${dir}`, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    if (stdout) writeFileSync(stdout, output);
+  } catch (error) {
+    const e = error as { stderr?: string; message: string };
+    throw new CliError(
+      `${binary} ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim()}`,
+      'Nothing was removed from the source store; fix the error and run migrate-state again.',
+    );
+  }
+}
+
+/** Removes a moved state from its source: a local file goes to the backup folder. */
+function remove(location: StateLocation, backup: string, copy: string): void {
+  if (location.backend === 'local') {
+    mkdirSync(backup, { recursive: true });
+    renameSync(location.path, join(backup, basename(location.path)));
+    return;
+  }
+  mkdirSync(backup, { recursive: true });
+  renameSync(copy, join(backup, `${location.schema}.tfstate`));
+  execFileSync(
+    'psql',
+    [
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-d',
+      process.env.PG_CONN_STR ?? '',
+      '-c',
+      `DROP SCHEMA "${location.schema.replace(/"/g, '""')}" CASCADE`,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+}

@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+
+import { Network } from '@cdktf/provider-docker/lib/network';
+import {
+  Service,
+  ServiceRollbackConfig,
+  ServiceUpdateConfig,
+} from '@cdktf/provider-docker/lib/service';
+import { Fn, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+
+import { SWARM_DEFAULTS } from '../private/defaults';
+import { invalidValue } from '../private/errors';
+import {
+  HEALTH_CHECK_TIMING,
+  healthCheckOf,
+  labelList,
+  pascal,
+  SERVICE_LABEL,
+  validateAndOrder,
+} from '../private/service-specs';
+import { swarmOptionProblems } from '../private/swarm-options';
+
+import { DeployedServices, ServiceSpec } from './service-deployment';
+
+/** How services run on a Docker Swarm; the same for every environment of a delivery. */
+export interface SwarmOptions {
+  /**
+   * Tasks that publish each published service's port in host mode: the number of nodes that
+   * answer on the port. A node gives a host port to one task, so more than the swarm has nodes
+   * never all start (and the deploy times out). (The service's replicas serve the network.)
+   * @default 1
+   */
+  readonly publishers?: number;
+  /**
+   * Tasks updated at a time in a rolling update, and rolled back at a time; 0 updates all at once.
+   * @default 1
+   */
+  readonly updateParallelism?: number;
+  /**
+   * Seconds Swarm watches each updated task before it counts as updated: a task that fails or
+   * turns unhealthy within them rolls the whole update back.
+   * @default 5
+   */
+  readonly monitorSeconds?: number;
+  /**
+   * Seconds a deploy waits for a service's rollout (or its rollback) to finish. The deploy's
+   * outcome is the rollout's: a rolled back update fails the deploy.
+   * @default 180
+   */
+  readonly convergeTimeoutSeconds?: number;
+}
+
+/** Props of {@link SwarmServiceDeployment}. */
+export interface SwarmServiceDeploymentProps extends SwarmOptions {
+  /** Image every service runs: a digest reference that every node can pull. */
+  readonly image: string;
+  /** Prefix of every service and network name, e.g. the environment name. May be a variable. */
+  readonly namePrefix: string;
+  /** The services, in any order: they are created and updated after those they depend on. */
+  readonly services: readonly ServiceSpec[];
+  /**
+   * Labels set on every service, its containers and the network.
+   * @default - none
+   */
+  readonly labels?: { readonly [name: string]: string };
+}
+
+/**
+ * Services as Docker Swarm services on the deployment's own attachable overlay network: each
+ * service runs its replicas (`<prefix>-<name>`, reached by name on the network, DNS round robin),
+ * with its health check, environment variables and labels, and an init process in each container.
+ *
+ * Updates roll: `updateParallelism` tasks at a time, start-first (the new task is healthy before
+ * the old one stops), each watched for `monitorSeconds`; a failure rolls the service back by
+ * itself, and the deploy waits for the rollout, so it fails when the rollout rolled back.
+ *
+ * A published service also gets `<prefix>-<name>-published`: `publishers` more tasks, at most one
+ * per node, that publish the port in host mode (the routing mesh needs IPVS and iptables). One
+ * node can give a host port to one task only, so these update stop-first (a short gap on the
+ * published port), and only after every service of the deployment has rolled out: a rollout
+ * that rolls back leaves the published port serving the version before.
+ */
+export class SwarmServiceDeployment extends Construct implements DeployedServices {
+  /** The deployment's attachable overlay network: services, and probes, reach services by name. */
+  public readonly network: Network;
+  /** The Swarm service of each service name: its replicas on the network. */
+  public readonly services: { readonly [service: string]: Service };
+  /** The service that publishes the port of each published service. */
+  public readonly publishers: { readonly [service: string]: Service };
+  /** Each service's ID and a hash of what it runs, which changes with every update. */
+  public readonly revisions: { readonly [name: string]: string };
+
+  constructor(scope: Construct, id: string, props: SwarmServiceDeploymentProps) {
+    super(scope, id);
+    const ordered = validateAndOrder(id, props.services, (subject) => [
+      ...swarmOptionProblems(subject, props),
+      ...publisherNameClashes(subject, props.services),
+    ]);
+    const stack = TerraformStack.of(this);
+    stack.addOverride(
+      'terraform.required_providers.docker.version',
+      SWARM_DEFAULTS.dockerProviderVersion,
+    );
+    const publishers = props.publishers ?? SWARM_DEFAULTS.publishers;
+    const parallelism = props.updateParallelism ?? SWARM_DEFAULTS.updateParallelism;
+    const monitor = `${props.monitorSeconds ?? SWARM_DEFAULTS.monitorSeconds}s`;
+    const convergeConfig = {
+      timeout: `${props.convergeTimeoutSeconds ?? SWARM_DEFAULTS.convergeTimeoutSeconds}s`,
+      delay: '1s',
+    };
+    // A failed update rolls back; a failing rollback stops where it is.
+    const update = (order: string): ServiceUpdateConfig => ({
+      parallelism,
+      delay: '0s',
+      order,
+      failureAction: 'rollback',
+      monitor,
+      maxFailureRatio: '0',
+    });
+    const rollback = (order: string): ServiceRollbackConfig => ({
+      parallelism,
+      delay: '0s',
+      order,
+      failureAction: 'pause',
+      monitor,
+      maxFailureRatio: '0',
+    });
+
+    const labels = labelList(props.labels);
+    this.network = new Network(this, 'Network', {
+      name: `${props.namePrefix}-net`,
+      driver: 'overlay',
+      attachable: true,
+      labels,
+    });
+
+    const services: { [service: string]: Service } = {};
+    const published: { [service: string]: Service } = {};
+    const revisions: string[] = [];
+    const define = (
+      constructId: string,
+      name: string,
+      spec: ServiceSpec,
+      rest: Pick<
+        ConstructorParameters<typeof Service>[2],
+        'mode' | 'endpointSpec' | 'updateConfig' | 'rollbackConfig' | 'dependsOn'
+      >,
+      aliases: string[],
+      inputs: { replicas: number; publishedPort?: number },
+    ): Service => {
+      const serviceLabels = [...labels, { label: SERVICE_LABEL, value: spec.name }];
+      const service = new Service(this, constructId, {
+        name,
+        labels: serviceLabels,
+        taskSpec: {
+          containerSpec: {
+            image: props.image,
+            env: spec.env,
+            labels: serviceLabels,
+            healthcheck: { test: healthCheckOf(spec), ...HEALTH_CHECK_TIMING },
+          },
+        },
+        convergeConfig,
+        ...rest,
+      });
+      // Beyond the 3.6 bindings (the constraint above asks for a provider that has them): an init
+      // process forwards SIGTERM (a server as PID 1 may ignore it, and every stop would wait out
+      // the grace period), and the network by ID (by name, every plan would replace the service).
+      service.addOverride('task_spec.container_spec.init', true);
+      service.addOverride('task_spec.networks_advanced', [
+        { id: this.network.id, aliases: aliases.length > 0 ? aliases : undefined },
+      ]);
+      // An update keeps the service's ID, so its revision is the ID and what it was given: the
+      // values that may be variables, and a hash of the literal rest. (Not the service's own
+      // attributes: the provider fills them in at apply, which the engine refuses in a trigger.)
+      const literal = createHash('sha256')
+        .update(
+          JSON.stringify([
+            spec.name,
+            spec.port,
+            healthCheckOf(spec),
+            aliases,
+            rest.updateConfig,
+            rest.rollbackConfig,
+            convergeConfig,
+          ]),
+        )
+        .digest('hex')
+        .slice(0, 16);
+      revisions.push(
+        Fn.join(':', [
+          service.id,
+          Fn.sha1(
+            Fn.jsonencode([
+              props.image,
+              spec.env ?? {},
+              inputs.replicas,
+              inputs.publishedPort ?? 0,
+            ]),
+          ),
+          literal,
+        ]),
+      );
+      return service;
+    };
+
+    for (const spec of ordered) {
+      services[spec.name] = define(
+        pascal(spec.name),
+        `${props.namePrefix}-${spec.name}`,
+        spec,
+        {
+          mode: { replicated: { replicas: spec.replicas ?? 1 } },
+          endpointSpec: { mode: 'dnsrr' },
+          updateConfig: update('start-first'),
+          rollbackConfig: rollback('start-first'),
+          dependsOn: (spec.dependsOn ?? []).map((name) => services[name]),
+        },
+        [spec.name],
+        { replicas: spec.replicas ?? 1 },
+      );
+    }
+    for (const spec of ordered) {
+      if (spec.publishedPort === undefined) continue;
+      published[spec.name] = define(
+        `${pascal(spec.name)}Published`,
+        `${props.namePrefix}-${spec.name}${SWARM_DEFAULTS.publisherSuffix}`,
+        spec,
+        {
+          mode: { replicated: { replicas: publishers } },
+          endpointSpec: {
+            mode: 'dnsrr',
+            ports: [
+              {
+                targetPort: spec.port,
+                publishedPort: spec.publishedPort,
+                publishMode: 'host',
+                protocol: 'tcp',
+              },
+            ],
+          },
+          // The new task needs the port the old one holds on its node: stop-first.
+          updateConfig: update('stop-first'),
+          rollbackConfig: rollback('stop-first'),
+          dependsOn: Object.values(services),
+        },
+        // No alias: what calls the service by name reaches its replicas, which update start-first.
+        [],
+        { replicas: publishers, publishedPort: spec.publishedPort },
+      );
+    }
+    this.services = services;
+    this.publishers = published;
+    this.revisions = { services: Fn.join(';', revisions) };
+  }
+}
+
+/** A published service's publisher must not take the name of another service. */
+function publisherNameClashes(subject: string, services: readonly ServiceSpec[]): string[] {
+  const names = new Set(services.map((s) => s.name));
+  return services
+    .filter((s) => s.publishedPort !== undefined)
+    .map((s) => `${s.name}${SWARM_DEFAULTS.publisherSuffix}`)
+    .filter((name) => names.has(name))
+    .map((name) =>
+      invalidValue(
+        `${subject}, service '${name}'`,
+        'name',
+        `must not be '<published service>${SWARM_DEFAULTS.publisherSuffix}': on Swarm that is the name of the service publishing its port`,
+        name,
+        'Rename the service.',
+      ),
+    );
+}
