@@ -36,8 +36,8 @@ Stacks (the app in cdktf.json; stacks named review-<id> are added by name):
 
 Pipeline (the module given by --pipeline, or "cdktf-pipeline": { "pipeline": FILE } in package.json):
   render [--check]           write .gitlab-ci.yml and .github/workflows/<name>.yml
-  run [--approve] [--merge-request ID | --close-merge-request ID | --schedule]
-                             run the pipeline here, stage by stage`;
+  run [--approve] [--skip STAGE,...] [--merge-request ID | --close-merge-request ID | --schedule]
+                             run the pipeline here, stage by stage (--skip: stages not to run)`;
 
 const COMMANDS = [
   'deploy',

@@ -60,6 +60,12 @@ export interface LocalRunnerProps {
    */
   readonly logDir?: string;
   /**
+   * Ids of stages not to run (e.g. checks that already ran elsewhere); they show as skipped, and
+   * the stages after them run.
+   * @default - every stage of the event runs
+   */
+  readonly skip?: readonly string[];
+  /**
    * Seconds between "still running" lines while a step runs.
    * @default 30
    */
@@ -74,6 +80,8 @@ export enum StageResult {
   WAITING = 'waiting for approval',
   /** Not reached: an earlier stage failed or waits. */
   NOT_RUN = 'not run',
+  /** Left out on purpose (`skip`). */
+  SKIPPED = 'skipped',
 }
 
 /** One row of the summary. */
@@ -120,6 +128,15 @@ export class LocalRunner {
     const reviews =
       this.event === PipelineEvent.MERGE_REQUEST ||
       this.event === PipelineEvent.MERGE_REQUEST_CLOSED;
+    const unknown = (props.skip ?? []).filter((id) => !props.pipeline.stage(id));
+    if (unknown.length > 0) {
+      throw new ConfigurationError(
+        unknown.map(
+          (id) =>
+            `local runner: 'skip' must name stages of pipeline '${props.pipeline.name}', got '${id}'. Use one of: ${props.pipeline.stages.map((s) => s.id).join(', ')}.`,
+        ),
+      );
+    }
     if (reviews && !/^[a-z0-9][a-z0-9-]*$/.test(props.mergeRequestId ?? '')) {
       throw new ConfigurationError([
         `local runner: 'mergeRequestId' must be lowercase letters, digits and '-' for a ${this.event} run, got ${props.mergeRequestId === undefined ? 'nothing' : `'${props.mergeRequestId}'`}. Pass the merge request's id, e.g. --merge-request 42.`,
@@ -140,6 +157,11 @@ export class LocalRunner {
     for (const [i, stage] of stages.entries()) {
       if (result !== StageResult.PASSED) {
         reports.push({ stage: stage.id, result: StageResult.NOT_RUN, seconds: 0 });
+        continue;
+      }
+      if (this.props.skip?.includes(stage.id)) {
+        this.print(`⏭ ${stage.id} skipped`);
+        reports.push({ stage: stage.id, result: StageResult.SKIPPED, seconds: 0 });
         continue;
       }
       this.print(`▶ ${stage.id} (${i + 1}/${stages.length}): ${stage.title}`);
@@ -339,7 +361,9 @@ export class LocalRunner {
       ...reports.map((r) => [
         r.stage,
         r.result,
-        r.result === StageResult.NOT_RUN ? '-' : seconds(r.seconds),
+        r.result === StageResult.NOT_RUN || r.result === StageResult.SKIPPED
+          ? '-'
+          : seconds(r.seconds),
         r.digest ? shortDigest(r.digest) : '-',
         r.url ?? '-',
       ]),

@@ -113,7 +113,7 @@ describe('cdktf-pipeline, bad input', () => {
     expect(await cli('run', '--deploy-everything')).toEqual({
       code: 1,
       output:
-        "[run] error: unknown argument '--deploy-everything'.\n[run] fix: usage: cdktf-pipeline run [--approve] [--merge-request ID | --close-merge-request ID | --schedule]\n",
+        "[run] error: unknown argument '--deploy-everything'.\n[run] fix: usage: cdktf-pipeline run [--approve] [--skip STAGE,...] [--merge-request ID | --close-merge-request ID | --schedule]\n",
     });
   });
 

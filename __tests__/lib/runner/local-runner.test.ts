@@ -106,6 +106,24 @@ describe('LocalRunner', () => {
     expect(readFileSync(join(dir, 'after'), 'utf8')).toBe('seen: []\n');
   });
 
+  test('skipped stages do not run, show as skipped, and the stages after them run', async () => {
+    const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['true'] });
+    const checks = pipeline.addStage('checks', shell('checks', 'touch checks-ran'));
+    pipeline.addStage('deploy', { ...shell('deploy', 'touch deploy-ran'), needs: [checks] });
+    const result = await run(pipeline, { skip: ['checks'] });
+    expect(result.result).toBe(StageResult.PASSED);
+    expect(result.results).toEqual({ checks: 'skipped', deploy: 'passed' });
+    expect(existsSync(join(dir, 'checks-ran'))).toBe(false);
+    expect(existsSync(join(dir, 'deploy-ran'))).toBe(true);
+    expect(result.printed).toContain('[pipeline] ⏭ checks skipped\n');
+    expect(result.printed).toMatch(/\[pipeline\] checks +skipped +- +- +-\n/);
+    expect(() => new LocalRunner({ pipeline, cwd: dir, skip: ['lint', 'checks'] })).toThrow(
+      new Error(
+        "1 configuration problem; nothing was deployed:\n  - local runner: 'skip' must name stages of pipeline 'p', got 'lint'. Use one of: checks, deploy.",
+      ),
+    );
+  });
+
   test('a failing setup runs no stage', async () => {
     const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['echo no engine; exit 1'] });
     pipeline.addStage('a', shell('a', 'touch a-ran'));

@@ -7,14 +7,20 @@ import { CliError } from '../cli-error';
 import { Project } from '../project';
 
 const USAGE =
-  'usage: cdktf-pipeline run [--approve] [--merge-request ID | --close-merge-request ID | --schedule]';
+  'usage: cdktf-pipeline run [--approve] [--skip STAGE,...] [--merge-request ID | --close-merge-request ID | --schedule]';
 
 function parse(args: readonly string[]) {
   let event = PipelineEvent.PUSH;
   let mergeRequestId: string | undefined;
   let approve = false;
+  let skip: string[] = [];
   for (let i = 0; i < args.length; i++) {
     switch (args[i]) {
+      case '--skip':
+        skip = (args[++i] ?? '').split(',').filter(Boolean);
+        if (skip.length === 0)
+          throw new CliError('--skip needs stage ids, e.g. --skip lint,unit-tests.', USAGE);
+        break;
       case '--approve':
         approve = true;
         break;
@@ -33,7 +39,7 @@ function parse(args: readonly string[]) {
         throw new CliError(`unknown argument '${args[i]}'.`, USAGE);
     }
   }
-  return { event, mergeRequestId, approve };
+  return { event, mergeRequestId, approve, skip };
 }
 
 async function ask(question: string): Promise<boolean> {
