@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 
 import { StateLocation } from '../stacks/state-store';
 
 import { CliError } from './cli-error';
+import { psql, quoteIdentifier } from './state-reader';
 
 /** The variable that sets how long a deploy waits for another one's state lock. */
 export const LOCK_TIMEOUT_VARIABLE = 'PIPELINE_LOCK_TIMEOUT';
@@ -66,30 +66,17 @@ export function isLockFailure(log: string): boolean {
  */
 export function lockHolder(location: StateLocation, log: string): string | undefined {
   if (location.backend === 'pg') {
-    const schema = `"${location.schema.replace(/"/g, '""')}"`;
+    let row: string;
     try {
-      const row = execFileSync(
-        'psql',
-        [
-          '-X',
-          '-A',
-          '-t',
-          '-q',
-          '-F',
-          '|',
-          '-d',
-          process.env.PG_CONN_STR ?? '',
-          '-c',
-          `SELECT a.application_name, coalesce(host(a.client_addr), 'local'), to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = (SELECT id FROM ${schema}.states WHERE name = 'default')::oid LIMIT 1`,
-        ],
-        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-      ).trim();
-      if (!row) return undefined;
-      const [name, address, since] = row.split('|');
-      return `${name || 'an unnamed client'} from ${address}${since ? `, since ${since} UTC` : ''}`;
+      row = psql(
+        `SELECT a.application_name, coalesce(host(a.client_addr), 'local'), to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = (SELECT id FROM ${quoteIdentifier(location.schema)}.states WHERE name = 'default')::oid LIMIT 1`,
+      );
     } catch {
       return undefined;
     }
+    if (!row) return undefined;
+    const [name, address, since] = row.split('|');
+    return `${name || 'an unnamed client'} from ${address}${since ? `, since ${since} UTC` : ''}`;
   }
   const who = /^\s*Who:\s*(.+)$/m.exec(log)?.[1]?.trim();
   const operation = /^\s*Operation:\s*(.+)$/m.exec(log)?.[1]?.trim();

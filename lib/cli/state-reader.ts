@@ -70,8 +70,11 @@ export class StateReader {
   }
 }
 
-/** One query's result rows (unaligned, tuples only), with the connection from the environment. */
-function psql(query: string): string {
+/**
+ * One query's result rows (unaligned, `|` between fields, tuples only), with the connection from
+ * the environment (`PG_CONN_STR`, or the libpq variables).
+ */
+export function psql(query: string): string {
   const connection = process.env.PG_CONN_STR ?? '';
   try {
     return execFileSync(
@@ -88,12 +91,13 @@ function psql(query: string): string {
       );
     }
     throw new CliError(
-      `reading the state from PostgreSQL failed: ${(e.stderr ?? e.message).trim()}`,
+      `the state database failed: ${(e.stderr ?? e.message).trim()}`,
       'Set PG_CONN_STR (or PGHOST, PGUSER, ...) to the state database; with PIPELINE_STATE=pg, scripts/setup starts one and writes it to pipeline.env.',
     );
   }
 }
 
-function quoteIdentifier(name: string): string {
+/** A PostgreSQL identifier, quoted. */
+export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }

@@ -9,7 +9,7 @@ import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { Project } from '../project';
 import { lockHolder } from '../state-lock';
-import { StateReader } from '../state-reader';
+import { psql, quoteIdentifier, StateReader } from '../state-reader';
 
 const USAGE = 'usage: cdktf-pipeline migrate-state --to pg|local';
 
@@ -146,18 +146,5 @@ function remove(location: StateLocation, backup: string, copy: string): void {
   }
   mkdirSync(backup, { recursive: true });
   renameSync(copy, join(backup, `${location.schema}.tfstate`));
-  execFileSync(
-    'psql',
-    [
-      '-X',
-      '-q',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-d',
-      process.env.PG_CONN_STR ?? '',
-      '-c',
-      `DROP SCHEMA "${location.schema.replace(/"/g, '""')}" CASCADE`,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  psql(`DROP SCHEMA ${quoteIdentifier(location.schema)} CASCADE`);
 }
