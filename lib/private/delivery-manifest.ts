@@ -37,6 +37,8 @@ export interface DeliveryManifest {
   readonly reviewPrefix: string;
   /** The state store every stage uses. */
   readonly state: StateStoreManifest;
+  /** Where every environment's services run (absent in manifests of 0.2: containers). */
+  readonly target?: 'containers' | 'swarm';
   /** Every stage, upstream before downstream. */
   readonly stages: readonly StageManifest[];
   readonly smokeTests: readonly SmokeTestManifest[];

@@ -174,6 +174,7 @@ export class Delivery extends Construct {
       imageStage,
       reviewPrefix: DEFAULTS.reviewPrefix,
       state: state.manifest(root),
+      target: (props.target ?? DeploymentTarget.containers()).kind,
       stages: [
         {
           name: imageStage,

@@ -60,6 +60,7 @@ describe('Delivery', () => {
       imageStage: 'image',
       reviewPrefix: 'review-',
       state: { backend: 'local', directory: join(PROJECT_ROOT, '.pipeline', 'state') },
+      target: 'containers',
       stages: [
         { name: 'image', kind: 'image', review: false, state: state('image') },
         {

@@ -55,8 +55,9 @@ export async function check(project: Project, args: readonly string[]): Promise<
   const requests = option(args, '--load');
   const concurrency = option(args, '--concurrency') ?? PIPELINE_DEFAULTS.loadConcurrency;
   const budget = option(args, '--p95-ms') ?? PIPELINE_DEFAULTS.loadP95Milliseconds;
-  const { tests, stage } = await project.synth([stack], ({ delivery }) => ({
+  const { tests, stage, target } = await project.synth([stack], ({ delivery }) => ({
     tests: delivery.smokeTests,
+    target: delivery.target,
     stage: Project.stage(delivery, stack, 'check'),
   }));
   const outputs = project.deployedOutputs(stage);
@@ -83,7 +84,9 @@ export async function check(project: Project, args: readonly string[]): Promise<
           `smoke test ${test.name} of ${stack}: GET ${url} answered ${answer.status || answer.error}` +
             `${answer.body ? ` with '${answer.body.trim().slice(0, 200)}'` : ''}; expected ${test.expectStatus}` +
             `${test.bodyContains ? ` and a body containing '${test.bodyContains}'` : ''}.`,
-          `Read the containers' logs: docker logs ${stack}-${test.service}-0.`,
+          target === 'swarm'
+            ? `Read the service's logs: docker service logs ${stack}-${test.service}.`
+            : `Read the containers' logs: docker logs ${stack}-${test.service}-0.`,
         );
       }
       out.log(`${stack}: ${test.name} answered ${answer.status} (${url})`);
