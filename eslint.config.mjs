@@ -76,7 +76,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/*.js'],
+    files: ['scripts/*.js', 'scripts/lib/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {
@@ -84,6 +84,7 @@ export default tseslint.config(
         module: 'writable',
         __dirname: 'readonly',
         process: 'readonly',
+        console: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -5,12 +5,25 @@ import { sampleDelivery } from './stacks/sample-delivery';
 
 // `cdktf deploy review-42` needs PIPELINE_REVIEW_IDS=42 (the CLI sets it from the stack name).
 // PIPELINE_STATE=pg keeps every stage's state in PostgreSQL (the Delivery's default store reads it).
-// PIPELINE_TARGET=swarm runs every environment as Swarm services (scripts/setup then makes a swarm).
+// PIPELINE_TARGET=swarm runs every environment as Swarm services (scripts/setup then makes a swarm);
+// PIPELINE_SWARM_PLACEMENT (comma-separated constraints) says on which nodes they may run, and
+// PIPELINE_SWARM_PUBLISHERS on how many nodes published ports answer (default 1).
 try {
   const app = new App();
   sampleDelivery(app, {
     serviceContext: process.env.PIPELINE_SERVICE_CONTEXT,
-    target: process.env.PIPELINE_TARGET === 'swarm' ? DeploymentTarget.swarm() : undefined,
+    target:
+      process.env.PIPELINE_TARGET === 'swarm'
+        ? DeploymentTarget.swarm({
+            placement: (process.env.PIPELINE_SWARM_PLACEMENT ?? '')
+              .split(',')
+              .map((constraint) => constraint.trim())
+              .filter(Boolean),
+            publishers: process.env.PIPELINE_SWARM_PUBLISHERS
+              ? Number(process.env.PIPELINE_SWARM_PUBLISHERS)
+              : undefined,
+          })
+        : undefined,
   });
   app.synth();
 } catch (error) {

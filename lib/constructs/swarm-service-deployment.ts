@@ -27,11 +27,21 @@ import { DeployedServices, ServiceSpec } from './service-deployment';
 export interface SwarmOptions {
   /**
    * Tasks that publish each published service's port in host mode: the number of nodes that
-   * answer on the port. A node gives a host port to one task, so more than the swarm has nodes
-   * never all start (and the deploy times out). (The service's replicas serve the network.)
+   * answer on the port (a load balancer in front of the nodes spreads over them). A node gives a
+   * host port to one task, so these land on as many different nodes, and more than the swarm has
+   * nodes (that the placement allows) never all start: the deploy times out. (The service's
+   * replicas serve the network.) Not a global service: the docker provider cannot wait for one
+   * to converge.
    * @default 1
    */
   readonly publishers?: number;
+  /**
+   * Swarm placement constraints of every task of every service (e.g.
+   * `'node.labels.pool == apps'`, `'node.id == 2ivku8v2gvtg4'`, `'node.role == worker'`). The
+   * scheduler spreads each service's replicas over the nodes that qualify.
+   * @default - every node qualifies
+   */
+  readonly placement?: readonly string[];
   /**
    * Tasks updated at a time in a rolling update, and rolled back at a time; 0 updates all at once.
    * @default 1
@@ -103,6 +113,10 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
       SWARM_DEFAULTS.dockerProviderVersion,
     );
     const publishers = props.publishers ?? SWARM_DEFAULTS.publishers;
+    const placement =
+      props.placement && props.placement.length > 0
+        ? { constraints: [...props.placement] }
+        : undefined;
     const parallelism = props.updateParallelism ?? SWARM_DEFAULTS.updateParallelism;
     const monitor = `${props.monitorSeconds ?? SWARM_DEFAULTS.monitorSeconds}s`;
     const convergeConfig = {
@@ -160,8 +174,14 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
             labels: serviceLabels,
             healthcheck: { test: healthCheckOf(spec), ...HEALTH_CHECK_TIMING },
           },
+          placement,
         },
         convergeConfig,
+        // With constraints, the engine adds the image's platforms to the placement it reports:
+        // not a change of ours, and without this every plan would update every service.
+        lifecycle: placement
+          ? { ignoreChanges: ['task_spec[0].placement[0].platforms'] }
+          : undefined,
         ...rest,
       });
       // Beyond the 3.6 bindings (the constraint above asks for a provider that has them): an init
@@ -184,6 +204,7 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
             rest.updateConfig,
             rest.rollbackConfig,
             convergeConfig,
+            ...(placement ? [placement] : []),
           ]),
         )
         .digest('hex')

@@ -8,10 +8,15 @@ import { invalidValue } from './errors';
 /** The problems of Swarm options, each naming `subject`; skips unresolved tokens. */
 export function swarmOptionProblems(subject: string, options: SwarmOptions): string[] {
   const problems: string[] = [];
-  const whole = (field: keyof SwarmOptions, min: number, max: number, meaning = '') => {
-    const value = options[field];
+  const whole = (
+    field: 'publishers' | 'updateParallelism' | 'monitorSeconds' | 'convergeTimeoutSeconds',
+    min: number,
+    max: number,
+    meaning = '',
+  ) => {
+    const value: unknown = options[field];
     if (value === undefined || Token.isUnresolved(value)) return;
-    if (!Number.isInteger(value) || value < min || value > max) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       problems.push(
         invalidValue(
           subject,
@@ -27,5 +32,23 @@ export function swarmOptionProblems(subject: string, options: SwarmOptions): str
   whole('updateParallelism', 0, DEFAULTS.maxReplicas, ' (0 updates every task at once)');
   whole('monitorSeconds', 1, 600);
   whole('convergeTimeoutSeconds', 10, 3600);
+  (options.placement ?? []).forEach((constraint, i) => {
+    if (typeof constraint === 'string' && Token.isUnresolved(constraint)) return;
+    if (typeof constraint !== 'string' || !PLACEMENT.test(constraint)) {
+      problems.push(
+        invalidValue(
+          subject,
+          `placement[${i}]`,
+          "must be a Swarm placement constraint '<attribute> == <value>' or '<attribute> != <value>' (e.g. 'node.labels.pool == apps', 'node.id == <node ID>')",
+          constraint,
+          'Write the constraint as docker service create --constraint takes it, in DeploymentTarget.swarm().',
+        ),
+      );
+    }
+  });
   return problems;
 }
+
+/** What Swarm accepts as a constraint: an attribute, `==` or `!=`, a value. */
+const PLACEMENT =
+  /^\s*(node\.(id|hostname|role|platform\.(os|arch)|labels\.[^\s=!]+)|engine\.labels\.[^\s=!]+)\s*(==|!=)\s*\S.*$/;

@@ -40,6 +40,21 @@ describe('SwarmServiceDeployment errors', () => {
     ]);
   });
 
+  test('placement constraints Swarm would refuse, each named by its index', () => {
+    expect(
+      problemsOf(
+        deploy([{ name: 'web', port: 80 }], {
+          placement: ['node.labels.pool == apps', 'pool=apps', 'node.hostname ==', ''],
+        }),
+      ),
+    ).toEqual(
+      [1, 2, 3].map(
+        (i) =>
+          `service deployment 'Deploy': 'placement[${i}]' must be a Swarm placement constraint '<attribute> == <value>' or '<attribute> != <value>' (e.g. 'node.labels.pool == apps', 'node.id == <node ID>'), got '${['pool=apps', 'node.hostname ==', ''][i - 1]}'. Write the constraint as docker service create --constraint takes it, in DeploymentTarget.swarm().`,
+      ),
+    );
+  });
+
   test("a service named like a published service's publisher", () => {
     expect(
       problemsOf(

@@ -156,6 +156,30 @@ describe('SwarmServiceDeployment', () => {
     }
   });
 
+  test('placement: the constraints go on every task, the service replicas and the publishers alike', () => {
+    const placement = ['node.labels.pool == apps', 'node.role != manager'];
+    const { stack } = deploy({
+      services: [
+        { name: 'web', port: 80, publishedPort: 18080 },
+        { name: 'api', port: 80 },
+      ],
+      placement,
+    });
+    const all = services(stack);
+    expect(Object.keys(all).sort()).toEqual(['qa-api', 'qa-web', 'qa-web-published']);
+    for (const service of Object.values(all)) {
+      expect(service.task_spec).toMatchObject({ placement: { constraints: placement } });
+      // The platforms the engine adds to a constrained placement are not a change.
+      expect(service.lifecycle).toEqual({
+        ignore_changes: ['task_spec[0].placement[0].platforms'],
+      });
+    }
+    // Without constraints, no placement block: every node qualifies.
+    const free = services(deploy({ services: [{ name: 'web', port: 80 }] }).stack);
+    expect(free['qa-web'].task_spec).not.toHaveProperty('placement');
+    expect(free['qa-web']).not.toHaveProperty('lifecycle');
+  });
+
   test('environment variables, health check and labels go on the services and their containers', () => {
     const { stack } = deploy({
       labels: { 'cdktf-pipeline.environment': 'qa' },

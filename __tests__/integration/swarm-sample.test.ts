@@ -1,0 +1,342 @@
+/**
+ * The sample delivery on the Swarm target, on a swarm of two nodes: this engine and a second
+ * engine that scripts/swarm-node starts in its own network namespace. The whole pipeline (image,
+ * dev, staging, the approval, prod, a review environment) runs in a copy of this project with
+ * PIPELINE_TARGET=swarm, every task placed by node label, published ports answering on both
+ * nodes. Then a new digest rolls over staging one task at a time while clients call it: the
+ * other node keeps serving; and a release that never turns healthy rolls back by itself while
+ * dev keeps serving. The tests build on each other and run in order; afterAll destroys
+ * everything, pass or fail, and removes the second node (and the swarm, when it made it).
+ */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
+import { pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
+import { PROJECT_ROOT } from '../helpers/test-app';
+
+jest.setTimeout(20 * 60 * 1000);
+
+const URLS = {
+  dev: 'http://127.0.0.1:8080',
+  staging: 'http://127.0.0.1:8180',
+  prod: 'http://127.0.0.1:8280',
+};
+const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
+const REVIEW = 'swarm';
+const STAGES = ['dev', 'staging', 'prod', `review-${REVIEW}`];
+/** What scripts/swarm-node uses unless told otherwise. */
+const NODE_NETNS = '/var/run/netns/cdktf-pipeline-node2';
+const MANAGER_ADDRESS = '10.231.0.1';
+const POOL_LABEL = 'cdktf-pipeline.pool';
+const BASE_IMAGE = 'cdktf-pipeline/busybox:1.35';
+
+let copy = '';
+let env: NodeJS.ProcessEnv = {};
+let nodes: string[] = [];
+let before: { containers: string[]; networks: string[] } | undefined;
+const running: { name: string; stop: () => Promise<unknown> }[] = [];
+
+function cli(args: readonly string[]) {
+  return sh(join(copy, 'node_modules', '.bin', 'cdktf-pipeline'), args, env, copy);
+}
+
+function verified(stage: string): string | undefined {
+  const file = join(copy, '.pipeline', 'state', `${stage}.tfstate`);
+  if (!existsSync(file)) return undefined;
+  const state = JSON.parse(readFileSync(file, 'utf8')) as {
+    outputs: Record<string, { value: string } | undefined>;
+  };
+  return state.outputs.verified_image?.value;
+}
+
+/** The node IDs that run a service's running tasks, one entry per task, sorted. */
+async function taskNodes(service: string): Promise<string[]> {
+  const tasks = (
+    await docker('service', 'ps', '-q', '--filter', 'desired-state=running', service)
+  ).split('\n');
+  const ids = await Promise.all(
+    tasks.filter(Boolean).map((task) => docker('inspect', '--format', '{{.NodeID}}', task)),
+  );
+  return ids.sort();
+}
+
+/** The build a web task answers with, from this machine's side and from the second node's. */
+async function buildAt(url: string): Promise<string> {
+  return (await httpGet(`${url}/cgi-bin/version`)).body.trim();
+}
+
+/** Runs `script` (sh) in the second node's network namespace: its loopback is that node's. */
+function onSecondNode(script: string): Started {
+  return start('nsenter', [`--net=${NODE_NETNS}`, 'sh', '-c', script], {}, copy);
+}
+
+interface Answers {
+  readonly failed: number;
+  /** The answers in order, runs of equal answers collapsed: e.g. ['build 1', 'build 2']. */
+  readonly builds: string[];
+}
+
+function answers(lines: readonly string[]): Answers {
+  const builds = lines.filter((l) => l !== 'failed');
+  return {
+    failed: lines.length - builds.length,
+    builds: builds.filter((b, i) => b !== builds[i - 1]),
+  };
+}
+
+/**
+ * A client on the environment's overlay network (a container on this node) that calls web by
+ * name every 100 ms, as another service would, until `stop()`.
+ */
+async function networkProbe(environment: string): Promise<{ stop: () => Promise<Answers> }> {
+  const name = `swarm-sample-probe-${running.length + 1}`;
+  const script = [
+    'n=0',
+    'while [ ! -f /stop ] && [ "$n" -lt 6000 ]; do',
+    '  n=$((n + 1))',
+    '  if b=$(timeout 2 wget -q -O - http://web:8080/cgi-bin/version 2>/dev/null); then echo "$b"; else echo failed; fi',
+    '  sleep 0.1',
+    'done',
+    'echo end',
+  ].join('\n');
+  await docker(
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    `${environment}-net`,
+    BASE_IMAGE,
+    'sh',
+    '-c',
+    script,
+  );
+  const stop = async () => {
+    await docker('exec', name, 'touch', '/stop');
+    await docker('wait', name);
+    const lines = (await docker('logs', name)).split('\n').filter((l) => l && l !== 'end');
+    await docker('rm', '-f', name);
+    return answers(lines);
+  };
+  running.push({ name, stop });
+  return { stop };
+}
+
+/**
+ * A load balancer's view of the published port: every 100 ms, both nodes at once (this one at
+ * its address on the namespace's link, the second one on its own loopback), until `stop()`. Each
+ * line is one round: '<node 1 answer> <node 2 answer>'.
+ */
+function publishedProbe(port: number): { stop: () => Promise<[Answers, Answers, number]> } {
+  const stopFile = join(copy, `.probe-${port}-stop`);
+  const call = (host: string) =>
+    `$(curl -fsS -m 2 http://${host}:${port}/cgi-bin/version 2>/dev/null | tr -d ' ')`;
+  const probe = onSecondNode(
+    [
+      'n=0',
+      `while [ ! -f ${stopFile} ] && [ "$n" -lt 6000 ]; do`,
+      '  n=$((n + 1))',
+      `  a=${call(MANAGER_ADDRESS)}; b=${call('127.0.0.1')}`,
+      '  echo "${a:-failed} ${b:-failed}"',
+      '  sleep 0.1',
+      'done',
+    ].join('\n'),
+  );
+  const stop = async (): Promise<[Answers, Answers, number]> => {
+    writeFileSync(stopFile, '');
+    const { output } = await probe.result;
+    const rounds = output
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' '));
+    return [
+      answers(rounds.map((r) => r[0])),
+      answers(rounds.map((r) => r[1])),
+      rounds.filter((r) => r[0] === 'failed' && r[1] === 'failed').length,
+    ];
+  };
+  running.push({ name: `published port ${port}`, stop });
+  return { stop };
+}
+
+beforeAll(async () => {
+  before = { containers: await containerNames(), networks: await networkNames() };
+  const swarm = await docker(
+    'info',
+    '--format',
+    '{{.Swarm.LocalNodeState}} {{.Swarm.ControlAvailable}} {{.Swarm.NodeAddr}}',
+  );
+  if (!swarm.startsWith('inactive') && swarm !== `active true ${MANAGER_ADDRESS}`) {
+    throw new Error(
+      `The two-node Swarm test needs this engine in no swarm, or managing one advertised on ${MANAGER_ADDRESS} (scripts/swarm-node up makes it); it is '${swarm}'.`,
+    );
+  }
+  const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
+  if (running) {
+    throw new Error(
+      `The engine runs pipeline containers (${running.split('\n').length}); run npm run down first.`,
+    );
+  }
+  const up = await sh('scripts/swarm-node', ['up'], {}, PROJECT_ROOT);
+  expectSuccess(up);
+  const second = up.output.trim().split('\n').at(-1) ?? '';
+  const first = await docker('info', '--format', '{{.Swarm.NodeID}}');
+  nodes = [first, second].sort();
+  expect(second).toMatch(/^[a-z0-9]{25}$/);
+  for (const node of nodes)
+    await docker('node', 'update', '--label-add', `${POOL_LABEL}=apps`, node);
+
+  copy = await projectCopy('swarm-sample-');
+  expectSuccess(await sh('scripts/setup', [], { PIPELINE_TARGET: 'swarm' }, copy));
+  env = {
+    ...pipelineEnv(copy),
+    PIPELINE_REVIEW_IDS: '',
+    PIPELINE_TARGET: 'swarm',
+    PIPELINE_SWARM_PLACEMENT: `node.labels.${POOL_LABEL} == apps`,
+    PIPELINE_SWARM_PUBLISHERS: '2',
+  };
+});
+
+afterAll(async () => {
+  for (const probe of running) await probe.stop().catch(() => undefined);
+  if (copy) {
+    const down = await cli(['teardown']);
+    if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
+  }
+  // Swarm removes a removed service's containers shortly after; wait for them.
+  for (let i = 0; i < 30; i++) {
+    if (!(await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment'))) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  for (const node of nodes) await sh('docker', ['node', 'update', '--label-rm', POOL_LABEL, node]);
+  const down = await sh('scripts/swarm-node', ['down'], {}, PROJECT_ROOT);
+  if (down.code !== 0) console.error(`cleanup: scripts/swarm-node down failed:\n${down.output}`);
+  if (copy) rmSync(copy, { recursive: true, force: true });
+  if (!before) return;
+  expect(await containerNames()).toEqual(before.containers);
+  expect(await networkNames()).toEqual(before.networks);
+  expect(existsSync(NODE_NETNS)).toBe(false);
+});
+
+describe('the sample delivery on a two-node swarm', () => {
+  test('the whole pipeline: image, dev, staging, approval, prod and a review environment; replicas spread over both nodes, published ports answer on both', async () => {
+    expectSuccess(await cli(['deploy', 'image', 'dev', 'staging']));
+    expectSuccess(await cli(['approve', 'prod', '--from', 'staging']));
+    // prod and the review environment (whose upstream is the image stage) at once, as two
+    // processes of one clone.
+    const [prod, review] = await Promise.all([
+      cli(['deploy', 'prod']),
+      cli(['deploy', `review-${REVIEW}`]),
+    ]);
+    expectSuccess(prod);
+    expectSuccess(review);
+
+    const release = verified('image');
+    expect(release).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);
+    for (const stage of STAGES)
+      expect({ stage, verified: verified(stage) }).toEqual({ stage, verified: release });
+    for (const url of Object.values(URLS)) {
+      expect(await httpGet(`${url}/cgi-bin/health`)).toEqual(HEALTHY);
+    }
+    expect(await cli(['check', 'prod'])).toMatchObject({ code: 0 });
+    const again = await cli(['deploy', 'prod']);
+    expectSuccess(again);
+    expect(again.output).toMatch(/deployed prod in \d+s, no changes/);
+
+    // Two replicas: one on each node (the scheduler spreads a service over the nodes that
+    // qualify); two publishers: one on each node, since a node gives a host port to one task.
+    for (const service of ['staging-web', 'prod-web', 'prod-api', 'prod-web-published']) {
+      expect({ service, nodes: await taskNodes(service) }).toEqual({ service, nodes });
+    }
+    const constraints = await docker(
+      'service',
+      'inspect',
+      '--format',
+      '{{json .Spec.TaskTemplate.Placement.Constraints}}',
+      'prod-api',
+    );
+    expect(JSON.parse(constraints)).toEqual([`node.labels.${POOL_LABEL} == apps`]);
+    // The second node answers on prod's port too, with the same build, through its own task.
+    const onSecond = onSecondNode(
+      'curl -fsS -m 5 http://127.0.0.1:8280/cgi-bin/health && curl -fsS -m 5 http://127.0.0.1:8280/cgi-bin/version',
+    );
+    expect(await onSecond.result).toEqual({
+      code: 0,
+      output: `${HEALTHY.body}${await buildAt(URLS.prod)}\n`,
+    });
+  });
+
+  test('a new digest rolls over staging one task at a time: the other node keeps serving, by name and at the published port', async () => {
+    const old = await buildAt(URLS.staging);
+    const index = join(copy, 'service', 'www', 'index.html');
+    writeFileSync(index, `${readFileSync(index, 'utf8')}<!-- rolling update -->\n`);
+    expectSuccess(await cli(['deploy', 'image', 'dev']));
+    const next = await buildAt(URLS.dev);
+    expect(next).not.toBe(old);
+
+    const network = await networkProbe('staging');
+    const published = publishedProbe(8180);
+    const started = Date.now();
+    const deployed = await cli(['deploy', 'staging']);
+    const seconds = Math.round((Date.now() - started) / 1000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const fromNetwork = await network.stop();
+    const [first, second, bothDown] = await published.stop();
+    console.log(
+      `rolling update of staging over two nodes in ${seconds}s: network client ${fromNetwork.failed} failed; ` +
+        `published port: node 1 ${first.failed} failed, node 2 ${second.failed} failed, both at once ${bothDown}`,
+    );
+    expectSuccess(deployed);
+    // Both versions answer while it rolls (one task each), never a failure; then only the new one.
+    expect(fromNetwork.failed).toBe(0);
+    expect([fromNetwork.builds[0], fromNetwork.builds.at(-1)]).toEqual([old, next]);
+    // Each node's publisher restarts with a short gap (stop-first), never both at once.
+    expect(bothDown).toBe(0);
+    expect([first.builds, second.builds]).toEqual([
+      [old, next],
+      [old, next],
+    ]);
+    expect(verified('staging')).toBe(verified('dev'));
+    // Each node still publishes the port (the replicas may now share a node: start-first places
+    // each new task before the old one leaves, and Swarm does not rebalance afterwards).
+    expect(await taskNodes('staging-web-published')).toEqual(nodes);
+  });
+
+  test('a release that never turns healthy in the environment rolls back by itself: the deploy fails naming the service and why, dev keeps serving on both nodes, its verified digest stays', async () => {
+    const before = verified('dev');
+    const serving = await buildAt(URLS.dev);
+    // Healthy inside the image stage's smoke test, unhealthy with an environment's settings:
+    // the kind of fault only a deploy finds.
+    const health = join(copy, 'service', 'www', 'cgi-bin', 'health');
+    writeFileSync(
+      health,
+      readFileSync(health, 'utf8').replace(
+        '#!/bin/sh\n',
+        '#!/bin/sh\nif [ -n "$SERVICE_NAME" ]; then printf \'Status: 500 Broken\\r\\n\\r\\n\'; exit 0; fi\n',
+      ),
+    );
+    expectSuccess(await cli(['deploy', 'image']));
+    const broken = verified('image');
+    expect(broken).not.toBe(before);
+
+    const network = await networkProbe('dev');
+    const published = publishedProbe(8080);
+    const deployed = await cli(['deploy', 'dev']);
+    const fromNetwork = await network.stop();
+    const [first, second, bothDown] = await published.stop();
+    expect(deployed.code).toBe(1);
+    // api updates first (web depends on it): its new task never turns healthy.
+    expect(deployed.output).toMatch(
+      /\[deploy\] error: deploy dev failed: Swarm rolled back service 'api' \(dev-api\): its new tasks failed \(task: non-zero exit \(\d+\): dockerexec: unhealthy container\)\. dev runs the version it ran before, and its verified image is unchanged\./,
+    );
+    expect(fromNetwork).toEqual({ failed: 0, builds: [serving] });
+    expect([first, second, bothDown]).toEqual([
+      { failed: 0, builds: [serving] },
+      { failed: 0, builds: [serving] },
+      0,
+    ]);
+    expect(verified('dev')).toBe(before);
+    expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);
+  });
+});
