@@ -71,8 +71,8 @@ function fullPipeline(...args: string[]): Promise<CommandResult> {
 }
 
 /**
- * The same, without the lint and unit-test stages: npm test has run both already, and the first
- * run here runs them as stages.
+ * The same, without the lint and unit-test stages: npm test has run the unit tests already, and
+ * the first run here runs lint as a stage.
  */
 function pipeline(...args: string[]): Promise<CommandResult> {
   return fullPipeline('--skip', CHECKS.join(','), ...args);
@@ -147,15 +147,19 @@ describe('npm run pipeline, the local runner', () => {
   test('from nothing to prod: every stage in order, one image built and pushed, and a summary', async () => {
     const imagesBefore = await serviceImages();
     const events = await watchImageEvents();
-    const run = await fullPipeline('--approve');
+    // The unit tests have just run in npm test; lint runs here, as the pipeline's first stage.
+    const run = await fullPipeline('--approve', '--skip', 'unit-tests');
     const imageEvents = await events.stop();
     expectSuccess(run);
 
     // The stages ran in the model's order, each announced and each passed.
-    const starts = PUSH_STAGES.map((s) => run.output.indexOf(`▶ ${s} (`));
+    const ran = PUSH_STAGES.filter((s) => s !== 'unit-tests');
+    const starts = ran.map((s) => run.output.indexOf(`▶ ${s} (`));
     expect(starts.every((at) => at >= 0)).toBe(true);
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
-    expect(results(run.output)).toEqual(Object.fromEntries(PUSH_STAGES.map((s) => [s, 'passed'])));
+    expect(results(run.output)).toEqual(
+      Object.fromEntries(PUSH_STAGES.map((s) => [s, ran.includes(s) ? 'passed' : 'skipped'])),
+    );
 
     // One build, one push; that digest is the release, verified by every stage up to prod.
     expect((await serviceImages()).filter((id) => !imagesBefore.includes(id))).toHaveLength(1);
@@ -262,16 +266,18 @@ describe('npm run pipeline, the local runner', () => {
     expect(restored.output).toContain('running');
   });
 
-  test('the generated .gitlab-ci.yml runs under gitlab-ci-local: checks, image and dev jobs', async () => {
+  test('the generated .gitlab-ci.yml runs under gitlab-ci-local: the image and dev jobs', async () => {
+    // The lint and unit-test jobs run what this suite's first pipeline run ran as stages.
     const run = await sh(
       'npx',
-      ['gitlab-ci-local', ...PUSH_TO_MAIN, '--needs', 'dev'],
+      ['gitlab-ci-local', ...PUSH_TO_MAIN, 'build-image', 'dev'],
       deployment.env,
     );
     expectSuccess(run);
-    for (const job of ['lint', 'unit-tests', 'build-image', 'dev']) {
+    for (const job of ['build-image', 'dev']) {
       expect(run.output).toMatch(new RegExp(`PASS\\s+${job}\\s*\\n`));
     }
+    expect(run.output).not.toMatch(/PASS\s+(lint|unit-tests)\s*\n/);
     // The dev job deploys the digest that this run's image job exported in its dotenv report.
     expect(run.output).toMatch(
       /dev\s+\$ cdktf-pipeline deploy dev --digest "\$PIPELINE_IMAGE_DIGEST"/,
