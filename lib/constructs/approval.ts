@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 
 import { invalidValue } from '../private/errors';
 
@@ -15,24 +16,30 @@ export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 export class Approval {
   /** Deploys whatever the upstream stage verified. */
   public static none(): Approval {
-    return new Approval(undefined);
+    return new Approval(false, undefined);
   }
 
-  /** Deploys only digests listed in the record file (a path relative to the project root). */
+  /**
+   * Deploys only digests listed in the record file: a path inside the project, relative to its
+   * root (checked when the delivery is validated).
+   */
   public static required(record: string): Approval {
-    return new Approval(record);
+    return new Approval(true, record);
   }
 
   /** The record file, when approval is required. */
   public readonly record?: string;
 
-  private constructor(record: string | undefined) {
+  private constructor(
+    private readonly required: boolean,
+    record: string | undefined,
+  ) {
     this.record = record;
   }
 
   /** Whether the environment deploys only approved digests. */
   public get isRequired(): boolean {
-    return this.record !== undefined;
+    return this.required;
   }
 
   /**
@@ -40,13 +47,36 @@ export class Approval {
    * A missing record means nothing is approved yet.
    */
   public read(root: string, subject: string): { digests: string[]; problems: string[] } {
-    if (this.record === undefined) return { digests: [], problems: [] };
-    const path = `${root}/${this.record}`;
+    if (!this.required) return { digests: [], problems: [] };
+    const record: unknown = this.record;
+    if (
+      typeof record !== 'string' ||
+      record.trim() === '' ||
+      isAbsolute(record) ||
+      relative(root, resolve(root, record)).startsWith('..')
+    ) {
+      // Records live in the repository, where approvals are reviewed.
+      return {
+        digests: [],
+        problems: [
+          invalidValue(
+            subject,
+            'approval.record',
+            'must be a file path inside the project, relative to its root',
+            record,
+            "Keep the record in the repository, e.g. Approval.required('approvals/prod.txt').",
+          ),
+        ],
+      };
+    }
+    const path = resolve(root, record);
     if (!existsSync(path)) return { digests: [], problems: [] };
     const digests: string[] = [];
     const problems: string[] = [];
+    // A record saved on Windows (CRLF line ends, a byte order mark) reads the same.
     readFileSync(path, 'utf8')
-      .split('\n')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)
       .forEach((line, i) => {
         const digest = line.replace(/#.*/, '').trim();
         if (digest === '') return;

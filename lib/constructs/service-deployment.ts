@@ -5,6 +5,7 @@ import { Construct, IConstruct } from 'constructs';
 
 import { DEFAULTS } from '../private/defaults';
 import {
+  assertDeploymentShape,
   HEALTH_CHECK_TIMING,
   healthCheckOf,
   labelList,
@@ -12,6 +13,7 @@ import {
   SERVICE_LABEL,
   validateAndOrder,
 } from '../private/service-specs';
+import { shape } from '../private/shape';
 
 /** One service of a deployment: a container image run as one or more replicas. */
 export interface ServiceSpec {
@@ -98,6 +100,7 @@ export class ServiceDeployment extends Construct implements DeployedServices {
 
   constructor(scope: Construct, id: string, props: ServiceDeploymentProps) {
     super(scope, id);
+    assertDeploymentShape(id, props, { healthTimeoutSeconds: shape.optional(shape.number) });
     const ordered = validateAndOrder(id, props.services);
     const labels = labelList(props.labels);
     this.network = new Network(this, 'Network', {

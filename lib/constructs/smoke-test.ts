@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { HTTP_PROBE_SCRIPT, terraformLiteral } from '../private/http-probe';
+import { assertShape, shape } from '../private/shape';
 import { TerraformData } from '../private/terraform-data';
 
 /** Options of an HTTP smoke test. */
@@ -52,6 +53,18 @@ export interface SmokeTestTarget {
   readonly triggers: { readonly [name: string]: string };
 }
 
+/** What the options of an HTTP smoke test are made of. */
+const HTTP_SMOKE_TEST_OPTIONS = shape.object({
+  service: shape.string,
+  path: shape.string,
+  name: shape.optional(shape.string),
+  expectStatus: shape.optional(shape.number),
+  bodyContains: shape.optional(shape.string),
+  attempts: shape.optional(shape.number),
+  intervalSeconds: shape.optional(shape.number),
+  timeoutSeconds: shape.optional(shape.number),
+});
+
 /**
  * A post-deployment check, run by the engine after the services are up, on every deploy that
  * changes the image or the configuration. A failing check fails the deploy.
@@ -75,6 +88,16 @@ export class SmokeTest {
   private readonly options: HttpSmokeTestOptions;
 
   private constructor(options: HttpSmokeTestOptions) {
+    const { service, path } = (options ?? {}) as { service?: unknown; path?: unknown };
+    assertShape(
+      typeof service === 'string' && typeof path === 'string'
+        ? `smoke test '${service}${path}'`
+        : 'smoke test',
+      options,
+      HTTP_SMOKE_TEST_OPTIONS,
+      'Fix it in SmokeTest.http({...}).',
+      'options',
+    );
     this.options = options;
     this.service = options.service;
     this.path = options.path;

@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { SWARM_DEFAULTS } from '../private/defaults';
 import { invalidValue } from '../private/errors';
 import {
+  assertDeploymentShape,
   HEALTH_CHECK_TIMING,
   healthCheckOf,
   labelList,
@@ -19,7 +20,7 @@ import {
   SERVICE_LABEL,
   validateAndOrder,
 } from '../private/service-specs';
-import { swarmOptionProblems } from '../private/swarm-options';
+import { SWARM_OPTION_FIELDS, swarmOptionProblems } from '../private/swarm-options';
 
 import { DeployedServices, ServiceSpec } from './service-deployment';
 
@@ -103,6 +104,7 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
 
   constructor(scope: Construct, id: string, props: SwarmServiceDeploymentProps) {
     super(scope, id);
+    assertDeploymentShape(id, props, SWARM_OPTION_FIELDS);
     const ordered = validateAndOrder(id, props.services, (subject) => [
       ...swarmOptionProblems(subject, props),
       ...publisherNameClashes(subject, props.services),

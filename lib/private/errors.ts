@@ -51,5 +51,16 @@ export function show(value: unknown): string {
   if (typeof value === 'string')
     return /[\n\r\0]/.test(value) ? JSON.stringify(value) : `'${value}'`;
   if (value === undefined) return 'nothing';
-  return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const made = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
+    const name = made?.constructor?.name;
+    if (made !== null && name && name !== 'Object') return `a ${name}`;
+  }
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

@@ -6,7 +6,42 @@
 import type { ServiceSpec } from '../constructs/service-deployment';
 
 import { ConfigurationError, invalidValue } from './errors';
+import { assertShape, Shape, shape } from './shape';
 import { toposort } from './toposort';
+
+/** What a service spec is made of (numbers and maps may be Terraform variables). */
+const SERVICE_SPEC = shape.object({
+  name: shape.string,
+  port: shape.number,
+  publishedPort: shape.optional(shape.number),
+  replicas: shape.optional(shape.number),
+  env: shape.optional(shape.map(shape.string)),
+  dependsOn: shape.optional(shape.list(shape.string)),
+  healthCheck: shape.optional(shape.list(shape.string)),
+});
+
+/**
+ * Checks the shape of a deployment's props as JavaScript may pass them (every renderer's fields,
+ * and `more` of its own) before anything reads them.
+ */
+export function assertDeploymentShape(
+  id: string,
+  props: unknown,
+  more: { readonly [field: string]: Shape } = {},
+): void {
+  assertShape(
+    `service deployment '${id}'`,
+    props,
+    shape.object({
+      image: shape.string,
+      namePrefix: shape.string,
+      services: shape.list(SERVICE_SPEC),
+      labels: shape.optional(shape.map(shape.string)),
+      ...more,
+    }),
+    'Fix it in the props of the deployment.',
+  );
+}
 
 /** Label on every container (and Swarm service) with the name of its service. */
 export const SERVICE_LABEL = 'cdktf-pipeline.service';

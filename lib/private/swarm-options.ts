@@ -4,6 +4,16 @@ import type { SwarmOptions } from '../constructs/swarm-service-deployment';
 
 import { DEFAULTS } from './defaults';
 import { invalidValue } from './errors';
+import { shape } from './shape';
+
+/** What the Swarm options are made of. */
+export const SWARM_OPTION_FIELDS = {
+  publishers: shape.optional(shape.number),
+  placement: shape.optional(shape.list(shape.string)),
+  updateParallelism: shape.optional(shape.number),
+  monitorSeconds: shape.optional(shape.number),
+  convergeTimeoutSeconds: shape.optional(shape.number),
+};
 
 /** The problems of Swarm options, each naming `subject`; skips unresolved tokens. */
 export function swarmOptionProblems(subject: string, options: SwarmOptions): string[] {

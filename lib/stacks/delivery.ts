@@ -8,6 +8,7 @@ import { SmokeTest } from '../constructs/smoke-test';
 import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
 import { DeliveryManifest } from '../private/delivery-manifest';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { shape, shapeProblems } from '../private/shape';
 import { afterSynthesis } from '../private/synthesis-hook';
 import { toposort } from '../private/toposort';
 
@@ -102,6 +103,41 @@ export interface DeliveryProps {
   readonly howToApprove?: string;
 }
 
+/** What the props are made of; the services and environments are checked in detail later. */
+const DELIVERY_PROPS = shape.object({
+  image: shape.object({
+    context: shape.string,
+    repository: shape.string,
+    dockerfile: shape.optional(shape.string),
+    smokeTest: shape.optional(shape.list(shape.string)),
+  }),
+  services: shape.list(shape.any),
+  smokeTests: shape.optional(
+    shape.list(shape.instance((value) => value instanceof SmokeTest, 'SmokeTest.http(...)')),
+  ),
+  environments: shape.list(shape.any),
+  reviewEnvironment: shape.optional(shape.function),
+  reviewIds: shape.optional(shape.list(shape.string)),
+  projectRoot: shape.optional(shape.string),
+  state: shape.optional(
+    shape.instance(
+      (value) => value instanceof StateStore,
+      'StateStore.local(), StateStore.postgres() or StateStore.fromEnvironment()',
+    ),
+  ),
+  registry: shape.optional(shape.string),
+  target: shape.optional(
+    shape.instance(
+      (value) => value instanceof DeploymentTarget,
+      'DeploymentTarget.containers() or DeploymentTarget.swarm()',
+    ),
+  ),
+  imageStage: shape.optional(shape.string),
+  reservedPorts: shape.optional(shape.map(shape.string)),
+  howToDeployUpstream: shape.optional(shape.string),
+  howToApprove: shape.optional(shape.string),
+});
+
 /**
  * A whole delivery: the image stack and one {@link EnvironmentStack} per environment, each
  * deploying what its upstream verified. Every environment is validated first, all together: bad
@@ -123,6 +159,14 @@ export class Delivery extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
+    const shapes = shapeProblems(
+      'delivery',
+      '',
+      props,
+      DELIVERY_PROPS,
+      'Fix it in the props of the Delivery.',
+    );
+    if (shapes.length > 0) throw new ConfigurationError(shapes);
     const root = resolve(props.projectRoot ?? process.cwd());
     const imageStage = props.imageStage ?? DEFAULTS.imageStage;
     const state = props.state ?? StateStore.fromEnvironment();

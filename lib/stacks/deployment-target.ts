@@ -6,7 +6,8 @@ import { DeployedServices, ServiceDeployment, ServiceSpec } from '../constructs/
 import { SwarmOptions, SwarmServiceDeployment } from '../constructs/swarm-service-deployment';
 import { SWARM_DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import { swarmOptionProblems } from '../private/swarm-options';
+import { assertShape, shape } from '../private/shape';
+import { SWARM_OPTION_FIELDS, swarmOptionProblems } from '../private/swarm-options';
 
 import { EnvironmentConfig } from './environment-config';
 
@@ -97,6 +98,13 @@ class SwarmTarget extends DeploymentTarget {
 
   constructor(private readonly options: SwarmOptions) {
     super();
+    assertShape(
+      'swarm target',
+      options,
+      shape.object(SWARM_OPTION_FIELDS),
+      'Fix it in DeploymentTarget.swarm().',
+      'options',
+    );
     const problems = swarmOptionProblems('swarm target', options);
     if (problems.length > 0) throw new ConfigurationError(problems);
   }

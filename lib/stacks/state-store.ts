@@ -7,6 +7,7 @@ import { IRemoteStateReader } from '../constructs/promotion';
 import { BackendLocation } from '../parity/environment-parity';
 import { DEFAULTS, STACK_PLACEHOLDER } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { assertShape, shape } from '../private/shape';
 
 /** Props of {@link StateStore.local}. */
 export interface LocalStateStoreProps {
@@ -51,6 +52,12 @@ export const STATE_STORE_VARIABLE = 'PIPELINE_STATE';
 export class StateStore implements IRemoteStateReader {
   /** Local state files: the embedded default. */
   public static local(props: LocalStateStoreProps = {}): StateStore {
+    assertShape(
+      'state store',
+      props,
+      shape.object({ directory: shape.optional(shape.string) }),
+      'Fix it in StateStore.local().',
+    );
     return new StateStore({
       backend: 'local',
       directory: props.directory ?? DEFAULTS.stateDirectory,
@@ -59,6 +66,12 @@ export class StateStore implements IRemoteStateReader {
 
   /** PostgreSQL, one schema per stack, with the connection from the environment. */
   public static postgres(props: PostgresStateStoreProps = {}): StateStore {
+    assertShape(
+      'state store',
+      props,
+      shape.object({ schemaPrefix: shape.optional(shape.string) }),
+      'Fix it in StateStore.postgres().',
+    );
     const schemaPrefix = props.schemaPrefix ?? DEFAULTS.stateSchemaPrefix;
     if (!/^[a-z_][a-z0-9_]*$/.test(schemaPrefix)) {
       throw new ConfigurationError([

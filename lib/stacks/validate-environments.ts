@@ -1,12 +1,93 @@
+import { Approval } from '../constructs/approval';
 import { ServiceDefinition } from '../constructs/service-definition';
 import { DEFAULTS, SERVICE_NAME_VARIABLE } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { shape, shapeProblems } from '../private/shape';
 import { toposort } from '../private/toposort';
 
 import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 
 const maxReplicas: number = DEFAULTS.maxReplicas;
+
+/** What an environment is made of, checked before anything reads it. */
+const ENVIRONMENT = shape.object({
+  name: shape.string,
+  upstream: shape.string,
+  approval: shape.instance(
+    (value) => value instanceof Approval,
+    'Approval.none() or Approval.required(record)',
+  ),
+  services: shape.map(
+    shape.object({
+      replicas: shape.number,
+      port: shape.optional(shape.number),
+      env: shape.optional(shape.map(shape.string)),
+    }),
+  ),
+  source: shape.string,
+});
+
+/** What a service definition is made of. */
+export const SERVICE_DEFINITION = shape.object({
+  name: shape.string,
+  port: shape.number,
+  published: shape.optional(shape.boolean),
+  dependsOn: shape.optional(shape.list(shape.string)),
+  env: shape.optional(shape.map(shape.string)),
+  healthCheck: shape.optional(shape.list(shape.string)),
+});
+
+/**
+ * The shape problems of the services and the environments (as JavaScript may pass them, without
+ * types), and the environments whose shape is sound, which the other checks then read.
+ */
+function shapeOf(
+  environments: readonly unknown[],
+  services: unknown,
+): { problems: string[]; sound: EnvironmentConfig[]; soundServices: boolean } {
+  const problems: string[] = [];
+  const serviceList = Array.isArray(services) ? (services as unknown[]) : undefined;
+  if (serviceList === undefined) {
+    problems.push(
+      invalidValue(
+        'delivery',
+        'services',
+        'must be a list of service definitions',
+        services,
+        'Pass the services the delivery deploys.',
+      ),
+    );
+  }
+  (serviceList ?? []).forEach((service, i) => {
+    const name = (service as { name?: unknown } | null)?.name;
+    const subject = typeof name === 'string' ? `service '${name}'` : `service #${i + 1}`;
+    problems.push(
+      ...shapeProblems(
+        subject,
+        '',
+        service,
+        SERVICE_DEFINITION,
+        'Fix the service definition.',
+        'service',
+      ),
+    );
+  });
+  const soundServices = serviceList !== undefined && problems.length === 0;
+  const sound: EnvironmentConfig[] = [];
+  environments.forEach((environment, i) => {
+    const { name, source } = (environment ?? {}) as { name?: unknown; source?: unknown };
+    const subject = typeof name === 'string' ? `environment '${name}'` : `environment #${i + 1}`;
+    const fix =
+      typeof source === 'string'
+        ? `Fix it in ${source}.`
+        : "Fix the environment's configuration (and set its source, the file it comes from).";
+    const found = shapeProblems(subject, '', environment, ENVIRONMENT, fix, 'environment');
+    problems.push(...found);
+    if (found.length === 0) sound.push(environment as EnvironmentConfig);
+  });
+  return { problems, sound, soundServices };
+}
 
 /** Options of {@link validateEnvironments}. */
 export interface ValidateEnvironmentsOptions {
@@ -50,9 +131,29 @@ export function validateEnvironments(
     target.publishedPorts(2) > 1
       ? 'must leave ports 1024 to 65535 for all replicas (port + replicas - 1)'
       : 'must be a whole number from 1024 to 65535';
-  const problems: string[] = [];
+  if (!Array.isArray(environments)) {
+    throw new ConfigurationError([
+      invalidValue(
+        'delivery',
+        'environments',
+        'must be a list of environments',
+        environments,
+        'Pass the environments the delivery deploys to.',
+      ),
+    ]);
+  }
+  const shapes = shapeOf(environments, services);
+  const problems: string[] = [...shapes.problems];
+  if (!shapes.soundServices) {
+    // Every other check reads the services: stop at what is there.
+    throw new ConfigurationError(problems);
+  }
+  // Upstreams may name any environment with a name, even one whose shape is broken.
+  const names = (environments as readonly unknown[])
+    .map((e) => (e as { name?: unknown } | null)?.name)
+    .filter((name): name is string => typeof name === 'string');
+  environments = shapes.sound;
   const approved: { [environment: string]: string[] } = {};
-  const names = environments.map((e) => e.name);
   const ports: { env: string; service: string; from: number; to: number }[] = [];
 
   for (const env of environments) {
@@ -77,7 +178,7 @@ export function validateEnvironments(
         'Rename the environment.',
       );
     }
-    if (names.indexOf(env.name) !== environments.indexOf(env)) {
+    if (environments.findIndex((e) => e.name === env.name) !== environments.indexOf(env)) {
       problem('name', 'must be unique among environments', env.name, 'Rename one of them.');
     }
     if (env.upstream === env.name) {

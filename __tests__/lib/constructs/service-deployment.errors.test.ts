@@ -40,4 +40,33 @@ describe('ServiceDeployment errors', () => {
       "service deployment 'Deploy': 'dependsOn' must not form a cycle, got 'a -> b -> a'. Remove one of the dependencies.",
     ]);
   });
+
+  test('props from JavaScript without types: a missing image, services that are not a list', () => {
+    const untyped = (props: unknown) => () =>
+      new ServiceDeployment(
+        testStack(),
+        'Deploy',
+        props as ConstructorParameters<typeof ServiceDeployment>[2],
+      );
+    expect(
+      problemsOf(untyped({ namePrefix: 'qa', services: null, healthTimeoutSeconds: '60' })),
+    ).toEqual([
+      "service deployment 'Deploy': 'image' must be a string, got nothing. Fix it in the props of the deployment.",
+      "service deployment 'Deploy': 'services' must be a list, got null. Fix it in the props of the deployment.",
+      "service deployment 'Deploy': 'healthTimeoutSeconds' must be a number or left out, got '60'. Fix it in the props of the deployment.",
+    ]);
+    expect(
+      problemsOf(
+        untyped({
+          image: 'img',
+          namePrefix: 'qa',
+          services: [{ name: 'web', port: '80', replicas: NaN, env: { A: null } }],
+        }),
+      ),
+    ).toEqual([
+      "service deployment 'Deploy': 'services[0].port' must be a number, got '80'. Fix it in the props of the deployment.",
+      "service deployment 'Deploy': 'services[0].replicas' must be a finite number or left out, got NaN. Fix it in the props of the deployment.",
+      "service deployment 'Deploy': 'services[0].env.A' must be a string, got null. Fix it in the props of the deployment.",
+    ]);
+  });
 });

@@ -33,4 +33,23 @@ describe('SmokeTest errors', () => {
       "smoke test 'api/': 'service' must name a published service (web), got 'api'. Publish that service (publishedPort) or test another one.",
     ]);
   });
+
+  test('options from JavaScript without types: none, or fields of the wrong kind', () => {
+    const untyped = (options: unknown) =>
+      problemsOf(() => SmokeTest.http(options as Parameters<typeof SmokeTest.http>[0]));
+    expect(untyped(undefined)).toEqual([
+      "smoke test: 'options' must be an object, got nothing. Fix it in SmokeTest.http({...}).",
+    ]);
+    expect(
+      untyped({ service: 'web', path: '/health', expectStatus: '200', attempts: NaN }),
+    ).toEqual([
+      "smoke test 'web/health': 'expectStatus' must be a number or left out, got '200'. Fix it in SmokeTest.http({...}).",
+      "smoke test 'web/health': 'attempts' must be a finite number or left out, got NaN. Fix it in SmokeTest.http({...}).",
+    ]);
+    expect(untyped({ service: null, bodyContains: 3 })).toEqual([
+      "smoke test: 'service' must be a string, got null. Fix it in SmokeTest.http({...}).",
+      "smoke test: 'path' must be a string, got nothing. Fix it in SmokeTest.http({...}).",
+      "smoke test: 'bodyContains' must be a string or left out, got 3. Fix it in SmokeTest.http({...}).",
+    ]);
+  });
 });

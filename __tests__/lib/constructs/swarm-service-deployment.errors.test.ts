@@ -67,4 +67,18 @@ describe('SwarmServiceDeployment errors', () => {
       "service deployment 'Deploy', service 'web-published': 'name' must not be '<published service>-published': on Swarm that is the name of the service publishing its port, got 'web-published'. Rename the service.",
     ]);
   });
+
+  test('options from JavaScript without types: placement that is not a list, a number given as text', () => {
+    expect(
+      problemsOf(
+        deploy([{ name: 'web', port: 80 }], {
+          placement: 'node.role == worker',
+          monitorSeconds: '5',
+        } as unknown as SwarmOptions),
+      ),
+    ).toEqual([
+      "service deployment 'Deploy': 'placement' must be a list or left out, got 'node.role == worker'. Fix it in the props of the deployment.",
+      "service deployment 'Deploy': 'monitorSeconds' must be a number or left out, got '5'. Fix it in the props of the deployment.",
+    ]);
+  });
 });

@@ -62,4 +62,16 @@ describe('DeploymentTarget errors', () => {
       "environment 'test': 'services.web.port' must be a whole number from 1024 to 65535, got 80. Set services.web.port in environments/test.ts.",
     ]);
   });
+
+  test('Swarm options from JavaScript without types', () => {
+    const swarm = (options: unknown) => () =>
+      DeploymentTarget.swarm(options as Parameters<typeof DeploymentTarget.swarm>[0]);
+    expect(problemsOf(swarm(null))).toEqual([
+      "swarm target: 'options' must be an object, got null. Fix it in DeploymentTarget.swarm().",
+    ]);
+    expect(problemsOf(swarm({ publishers: '2', placement: [7] }))).toEqual([
+      "swarm target: 'publishers' must be a number or left out, got '2'. Fix it in DeploymentTarget.swarm().",
+      "swarm target: 'placement[0]' must be a string, got 7. Fix it in DeploymentTarget.swarm().",
+    ]);
+  });
 });
