@@ -9,15 +9,24 @@ import { ConfigurationError, invalidValue } from './errors';
 import { assertShape, Shape, shape } from './shape';
 import { toposort } from './toposort';
 
+/** What a service definition and a service spec share, in the order problems are listed. */
+const serviceShape = (own: { readonly [field: string]: Shape }) =>
+  shape.object({
+    name: shape.string,
+    port: shape.number,
+    ...own,
+    dependsOn: shape.optional(shape.list(shape.string)),
+    env: shape.optional(shape.map(shape.string)),
+    healthCheck: shape.optional(shape.list(shape.string)),
+  });
+
+/** What a delivery's service definition is made of. */
+export const SERVICE_DEFINITION = serviceShape({ published: shape.optional(shape.boolean) });
+
 /** What a service spec is made of (numbers and maps may be Terraform variables). */
-const SERVICE_SPEC = shape.object({
-  name: shape.string,
-  port: shape.number,
+const SERVICE_SPEC = serviceShape({
   publishedPort: shape.optional(shape.number),
   replicas: shape.optional(shape.number),
-  env: shape.optional(shape.map(shape.string)),
-  dependsOn: shape.optional(shape.list(shape.string)),
-  healthCheck: shape.optional(shape.list(shape.string)),
 });
 
 /**

@@ -78,8 +78,8 @@ export function shapeProblems(
   whole = 'props',
   optional = false,
 ): string[] {
-  const wrong = (rule = `must be ${expected(s)}${optional ? ' or left out' : ''}`) => [
-    invalidValue(subject, field || whole, rule, value, fix),
+  const wrong = (rule = `must be ${expected(s)}`) => [
+    invalidValue(subject, field || whole, `${rule}${optional ? ' or left out' : ''}`, value, fix),
   ];
   switch (s.kind) {
     case 'optional':
@@ -94,9 +94,7 @@ export function shapeProblems(
       return typeof value === s.kind ? [] : wrong();
     case 'number':
       if (typeof value !== 'number') return wrong();
-      return Number.isFinite(value)
-        ? []
-        : wrong(`must be a finite number${optional ? ' or left out' : ''}`);
+      return Number.isFinite(value) ? [] : wrong('must be a finite number');
     case 'instance':
       return s.is(value) ? [] : wrong();
     case 'list':

@@ -8,7 +8,7 @@ import { SmokeTest } from '../constructs/smoke-test';
 import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
 import { DeliveryManifest } from '../private/delivery-manifest';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import { shape, shapeProblems } from '../private/shape';
+import { assertShape, shape } from '../private/shape';
 import { afterSynthesis } from '../private/synthesis-hook';
 import { toposort } from '../private/toposort';
 
@@ -159,14 +159,7 @@ export class Delivery extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
-    const shapes = shapeProblems(
-      'delivery',
-      '',
-      props,
-      DELIVERY_PROPS,
-      'Fix it in the props of the Delivery.',
-    );
-    if (shapes.length > 0) throw new ConfigurationError(shapes);
+    assertShape('delivery', props, DELIVERY_PROPS, 'Fix it in the props of the Delivery.');
     const root = resolve(props.projectRoot ?? process.cwd());
     const imageStage = props.imageStage ?? DEFAULTS.imageStage;
     const state = props.state ?? StateStore.fromEnvironment();

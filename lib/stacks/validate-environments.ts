@@ -2,6 +2,7 @@ import { Approval } from '../constructs/approval';
 import { ServiceDefinition } from '../constructs/service-definition';
 import { DEFAULTS, SERVICE_NAME_VARIABLE } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { SERVICE_DEFINITION } from '../private/service-specs';
 import { shape, shapeProblems } from '../private/shape';
 import { toposort } from '../private/toposort';
 
@@ -26,16 +27,6 @@ const ENVIRONMENT = shape.object({
     }),
   ),
   source: shape.string,
-});
-
-/** What a service definition is made of. */
-export const SERVICE_DEFINITION = shape.object({
-  name: shape.string,
-  port: shape.number,
-  published: shape.optional(shape.boolean),
-  dependsOn: shape.optional(shape.list(shape.string)),
-  env: shape.optional(shape.map(shape.string)),
-  healthCheck: shape.optional(shape.list(shape.string)),
 });
 
 /**

@@ -47,6 +47,18 @@ is_root() { [ "$(id -u)" = 0 ]; }
 # pid_alive FILE: the pid recorded in FILE belongs to a running process.
 pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
+# stop_daemon NAME PIDFILE: stops the process PIDFILE records (SIGTERM, then SIGKILL after 30 s)
+# and removes PIDFILE. Nothing to do when it does not run.
+stop_daemon() {
+  local name=$1 pidfile=$2
+  pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+  log "stopping $name (pid $(cat "$pidfile"))"
+  kill "$(cat "$pidfile")"
+  for _ in $(seq 30); do pid_alive "$pidfile" || break; sleep 1; done
+  pid_alive "$pidfile" && kill -9 "$(cat "$pidfile")"
+  rm -f "$pidfile"
+}
+
 # wait_for SECONDS COMMAND...: polls COMMAND once a second until it succeeds.
 wait_for() {
   local seconds=$1
