@@ -1,6 +1,7 @@
-import { Fn, IResolvable, Op, TerraformResource } from 'cdktf';
+import { Fn, IResolvable, Op, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
+import { assertShape, shape } from '../private/shape';
 import { TerraformData } from '../private/terraform-data';
 
 /** Props of {@link ApprovalGate}. */
@@ -27,6 +28,22 @@ export class ApprovalGate extends Construct {
 
   constructor(scope: Construct, id: string, props: ApprovalGateProps) {
     super(scope, id);
+    assertShape(
+      `approval gate '${id}'`,
+      props,
+      shape.object({
+        image: shape.string,
+        // true or false, or a Terraform variable
+        required: shape.instance(
+          (value) => typeof value === 'boolean' || Token.isUnresolved(value),
+          'true, false or a Terraform bool variable',
+        ),
+        approvedDigests: shape.list(shape.string),
+        environment: shape.string,
+        howToApprove: shape.string,
+      }),
+      'Fix it in the props of the ApprovalGate.',
+    );
     const digest = Fn.element(Fn.split('@', props.image), 1);
     const hint = props.howToApprove
       .replace('<environment>', props.environment)

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { contentHash } from '../private/content-hash';
 import { DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { assertShape, shape } from '../private/shape';
 import { shellCommand } from '../private/shell';
 import { TerraformData } from '../private/terraform-data';
 
@@ -60,6 +61,18 @@ export class ImageArtifact extends Construct {
 
   constructor(scope: Construct, id: string, props: ImageArtifactProps) {
     super(scope, id);
+    assertShape(
+      `image artifact '${id}'`,
+      props,
+      shape.object({
+        context: shape.string,
+        repository: shape.string,
+        registry: shape.optional(shape.string),
+        dockerfile: shape.optional(shape.string),
+        smokeTest: shape.optional(shape.list(shape.string)),
+      }),
+      'Fix it in the props of the ImageArtifact.',
+    );
     const context = isAbsolute(props.context) ? props.context : resolve(props.context);
     validate(id, props, context);
     const registry = props.registry ?? DEFAULTS.registry;

@@ -3,6 +3,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 
 import { DEFAULTS } from '../private/defaults';
+import { assertShape, shape } from '../private/shape';
 
 /** Props of {@link LocalDockerProvider}. */
 export interface LocalDockerProviderProps {
@@ -30,6 +31,12 @@ export class LocalDockerProvider extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalDockerProviderProps = {}) {
     super(scope, id);
+    assertShape(
+      `docker provider '${id}'`,
+      props,
+      shape.object({ host: shape.optional(shape.string), registry: shape.optional(shape.string) }),
+      'Fix it in the props of the LocalDockerProvider.',
+    );
     this.registry = props.registry ?? DEFAULTS.registry;
     this.provider = new DockerProvider(this, 'Provider', {
       host: props.host,

@@ -8,6 +8,7 @@ import {
 } from 'cdktf';
 import { Construct } from 'constructs';
 
+import { assertShape, shape } from '../private/shape';
 import { TerraformData } from '../private/terraform-data';
 
 /** Name of the output through which every stage publishes the image it verified. */
@@ -53,6 +54,20 @@ export class Promotion extends Construct {
 
   constructor(scope: Construct, id: string, props: PromotionProps) {
     super(scope, id);
+    assertShape(
+      `promotion '${id}'`,
+      props,
+      shape.object({
+        upstreamStage: shape.string,
+        upstreamLocation: shape.string,
+        stateReader: shape.instance(
+          (value) => typeof (value as IRemoteStateReader | null)?.remoteState === 'function',
+          'an IRemoteStateReader, e.g. StateStore.local()',
+        ),
+        howToDeployUpstream: shape.string,
+      }),
+      'Fix it in the props of the Promotion.',
+    );
     const hint = props.howToDeployUpstream.replace('<stage>', props.upstreamStage);
     const upstream = props.stateReader.remoteState(
       this,

@@ -28,4 +28,51 @@ export interface ServiceDefinition {
    * @default - `wget -q -O /dev/null http://127.0.0.1:<port>/`
    */
   readonly healthCheck?: readonly string[];
+  /**
+   * Names of the secrets the service reads (e.g. `API_TOKEN`): uppercase letters, digits and `_`.
+   * Each environment's values come from the deploying process (`TF_VAR_secret_<name in lowercase>`)
+   * or from the environment's secrets file outside the repository, never from the delivery.
+   * On plain containers a secret is an environment variable of that name; on Swarm, a Docker
+   * secret mounted as `/run/secrets/<NAME>`, whose path is in the variable `<NAME>_FILE`.
+   * @default - none
+   */
+  readonly secrets?: readonly string[];
+  /**
+   * How the service's containers are locked down; every setting has a hardened default.
+   * @default - a non-root user, read-only root filesystem, no capabilities, no new privileges
+   */
+  readonly security?: ServiceSecurity;
+}
+
+/**
+ * How a service's containers are locked down. The defaults are the hardened ones: change a
+ * setting only for what the service really needs.
+ */
+export interface ServiceSecurity {
+  /**
+   * User the service runs as: `uid`, `uid:gid`, or a name the image knows.
+   * @default '65534:65534' (nobody)
+   */
+  readonly user?: string;
+  /**
+   * Whether the container's root filesystem is read-only.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Absolute paths the service writes to, mounted as in-memory filesystems (e.g. '/tmp').
+   * @default - none
+   */
+  readonly writablePaths?: readonly string[];
+  /**
+   * Linux capabilities given back after all are dropped, e.g. 'NET_BIND_SERVICE'.
+   * @default - none
+   */
+  readonly capabilities?: readonly string[];
+  /**
+   * Whether processes may gain privileges they did not start with (setuid binaries). On Swarm
+   * the engine has no per-service setting for it: start the engine with `--no-new-privileges`.
+   * @default false
+   */
+  readonly allowPrivilegeEscalation?: boolean;
 }

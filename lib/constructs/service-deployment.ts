@@ -11,9 +11,13 @@ import {
   labelList,
   pascal,
   SERVICE_LABEL,
+  securityOf,
+  TMPFS_OPTIONS,
   validateAndOrder,
 } from '../private/service-specs';
 import { shape } from '../private/shape';
+
+import { ServiceSecurity } from './service-definition';
 
 /** One service of a deployment: a container image run as one or more replicas. */
 export interface ServiceSpec {
@@ -49,6 +53,28 @@ export interface ServiceSpec {
    * @default - `wget -q -O /dev/null http://127.0.0.1:<port>/`
    */
   readonly healthCheck?: readonly string[];
+  /**
+   * Secrets by name (`API_TOKEN`), each a value or a sensitive Terraform variable. On
+   * containers each is an environment variable; on Swarm, a Docker secret mounted as
+   * `/run/secrets/<NAME>`, named in the variable `<NAME>_FILE`.
+   * @default - none
+   */
+  readonly secrets?: { readonly [name: string]: string };
+  /**
+   * How the containers are locked down.
+   * @default - a non-root user, read-only root filesystem, no capabilities, no new privileges
+   */
+  readonly security?: ServiceSecurity;
+  /**
+   * Memory limit of each container in MiB. May be a Terraform variable.
+   * @default 256
+   */
+  readonly memoryMb?: number;
+  /**
+   * CPU limit of each container, in CPUs. May be a Terraform variable.
+   * @default 0.5
+   */
+  readonly cpus?: number;
 }
 
 /**
@@ -83,12 +109,19 @@ export interface ServiceDeploymentProps {
    * @default - none
    */
   readonly labels?: { readonly [name: string]: string };
+  /**
+   * Host address that published ports bind to. May be a Terraform variable.
+   * @default '127.0.0.1'
+   */
+  readonly publishAddress?: string;
 }
 
 /**
  * Services as containers on their own bridge network: replicas, ports published on 127.0.0.1,
  * environment variables, health checks that the deploy waits for, a restart policy, and start
- * order (a service starts after the services it depends on are healthy).
+ * order (a service starts after the services it depends on are healthy). Containers are
+ * hardened by default: a non-root user, a read-only root filesystem (with the service's writable
+ * paths in memory), every capability dropped, no new privileges, and memory and CPU limits.
  */
 export class ServiceDeployment extends Construct implements DeployedServices {
   /** The deployment's own bridge network; services find each other by name on it. */
@@ -100,7 +133,10 @@ export class ServiceDeployment extends Construct implements DeployedServices {
 
   constructor(scope: Construct, id: string, props: ServiceDeploymentProps) {
     super(scope, id);
-    assertDeploymentShape(id, props, { healthTimeoutSeconds: shape.optional(shape.number) });
+    assertDeploymentShape(id, props, {
+      healthTimeoutSeconds: shape.optional(shape.number),
+      publishAddress: shape.optional(shape.string),
+    });
     const ordered = validateAndOrder(id, props.services);
     const labels = labelList(props.labels);
     this.network = new Network(this, 'Network', {
@@ -113,11 +149,27 @@ export class ServiceDeployment extends Construct implements DeployedServices {
     for (const spec of ordered) {
       const count = TerraformCount.of(spec.replicas ?? 1);
       const index = Token.asString(count.index);
+      const security = securityOf(spec);
       containers[spec.name] = new Container(this, pascal(spec.name), {
         count,
         name: `${props.namePrefix}-${spec.name}-${index}`,
         image: props.image,
-        env: envList(spec.env),
+        env: envList(spec.env, spec.secrets),
+        user: security.user,
+        readOnly: security.readOnlyRootFilesystem,
+        tmpfs:
+          security.writablePaths.length > 0
+            ? Object.fromEntries(security.writablePaths.map((path) => [path, TMPFS_OPTIONS]))
+            : undefined,
+        capabilities: {
+          drop: ['ALL'],
+          add: security.capabilities.length > 0 ? [...security.capabilities] : undefined,
+        },
+        securityOpts: security.allowPrivilegeEscalation ? undefined : ['no-new-privileges:true'],
+        memory: spec.memoryMb ?? DEFAULTS.memoryMb,
+        // No swap beyond the limit (the engine's default doubles it, and every plan would differ).
+        memorySwap: spec.memoryMb ?? DEFAULTS.memoryMb,
+        cpus: Token.asString(spec.cpus ?? DEFAULTS.cpus),
         networksAdvanced: [{ name: this.network.name, aliases: [spec.name] }],
         ports:
           spec.publishedPort === undefined
@@ -126,7 +178,7 @@ export class ServiceDeployment extends Construct implements DeployedServices {
                 {
                   internal: spec.port,
                   external: Token.asNumber(Op.add(spec.publishedPort, count.index)),
-                  ip: DEFAULTS.publishAddress,
+                  ip: props.publishAddress ?? DEFAULTS.publishAddress,
                 },
               ],
         healthcheck: { test: healthCheckOf(spec), ...HEALTH_CHECK_TIMING },
@@ -147,7 +199,11 @@ export class ServiceDeployment extends Construct implements DeployedServices {
   }
 }
 
-function envList(env: ServiceSpec['env']): string[] | undefined {
+/** The environment variables of a container: the service's, and its secrets. */
+function envList(env: ServiceSpec['env'], secrets: ServiceSpec['secrets']): string[] | undefined {
+  if (secrets !== undefined && Object.keys(secrets).length > 0) {
+    env = Token.asStringMap(Fn.merge([env ?? {}, secrets]));
+  }
   if (env === undefined) return undefined;
   if (Token.isUnresolved(env)) {
     return Token.asList(Fn.formatlist('%s=%s', [Fn.keys(env), Fn.values(env)]));

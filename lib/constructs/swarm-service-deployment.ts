@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 
 import { Network } from '@cdktf/provider-docker/lib/network';
+import { Secret } from '@cdktf/provider-docker/lib/secret';
 import {
   Service,
   ServiceRollbackConfig,
   ServiceUpdateConfig,
 } from '@cdktf/provider-docker/lib/service';
-import { Fn, TerraformStack } from 'cdktf';
+import { Fn, Op, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
-import { SWARM_DEFAULTS } from '../private/defaults';
+import { DEFAULTS, SWARM_DEFAULTS } from '../private/defaults';
 import { invalidValue } from '../private/errors';
 import {
   assertDeploymentShape,
@@ -18,6 +19,7 @@ import {
   labelList,
   pascal,
   SERVICE_LABEL,
+  securityOf,
   validateAndOrder,
 } from '../private/service-specs';
 import { SWARM_OPTION_FIELDS, swarmOptionProblems } from '../private/swarm-options';
@@ -81,6 +83,9 @@ export interface SwarmServiceDeploymentProps extends SwarmOptions {
  * Services as Docker Swarm services on the deployment's own attachable overlay network: each
  * service runs its replicas (`<prefix>-<name>`, reached by name on the network, DNS round robin),
  * with its health check, environment variables and labels, and an init process in each container.
+ * Containers run hardened: a non-root user, a read-only root filesystem (writable paths in
+ * memory), every capability dropped, memory and CPU limits. Secrets are Docker secrets, mounted
+ * read-only as `/run/secrets/<NAME>` for the service's user; a new value is a new secret.
  *
  * Updates roll: `updateParallelism` tasks at a time, start-first (the new task is healthy before
  * the old one stops), each watched for `monitorSeconds`; a failure rolls the service back by
@@ -153,6 +158,23 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
 
     const services: { [service: string]: Service } = {};
     const published: { [service: string]: Service } = {};
+    // One Docker secret per service and secret: a secret cannot change, so a new value makes a
+    // new one (its name holds a digest of the value), which the service then mounts.
+    const secretsOf = new Map<string, { name: string; secret: Secret }[]>();
+    for (const spec of ordered) {
+      secretsOf.set(
+        spec.name,
+        Object.entries(spec.secrets ?? {}).map(([name, value]) => ({
+          name,
+          secret: new Secret(this, `${pascal(spec.name)}Secret${pascal(name.toLowerCase())}`, {
+            name: `${props.namePrefix}-${spec.name}-${name.toLowerCase().replace(/_/g, '-')}-${Fn.substr(Fn.sha256(value), 0, 12)}`,
+            data: Fn.base64encode(value),
+            labels: [...labels, { label: SERVICE_LABEL, value: spec.name }],
+            lifecycle: { createBeforeDestroy: true },
+          }),
+        })),
+      );
+    }
     const revisions: string[] = [];
     const define = (
       constructId: string,
@@ -166,17 +188,60 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
       inputs: { replicas: number; publishedPort?: number },
     ): Service => {
       const serviceLabels = [...labels, { label: SERVICE_LABEL, value: spec.name }];
+      const security = securityOf(spec);
+      const secrets = secretsOf.get(spec.name) ?? [];
+      const numericUser = /^(\d+)(?::(\d+))?$/.exec(security.user);
       const service = new Service(this, constructId, {
         name,
         labels: serviceLabels,
         taskSpec: {
           containerSpec: {
             image: props.image,
-            env: spec.env,
+            env:
+              secrets.length > 0
+                ? Token.asStringMap(
+                    Fn.merge([
+                      spec.env ?? {},
+                      Object.fromEntries(
+                        secrets.map((s) => [`${s.name}_FILE`, `${SECRETS_DIRECTORY}/${s.name}`]),
+                      ),
+                    ]),
+                  )
+                : spec.env,
             labels: serviceLabels,
             healthcheck: { test: healthCheckOf(spec), ...HEALTH_CHECK_TIMING },
+            user: security.user,
+            readOnly: security.readOnlyRootFilesystem,
+            capDrop: ['ALL'],
+            capAdd: security.capabilities.length > 0 ? [...security.capabilities] : undefined,
+            mounts:
+              security.writablePaths.length > 0
+                ? security.writablePaths.map((path) => ({
+                    target: path,
+                    type: 'tmpfs',
+                    tmpfsOptions: { sizeBytes: TMPFS_BYTES },
+                  }))
+                : undefined,
+            secrets:
+              secrets.length > 0
+                ? secrets.map((s) => ({
+                    secretId: s.secret.id,
+                    secretName: s.secret.name,
+                    fileName: `${SECRETS_DIRECTORY}/${s.name}`,
+                    // Readable by the service's user alone when it is numeric.
+                    fileUid: numericUser ? numericUser[1] : undefined,
+                    fileGid: numericUser ? (numericUser[2] ?? numericUser[1]) : undefined,
+                    fileMode: numericUser ? 0o400 : 0o444,
+                  }))
+                : undefined,
           },
           placement,
+          resources: {
+            limits: {
+              memoryBytes: scaled(spec.memoryMb ?? DEFAULTS.memoryMb, MIB),
+              nanoCpus: scaled(spec.cpus ?? DEFAULTS.cpus, 1e9),
+            },
+          },
         },
         convergeConfig,
         // With constraints, the engine adds the image's platforms to the placement it reports:
@@ -202,6 +267,7 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
             spec.name,
             spec.port,
             healthCheckOf(spec),
+            security,
             aliases,
             rest.updateConfig,
             rest.rollbackConfig,
@@ -220,6 +286,9 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
               spec.env ?? {},
               inputs.replicas,
               inputs.publishedPort ?? 0,
+              spec.memoryMb ?? DEFAULTS.memoryMb,
+              spec.cpus ?? DEFAULTS.cpus,
+              secrets.map((s) => s.secret.name),
             ]),
           ),
           literal,
@@ -277,6 +346,19 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
     this.publishers = published;
     this.revisions = { services: Fn.join(';', revisions) };
   }
+}
+
+/** Where a service's secrets are mounted: `/run/secrets/<NAME>`. */
+const SECRETS_DIRECTORY = '/run/secrets';
+const MIB = 1024 * 1024;
+/** Size of the in-memory filesystem of a writable path. */
+const TMPFS_BYTES = 64 * MIB;
+
+/** `value × factor` as a whole number, where `value` may be a Terraform variable. */
+function scaled(value: number, factor: number): number {
+  return Token.isUnresolved(value)
+    ? Token.asNumber(Fn.floor(Op.mul(value, factor)))
+    : Math.floor(value * factor);
 }
 
 /** A published service's publisher must not take the name of another service. */

@@ -64,6 +64,19 @@ export class VariablesFile extends Construct {
     return Token.asStringMap(this.declare(name, 'map(string)', value, description).value);
   }
 
+  /**
+   * Declares a sensitive `string` variable whose value is not recorded: the deploying process
+   * gives it (`TF_VAR_<name>`). Returns its reference.
+   */
+  public secret(name: string, description: string): string {
+    return new TerraformVariable(TerraformStack.of(this), name, {
+      type: 'string',
+      description,
+      nullable: false,
+      sensitive: true,
+    }).stringValue;
+  }
+
   private declare(name: string, type: string, value: Value, description: string) {
     this.values[name] = value;
     return new TerraformVariable(TerraformStack.of(this), name, {

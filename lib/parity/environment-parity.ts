@@ -409,6 +409,12 @@ function variablesOf(
     const type = typeOf(subject, name, declaration.type, errors);
     if (type === undefined) continue;
     const hasDefault = Object.prototype.hasOwnProperty.call(declaration, 'default');
+    // A sensitive value (a secret, the state passphrase) comes from the deploying process: in
+    // the file it would be written down.
+    if (declaration.sensitive === true) {
+      if (value !== undefined) problem([name], SENSITIVE_EXPECTATION, '(a value)');
+      continue;
+    }
     if (value === undefined || value === null) {
       const allowed = hasDefault || (value === null && declaration.nullable !== false);
       if (!allowed) problem([name], typeToString(type), value);
@@ -421,6 +427,9 @@ function variablesOf(
   }
   return { ...result, values };
 }
+
+/** What the file should hold of a sensitive variable: nothing. */
+const SENSITIVE_EXPECTATION = 'sensitive: no value (the deploying process gives it)';
 
 /** The declared type, parsed; `any` when none is declared; undefined (and an error) when invalid. */
 function typeOf(

@@ -9,6 +9,19 @@ export const DEFAULTS = {
   dockerProviderVersion: '>= 3.6.2, < 5.0.0',
   /** Host address that published ports bind to. */
   publishAddress: '127.0.0.1',
+  /** How every service's containers are locked down, unless its definition says otherwise. */
+  security: {
+    /** nobody: a user that owns nothing in the image. */
+    user: '65534:65534',
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+  },
+  /** Memory limit of each container, in MiB, unless an environment sets one. */
+  memoryMb: 256,
+  /** CPU limit of each container, unless an environment sets one. */
+  cpus: 0.5,
+  /** Smallest memory limit the engine accepts, in MiB. */
+  minMemoryMb: 6,
   /** Seconds a container may take to become healthy before the deploy fails. */
   healthTimeoutSeconds: 60,
   /** Restart policy of every service container. */
@@ -40,6 +53,15 @@ export const DEFAULTS = {
 
 /** The variable every service container gets with its service's name. */
 export const SERVICE_NAME_VARIABLE = 'SERVICE_NAME';
+
+/** The publish address that binds every address of the host. */
+export const ANY_ADDRESS = '0.0.0.0';
+
+/** Prefix of the Terraform variable of a secret: `secret_<name in lowercase>`. */
+export const SECRET_VARIABLE_PREFIX = 'secret_';
+
+/** The Terraform variable that holds the state encryption passphrase. */
+export const PASSPHRASE_VARIABLE = 'state_passphrase';
 
 /** Suffix of the outputs that publish a service's URL: `<service>_url`. */
 export const URL_OUTPUT_SUFFIX = '_url';

@@ -20,6 +20,12 @@ export interface StageManifest {
   readonly approvalRecord?: string;
 }
 
+/** A secret of the delivery: its name and the services that read it (never a value). */
+export interface SecretManifest {
+  readonly name: string;
+  readonly services: readonly string[];
+}
+
 /** A smoke test, as the CLI's post-deployment check runs it. */
 export interface SmokeTestManifest {
   readonly name: string;
@@ -37,6 +43,10 @@ export interface DeliveryManifest {
   readonly reviewPrefix: string;
   /** The state store every stage uses. */
   readonly state: StateStoreManifest;
+  /** Whether every stage's state and plans are encrypted (absent before 0.4: no). */
+  readonly stateEncrypted?: boolean;
+  /** The secrets every environment needs (absent before 0.4: none). */
+  readonly secrets?: readonly SecretManifest[];
   /** Where every environment's services run (absent in manifests of 0.2: containers). */
   readonly target?: 'containers' | 'swarm';
   /** Every stage, upstream before downstream. */

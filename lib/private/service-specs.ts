@@ -3,8 +3,10 @@
  * the checks of a service list and its start order, the default health check and its timing,
  * construct IDs from service names, and label lists.
  */
+import type { ServiceSecurity } from '../constructs/service-definition';
 import type { ServiceSpec } from '../constructs/service-deployment';
 
+import { DEFAULTS } from './defaults';
 import { ConfigurationError, invalidValue } from './errors';
 import { assertShape, Shape, shape } from './shape';
 import { toposort } from './toposort';
@@ -18,15 +20,30 @@ const serviceShape = (own: { readonly [field: string]: Shape }) =>
     dependsOn: shape.optional(shape.list(shape.string)),
     env: shape.optional(shape.map(shape.string)),
     healthCheck: shape.optional(shape.list(shape.string)),
+    security: shape.optional(
+      shape.object({
+        user: shape.optional(shape.string),
+        readOnlyRootFilesystem: shape.optional(shape.boolean),
+        writablePaths: shape.optional(shape.list(shape.string)),
+        capabilities: shape.optional(shape.list(shape.string)),
+        allowPrivilegeEscalation: shape.optional(shape.boolean),
+      }),
+    ),
   });
 
 /** What a delivery's service definition is made of. */
-export const SERVICE_DEFINITION = serviceShape({ published: shape.optional(shape.boolean) });
+export const SERVICE_DEFINITION = serviceShape({
+  published: shape.optional(shape.boolean),
+  secrets: shape.optional(shape.list(shape.string)),
+});
 
 /** What a service spec is made of (numbers and maps may be Terraform variables). */
 const SERVICE_SPEC = serviceShape({
   publishedPort: shape.optional(shape.number),
   replicas: shape.optional(shape.number),
+  secrets: shape.optional(shape.map(shape.string)),
+  memoryMb: shape.optional(shape.number),
+  cpus: shape.optional(shape.number),
 });
 
 /**
@@ -69,6 +86,107 @@ export function healthCheckOf(spec: ServiceSpec): string[] {
     'CMD',
     ...(spec.healthCheck ?? ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${spec.port}/`]),
   ];
+}
+
+/** Options of the in-memory filesystem of a writable path: no devices, no set-uid programs. */
+export const TMPFS_OPTIONS = 'rw,nosuid,nodev,size=64m';
+
+/** A service's security settings, defaults filled in. */
+export function securityOf(spec: {
+  readonly security?: ServiceSecurity;
+}): Required<ServiceSecurity> {
+  const given = spec.security ?? {};
+  return {
+    user: given.user ?? DEFAULTS.security.user,
+    readOnlyRootFilesystem:
+      given.readOnlyRootFilesystem ?? DEFAULTS.security.readOnlyRootFilesystem,
+    writablePaths: given.writablePaths ?? [],
+    capabilities: given.capabilities ?? [],
+    allowPrivilegeEscalation:
+      given.allowPrivilegeEscalation ?? DEFAULTS.security.allowPrivilegeEscalation,
+  };
+}
+
+/** A secret's name: what the service reads (an environment variable or a file's name). */
+export const SECRET_NAME = /^[A-Z][A-Z0-9_]{0,62}$/;
+
+/**
+ * The problems of a service's security settings and secret names, as `subject` (e.g. "service
+ * 'web'") with `fix` the place to fix them.
+ */
+export function securityProblems(
+  subject: string,
+  spec: { readonly security?: ServiceSecurity },
+  secretNames: readonly string[],
+  fix: string,
+): string[] {
+  const problems: string[] = [];
+  const security = securityOf(spec);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/.test(security.user)) {
+    problems.push(
+      invalidValue(
+        subject,
+        'security.user',
+        "must be a user and optional group, e.g. '65534:65534' or 'app'",
+        security.user,
+        fix,
+      ),
+    );
+  } else if (/^0*(:|$)|^root(:|$)/.test(security.user)) {
+    problems.push(
+      invalidValue(
+        subject,
+        'security.user',
+        'must not be root: a container runs as a user without privileges',
+        security.user,
+        `${fix} Use a user of the image other than root, e.g. '65534:65534'.`,
+      ),
+    );
+  }
+  for (const path of security.writablePaths) {
+    if (!/^\/[^\s,:]*$/.test(path) || path === '/' || path.split('/').includes('..')) {
+      problems.push(
+        invalidValue(
+          subject,
+          'security.writablePaths',
+          "must be absolute paths below / without spaces, commas, ':' or '..', e.g. '/tmp'",
+          path,
+          fix,
+        ),
+      );
+    }
+  }
+  for (const cap of security.capabilities) {
+    if (!/^[A-Z][A-Z_]+$/.test(cap) || cap.startsWith('CAP_') || cap === 'ALL') {
+      problems.push(
+        invalidValue(
+          subject,
+          'security.capabilities',
+          "must be capability names without 'CAP_', e.g. 'NET_BIND_SERVICE' (all others are dropped)",
+          cap,
+          fix,
+        ),
+      );
+    }
+  }
+  const seen = new Set<string>();
+  for (const name of secretNames) {
+    if (!SECRET_NAME.test(name)) {
+      problems.push(
+        invalidValue(
+          subject,
+          'secrets',
+          'must be uppercase letters, digits and _, starting with a letter, at most 63 characters',
+          name,
+          `${fix} Name the secret e.g. API_TOKEN.`,
+        ),
+      );
+    } else if (seen.has(name)) {
+      problems.push(invalidValue(subject, 'secrets', 'must be unique', name, fix));
+    }
+    seen.add(name);
+  }
+  return problems;
 }
 
 /** A construct ID from a service name: 'web' → 'Web', 'api-gateway' → 'ApiGateway'. */
@@ -155,6 +273,16 @@ export function validateAndOrder(
         );
       }
     }
+  }
+  for (const spec of services) {
+    problems.push(
+      ...securityProblems(
+        `${subject}, service '${spec.name}'`,
+        spec,
+        Object.keys(spec.secrets ?? {}),
+        'Fix it in the service spec.',
+      ),
+    );
   }
   problems.push(...more(subject));
   const { order, cycles } = toposort(

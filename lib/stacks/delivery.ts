@@ -6,9 +6,15 @@ import { Construct } from 'constructs';
 import { ServiceDefinition } from '../constructs/service-definition';
 import { SmokeTest } from '../constructs/smoke-test';
 import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
-import { DeliveryManifest } from '../private/delivery-manifest';
+import { DeliveryManifest, SecretManifest } from '../private/delivery-manifest';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { assertShape, shape } from '../private/shape';
+import {
+  OPTIONAL_SMOKE_TESTS,
+  OPTIONAL_STATE_ENCRYPTION,
+  OPTIONAL_STATE_STORE,
+  OPTIONAL_TARGET,
+} from '../private/stack-shapes';
 import { afterSynthesis } from '../private/synthesis-hook';
 import { toposort } from '../private/toposort';
 
@@ -16,6 +22,7 @@ import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 import { EnvironmentStack } from './environment-stack';
 import { ImageStack } from './image-stack';
+import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
 import { validateEnvironments } from './validate-environments';
 
@@ -71,6 +78,12 @@ export interface DeliveryProps {
    */
   readonly state?: StateStore;
   /**
+   * Whether every stage's state and plans are encrypted (OpenTofu). `StateEncryption.none()`
+   * with secrets is the explicit acceptance that the state holds them in plain text.
+   * @default - StateEncryption.passphrase() when a service has secrets, else StateEncryption.none()
+   */
+  readonly stateEncryption?: StateEncryption;
+  /**
    * Registry the image is pushed to and pulled from (host:port).
    * @default '127.0.0.1:5000'
    */
@@ -112,26 +125,15 @@ const DELIVERY_PROPS = shape.object({
     smokeTest: shape.optional(shape.list(shape.string)),
   }),
   services: shape.list(shape.any),
-  smokeTests: shape.optional(
-    shape.list(shape.instance((value) => value instanceof SmokeTest, 'SmokeTest.http(...)')),
-  ),
+  smokeTests: OPTIONAL_SMOKE_TESTS,
   environments: shape.list(shape.any),
   reviewEnvironment: shape.optional(shape.function),
   reviewIds: shape.optional(shape.list(shape.string)),
   projectRoot: shape.optional(shape.string),
-  state: shape.optional(
-    shape.instance(
-      (value) => value instanceof StateStore,
-      'StateStore.local(), StateStore.postgres() or StateStore.fromEnvironment()',
-    ),
-  ),
+  state: OPTIONAL_STATE_STORE,
+  stateEncryption: OPTIONAL_STATE_ENCRYPTION,
   registry: shape.optional(shape.string),
-  target: shape.optional(
-    shape.instance(
-      (value) => value instanceof DeploymentTarget,
-      'DeploymentTarget.containers() or DeploymentTarget.swarm()',
-    ),
-  ),
+  target: OPTIONAL_TARGET,
   imageStage: shape.optional(shape.string),
   reservedPorts: shape.optional(shape.map(shape.string)),
   howToDeployUpstream: shape.optional(shape.string),
@@ -174,6 +176,11 @@ export class Delivery extends Construct {
       target: props.target,
     });
 
+    const secrets = secretsOf(props.services);
+    const encryption =
+      props.stateEncryption ??
+      (secrets.length > 0 ? StateEncryption.passphrase() : StateEncryption.none());
+
     const context = isAbsolute(props.image.context)
       ? props.image.context
       : resolve(root, props.image.context);
@@ -183,6 +190,7 @@ export class Delivery extends Construct {
       registry: props.registry,
       projectRoot: root,
       state,
+      encryption,
     });
     this.environments = environments.map(
       (environment) =>
@@ -193,6 +201,7 @@ export class Delivery extends Construct {
           approvedDigests: approved[environment.name],
           projectRoot: root,
           state,
+          encryption,
           registry: props.registry,
           target: props.target,
           howToDeployUpstream: props.howToDeployUpstream,
@@ -211,6 +220,8 @@ export class Delivery extends Construct {
       imageStage,
       reviewPrefix: DEFAULTS.reviewPrefix,
       state: state.manifest(root),
+      stateEncrypted: encryption.encrypted,
+      secrets,
       target: (props.target ?? DeploymentTarget.containers()).kind,
       stages: [
         {
@@ -245,6 +256,17 @@ export class Delivery extends Construct {
       );
     });
   }
+}
+
+/** Every secret of the delivery's services, and the services that read it. */
+function secretsOf(services: readonly ServiceDefinition[]): SecretManifest[] {
+  const found = new Map<string, string[]>();
+  for (const service of services) {
+    for (const name of service.secrets ?? []) {
+      found.set(name, [...(found.get(name) ?? []), service.name]);
+    }
+  }
+  return [...found].map(([name, readers]) => ({ name, services: readers }));
 }
 
 function reviewEnvironments(props: DeliveryProps, ids: readonly string[]): EnvironmentConfig[] {

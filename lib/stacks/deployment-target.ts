@@ -24,6 +24,12 @@ export interface DeploymentTargetBindProps {
    * @default - none
    */
   readonly labels?: { readonly [name: string]: string };
+  /**
+   * Host address that published ports bind to, where the target can choose one. May be a
+   * variable.
+   * @default '127.0.0.1'
+   */
+  readonly publishAddress?: string;
 }
 
 /**
@@ -81,6 +87,7 @@ class ContainersTarget extends DeploymentTarget {
       namePrefix: props.namePrefix,
       services: props.services,
       labels: props.labels,
+      publishAddress: props.publishAddress,
     });
   }
 
@@ -129,13 +136,26 @@ class SwarmTarget extends DeploymentTarget {
     services: readonly ServiceDefinition[],
   ): string[] {
     const max = SWARM_DEFAULTS.maxServiceNameLength;
+    const problems: string[] = [];
+    if (environment.publishAddress !== undefined) {
+      problems.push(
+        invalidValue(
+          `environment '${environment.name}'`,
+          'publishAddress',
+          'must not be set on Swarm: a task publishes its port on every address of its node',
+          environment.publishAddress,
+          `Remove publishAddress from ${environment.source}; restrict the nodes' ports with the hosts' firewall.`,
+        ),
+      );
+    }
     const longest = services
       .map(
         (s) => `${environment.name}-${s.name}${s.published ? SWARM_DEFAULTS.publisherSuffix : ''}`,
       )
       .sort((a, b) => b.length - a.length)[0];
-    if (longest === undefined || longest.length <= max) return [];
+    if (longest === undefined || longest.length <= max) return problems;
     return [
+      ...problems,
       invalidValue(
         `environment '${environment.name}'`,
         'name',

@@ -15,6 +15,16 @@ export interface ServiceSettings {
    * @default - none
    */
   readonly env?: { readonly [name: string]: string };
+  /**
+   * Memory limit of each container, in MiB (at least 6).
+   * @default 256
+   */
+  readonly memoryMb?: number;
+  /**
+   * CPU limit of each container, in CPUs (e.g. 0.5).
+   * @default 0.5
+   */
+  readonly cpus?: number;
 }
 
 /** Everything that differs between environments. Every value becomes a Terraform variable. */
@@ -27,6 +37,12 @@ export interface EnvironmentConfig {
   readonly approval: Approval;
   /** Settings per service of the delivery definition. */
   readonly services: { readonly [service: string]: ServiceSettings };
+  /**
+   * Host address that published ports bind to: an IPv4 address of the host, or '0.0.0.0' for
+   * every address. (On Swarm, a task publishes on every address of its node: leave it unset.)
+   * @default '127.0.0.1'
+   */
+  readonly publishAddress?: string;
   /** Where this config is defined, named in error messages. */
   readonly source: string;
 }

@@ -1,5 +1,5 @@
 import { Image } from '@cdktf/provider-docker/lib/image';
-import { Fn, TerraformOutput, TerraformStack, Token } from 'cdktf';
+import { Fn, Op, TerraformOutput, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
 import { ApprovalGate } from '../constructs/approval-gate';
@@ -10,10 +10,26 @@ import { DeployedServices, ServiceSpec } from '../constructs/service-deployment'
 import { SmokeTest } from '../constructs/smoke-test';
 import { VARIABLES_FILE, VariablesFile } from '../constructs/variables-file';
 import { EnvironmentParity } from '../parity/environment-parity';
-import { DEFAULTS, SERVICE_NAME_VARIABLE, URL_OUTPUT_SUFFIX } from '../private/defaults';
+import {
+  ANY_ADDRESS,
+  DEFAULTS,
+  SECRET_VARIABLE_PREFIX,
+  SERVICE_NAME_VARIABLE,
+  URL_OUTPUT_SUFFIX,
+} from '../private/defaults';
+import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
+import { SERVICE_DEFINITION } from '../private/service-specs';
+import { assertShape, shape } from '../private/shape';
+import {
+  OPTIONAL_SMOKE_TESTS,
+  OPTIONAL_STATE_ENCRYPTION,
+  OPTIONAL_STATE_STORE,
+  OPTIONAL_TARGET,
+} from '../private/stack-shapes';
 
 import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
+import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
 
 /** Props of {@link EnvironmentStack}. */
@@ -39,6 +55,11 @@ export interface EnvironmentStackProps {
    * @default StateStore.local()
    */
   readonly state?: StateStore;
+  /**
+   * Whether its state and plans are encrypted.
+   * @default StateEncryption.none()
+   */
+  readonly encryption?: StateEncryption;
   /**
    * Registry the released images are pulled from (host:port).
    * @default '127.0.0.1:5000'
@@ -78,10 +99,29 @@ export class EnvironmentStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
+    assertShape(
+      `environment stack '${id}'`,
+      props,
+      shape.object({
+        environment: ENVIRONMENT_SHAPE,
+        services: shape.list(SERVICE_DEFINITION),
+        smokeTests: OPTIONAL_SMOKE_TESTS,
+        approvedDigests: shape.optional(shape.list(shape.string)),
+        projectRoot: shape.string,
+        state: OPTIONAL_STATE_STORE,
+        encryption: OPTIONAL_STATE_ENCRYPTION,
+        registry: shape.optional(shape.string),
+        target: OPTIONAL_TARGET,
+        howToDeployUpstream: shape.optional(shape.string),
+        howToApprove: shape.optional(shape.string),
+      }),
+      'Fix it in the props of the EnvironmentStack.',
+    );
     const env = props.environment;
     const state = props.state ?? StateStore.local();
     new LocalDockerProvider(this, 'Docker', { registry: props.registry });
     state.bind(this, props.projectRoot);
+    (props.encryption ?? StateEncryption.none()).bind(this);
     EnvironmentParity.include(this, {
       backendLocation: state.backendLocation(props.projectRoot),
       variablesFile: VARIABLES_FILE,
@@ -132,6 +172,22 @@ export class EnvironmentStack extends TerraformStack {
       dependsOn: [promotion.gate, approval.gate],
     });
 
+    const publishAddress = vars.string(
+      'publish_address',
+      env.publishAddress ?? DEFAULTS.publishAddress,
+      'Host address that published ports bind to.',
+    );
+    const secretValues = new Map<string, string>();
+    const secret = (name: string): string => {
+      const known = secretValues.get(name);
+      if (known !== undefined) return known;
+      const value = vars.secret(
+        `${SECRET_VARIABLE_PREFIX}${name.toLowerCase()}`,
+        `Secret ${name}: given by the deploying process, never recorded.`,
+      );
+      secretValues.set(name, value);
+      return value;
+    };
     const specs: ServiceSpec[] = props.services.map((def) => {
       const settings = env.services[def.name];
       return {
@@ -139,6 +195,21 @@ export class EnvironmentStack extends TerraformStack {
         port: def.port,
         dependsOn: def.dependsOn,
         healthCheck: def.healthCheck,
+        security: def.security,
+        secrets:
+          def.secrets && def.secrets.length > 0
+            ? Object.fromEntries(def.secrets.map((name) => [name, secret(name)]))
+            : undefined,
+        memoryMb: vars.number(
+          `${def.name}_memory_mb`,
+          settings.memoryMb ?? DEFAULTS.memoryMb,
+          `Memory limit of each container of ${def.name}, in MiB.`,
+        ),
+        cpus: vars.number(
+          `${def.name}_cpus`,
+          settings.cpus ?? DEFAULTS.cpus,
+          `CPU limit of each container of ${def.name}.`,
+        ),
         replicas: vars.number(
           `${def.name}_replicas`,
           settings.replicas,
@@ -160,15 +231,21 @@ export class EnvironmentStack extends TerraformStack {
     this.deployment = (props.target ?? DeploymentTarget.containers()).bind(this, 'Services', {
       release,
       namePrefix: name,
+      publishAddress,
       services: specs,
       labels: { [DEFAULTS.environmentLabel]: name },
     });
 
+    // Ports bound to every address answer on loopback too.
+    const host = Fn.conditional(
+      Op.eq(publishAddress, ANY_ADDRESS),
+      DEFAULTS.publishAddress,
+      publishAddress,
+    );
     const baseUrls: { [service: string]: string } = {};
     for (const spec of specs) {
       if (spec.publishedPort === undefined) continue;
-      baseUrls[spec.name] =
-        `http://${DEFAULTS.publishAddress}:${Token.asString(spec.publishedPort)}`;
+      baseUrls[spec.name] = `http://${Token.asString(host)}:${Token.asString(spec.publishedPort)}`;
       new TerraformOutput(this, `${spec.name}${URL_OUTPUT_SUFFIX}`, {
         value: `${baseUrls[spec.name]}/`,
         staticId: true,

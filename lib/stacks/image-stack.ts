@@ -4,7 +4,10 @@ import { Construct } from 'constructs';
 import { ImageArtifact } from '../constructs/image-artifact';
 import { LocalDockerProvider } from '../constructs/local-docker-provider';
 import { VERIFIED_IMAGE_OUTPUT } from '../constructs/promotion';
+import { assertShape, shape } from '../private/shape';
+import { OPTIONAL_STATE_ENCRYPTION, OPTIONAL_STATE_STORE } from '../private/stack-shapes';
 
+import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
 
 /** Props of {@link ImageStack}. */
@@ -35,6 +38,11 @@ export interface ImageStackProps {
    * @default StateStore.local()
    */
   readonly state?: StateStore;
+  /**
+   * Whether its state and plans are encrypted.
+   * @default StateEncryption.none()
+   */
+  readonly encryption?: StateEncryption;
 }
 
 /**
@@ -47,8 +55,24 @@ export class ImageStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: ImageStackProps) {
     super(scope, id);
+    assertShape(
+      `image stack '${id}'`,
+      props,
+      shape.object({
+        context: shape.string,
+        repository: shape.string,
+        dockerfile: shape.optional(shape.string),
+        smokeTest: shape.optional(shape.list(shape.string)),
+        registry: shape.optional(shape.string),
+        projectRoot: shape.string,
+        state: OPTIONAL_STATE_STORE,
+        encryption: OPTIONAL_STATE_ENCRYPTION,
+      }),
+      'Fix it in the props of the ImageStack.',
+    );
     new LocalDockerProvider(this, 'Docker', { registry: props.registry });
     (props.state ?? StateStore.local()).bind(this, props.projectRoot);
+    (props.encryption ?? StateEncryption.none()).bind(this);
     this.artifact = new ImageArtifact(this, 'Service', {
       context: props.context,
       repository: props.repository,

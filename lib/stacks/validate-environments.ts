@@ -1,33 +1,15 @@
-import { Approval } from '../constructs/approval';
 import { ServiceDefinition } from '../constructs/service-definition';
-import { DEFAULTS, SERVICE_NAME_VARIABLE } from '../private/defaults';
+import { DEFAULTS, SECRET_VARIABLE_PREFIX, SERVICE_NAME_VARIABLE } from '../private/defaults';
+import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import { SERVICE_DEFINITION } from '../private/service-specs';
-import { shape, shapeProblems } from '../private/shape';
+import { securityProblems, SERVICE_DEFINITION } from '../private/service-specs';
+import { shapeProblems } from '../private/shape';
 import { toposort } from '../private/toposort';
 
 import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 
 const maxReplicas: number = DEFAULTS.maxReplicas;
-
-/** What an environment is made of, checked before anything reads it. */
-const ENVIRONMENT = shape.object({
-  name: shape.string,
-  upstream: shape.string,
-  approval: shape.instance(
-    (value) => value instanceof Approval,
-    'Approval.none() or Approval.required(record)',
-  ),
-  services: shape.map(
-    shape.object({
-      replicas: shape.number,
-      port: shape.optional(shape.number),
-      env: shape.optional(shape.map(shape.string)),
-    }),
-  ),
-  source: shape.string,
-});
 
 /**
  * The shape problems of the services and the environments (as JavaScript may pass them, without
@@ -64,6 +46,18 @@ function shapeOf(
       ),
     );
   });
+  if (serviceList !== undefined && problems.length === 0) {
+    for (const service of serviceList as ServiceDefinition[]) {
+      problems.push(
+        ...securityProblems(
+          `service '${service.name}'`,
+          service,
+          service.secrets ?? [],
+          'Fix the service definition.',
+        ),
+      );
+    }
+  }
   const soundServices = serviceList !== undefined && problems.length === 0;
   const sound: EnvironmentConfig[] = [];
   environments.forEach((environment, i) => {
@@ -73,7 +67,7 @@ function shapeOf(
       typeof source === 'string'
         ? `Fix it in ${source}.`
         : "Fix the environment's configuration (and set its source, the file it comes from).";
-    const found = shapeProblems(subject, '', environment, ENVIRONMENT, fix, 'environment');
+    const found = shapeProblems(subject, '', environment, ENVIRONMENT_SHAPE, fix, 'environment');
     problems.push(...found);
     if (found.length === 0) sound.push(environment as EnvironmentConfig);
   });
@@ -190,12 +184,44 @@ export function validateEnvironments(
       problem('upstream', 'must not lead back to this environment', env.upstream, fix('upstream'));
     }
 
+    if (env.publishAddress !== undefined && !isIpv4(env.publishAddress)) {
+      problem(
+        'publishAddress',
+        "must be an IPv4 address of the host, or '0.0.0.0' for every address",
+        env.publishAddress,
+        `${fix('publishAddress')} Leave it unset for 127.0.0.1.`,
+      );
+    }
     for (const def of services) {
       const settings = env.services[def.name];
       const field = `services.${def.name}`;
       if (settings === undefined) {
         problem(field, 'must be set for every service of the delivery', undefined, fix(field));
         continue;
+      }
+      if (
+        settings.memoryMb !== undefined &&
+        (!Number.isInteger(settings.memoryMb) ||
+          settings.memoryMb < DEFAULTS.minMemoryMb ||
+          settings.memoryMb > MAX_MEMORY_MB)
+      ) {
+        problem(
+          `${field}.memoryMb`,
+          `must be a whole number of MiB from ${DEFAULTS.minMemoryMb} to ${MAX_MEMORY_MB}`,
+          settings.memoryMb,
+          fix(`${field}.memoryMb`),
+        );
+      }
+      if (
+        settings.cpus !== undefined &&
+        (!Number.isFinite(settings.cpus) || settings.cpus < MIN_CPUS || settings.cpus > MAX_CPUS)
+      ) {
+        problem(
+          `${field}.cpus`,
+          `must be a number of CPUs from ${MIN_CPUS} to ${MAX_CPUS}, e.g. 0.5`,
+          settings.cpus,
+          fix(`${field}.cpus`),
+        );
       }
       if (
         !Number.isInteger(settings.replicas) ||
@@ -264,7 +290,15 @@ export function validateEnvironments(
           );
         }
         // What the delivery defines is the same in every environment: no environment overrides it.
-        if (name === SERVICE_NAME_VARIABLE || Object.hasOwn(def.env ?? {}, name)) {
+        const secret = (def.secrets ?? []).find((s) => name === s || name === `${s}_FILE`);
+        if (secret !== undefined) {
+          problem(
+            `${field}.env.${name}`,
+            `must not be set: service '${def.name}' reads the secret ${secret} from it`,
+            value,
+            `Remove ${name} from ${field}.env in ${env.source}; give the secret's value in TF_VAR_${SECRET_VARIABLE_PREFIX}${secret.toLowerCase()} or the environment's secrets file.`,
+          );
+        } else if (name === SERVICE_NAME_VARIABLE || Object.hasOwn(def.env ?? {}, name)) {
           problem(
             `${field}.env.${name}`,
             `must not be set: the delivery defines it for service '${def.name}'`,
@@ -308,6 +342,15 @@ export function validateEnvironments(
 
   if (problems.length > 0) throw new ConfigurationError(problems);
   return approved;
+}
+
+const MAX_MEMORY_MB = 1024 * 1024;
+const MIN_CPUS = 0.01;
+const MAX_CPUS = 256;
+
+function isIpv4(value: string): boolean {
+  const parts = value.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
 }
 
 function list(names: readonly string[]): string {

@@ -51,7 +51,11 @@ describe('SwarmServiceDeployment', () => {
             retries: 3,
             start_period: '2s',
           },
+          user: '65534:65534',
+          read_only: true,
+          cap_drop: ['ALL'],
         },
+        resources: { limits: { memory_bytes: 268435456, nano_cpus: 500000000 } },
         networks_advanced: [
           {
             id: expect.stringMatching(/^\$\{docker_network\.Deploy_Network_\w+\.id\}$/),
@@ -232,8 +236,8 @@ describe('SwarmServiceDeployment', () => {
       .replace(/"[0-9a-f]{16}"/g, '"<literal hash>"');
     expect(shown).toBe(
       '${join(";", [' +
-        'join(":", [docker_service.Deploy_Web.id, sha1(jsonencode(["127.0.0.1:5000/app@sha256:1", {"A" = "1"}, 1, 0])), "<literal hash>"]), ' +
-        'join(":", [docker_service.Deploy_WebPublished.id, sha1(jsonencode(["127.0.0.1:5000/app@sha256:1", {"A" = "1"}, 1, 18080])), "<literal hash>"])' +
+        'join(":", [docker_service.Deploy_Web.id, sha1(jsonencode(["127.0.0.1:5000/app@sha256:1", {"A" = "1"}, 1, 0, 256, 0.5, []])), "<literal hash>"]), ' +
+        'join(":", [docker_service.Deploy_WebPublished.id, sha1(jsonencode(["127.0.0.1:5000/app@sha256:1", {"A" = "1"}, 1, 18080, 256, 0.5, []])), "<literal hash>"])' +
         '])}',
     );
     // Never the service's own attributes: the provider fills them in at apply.

@@ -286,6 +286,29 @@ describe('EnvironmentParity', () => {
     });
   });
 
+  test('a sensitive variable has no value in any variables file: the deploying process gives it', () => {
+    const config = {
+      variable: { token: { type: 'string', nullable: false, sensitive: true } },
+    };
+    const report = EnvironmentParity.compare([
+      { name: 'dev', config, variablesFile: { name: VARIABLES_FILE, values: {} } },
+      {
+        name: 'prod',
+        config,
+        variablesFile: { name: VARIABLES_FILE, values: { token: 's3cr3t' } },
+      },
+    ]);
+    // The report names the variable, never the value written down.
+    expect(EnvironmentParity.format(report)).toBe(
+      [
+        header(1),
+        '  terraform.tfvars.json.token',
+        '    declared: sensitive: no value (the deploying process gives it)',
+        '    prod: "(a value)"',
+      ].join('\n'),
+    );
+  });
+
   test("the reference stack's own variables file is checked too", () => {
     const config = { variable: { name: { type: 'string', nullable: false } } };
     const report = EnvironmentParity.compare([

@@ -60,6 +60,8 @@ describe('Delivery', () => {
       imageStage: 'image',
       reviewPrefix: 'review-',
       state: { backend: 'local', directory: join(PROJECT_ROOT, '.pipeline', 'state') },
+      stateEncrypted: false,
+      secrets: [],
       target: 'containers',
       stages: [
         { name: 'image', kind: 'image', review: false, state: state('image') },

@@ -85,7 +85,9 @@ describe('DeploymentTarget.swarm()', () => {
     expect(Object.keys(json.variable ?? {})).toEqual(
       Object.keys(synthJson(environments().stacks.dev).variable ?? {}),
     );
-    expect(json.output?.web_url.value).toBe('http://127.0.0.1:${var.web_port}/');
+    expect(json.output?.web_url.value).toBe(
+      'http://${(var.publish_address == "0.0.0.0") ? "127.0.0.1" : var.publish_address}:${var.web_port}/',
+    );
   });
 
   test('the smoke test runs again when the image or any service changes, and the verified image waits for it', () => {
@@ -97,7 +99,7 @@ describe('DeploymentTarget.swarm()', () => {
       expect(services).toMatch(new RegExp(`docker_service\\.Services_${name}_\\w+\\.id`));
     }
     expect(services).toContain(
-      'sha1(jsonencode([docker_image.Release.name, merge(var.web_env, {"UPSTREAM_URL" = "http://api:8080/cgi-bin/health", "SERVICE_NAME" = "web"}), var.web_replicas, 0]))',
+      'sha1(jsonencode([docker_image.Release.name, merge(var.web_env, {"UPSTREAM_URL" = "http://api:8080/cgi-bin/health", "SERVICE_NAME" = "web"}), var.web_replicas, 0, var.web_memory_mb, var.web_cpus, []]))',
     );
     const verified = Object.entries(json.resource.terraform_data).find(([id]) =>
       id.startsWith('Promotion_Verified'),

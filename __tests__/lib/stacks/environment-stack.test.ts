@@ -41,7 +41,13 @@ describe('EnvironmentStack', () => {
     expect(web).toMatchObject({
       name: '${var.environment}-web-${count.index}',
       count: '${var.web_replicas}',
-      ports: [{ internal: 8080, external: '${(var.web_port + count.index)}', ip: '127.0.0.1' }],
+      ports: [
+        {
+          internal: 8080,
+          external: '${(var.web_port + count.index)}',
+          ip: '${var.publish_address}',
+        },
+      ],
       depends_on: [expect.stringMatching(/^docker_container\.Services_Api_/)],
       wait: true,
     });
@@ -60,14 +66,19 @@ describe('EnvironmentStack', () => {
   test('declares every environment-specific value as a variable without a default', () => {
     const variables = synthJson(dev).variable ?? {};
     expect(Object.keys(variables).sort()).toEqual([
+      'api_cpus',
       'api_env',
+      'api_memory_mb',
       'api_replicas',
       'approved_digests',
       'environment',
+      'publish_address',
       'require_approval',
       'upstream_stage',
       'upstream_state',
+      'web_cpus',
       'web_env',
+      'web_memory_mb',
       'web_port',
       'web_replicas',
     ]);

@@ -5,6 +5,7 @@ import { staging } from '../../../environments/staging';
 import {
   Approval,
   ConfigurationError,
+  DeploymentTarget,
   EnvironmentConfig,
   ServiceSettings,
   validateEnvironments,
@@ -255,5 +256,107 @@ describe('environment validation errors', () => {
       "environment 'two': 'upstream' must be 'image' or another environment (one), got 'nowhere'. Set upstream in environments/test.ts.",
       "environment 'two': 'services.api.replicas' must be a whole number from 1 to 20, got 99. Set services.api.replicas in environments/test.ts.",
     ]);
+  });
+});
+
+describe('limits, publish address and secrets of an environment', () => {
+  const withSecret = SERVICES.map((s) => (s.name === 'api' ? { ...s, secrets: ['API_TOKEN'] } : s));
+  const qa = (extra: object, api: object = {}): EnvironmentConfig =>
+    fixtureEnvironment({
+      ...extra,
+      services: { web: web({}), api: { replicas: 1, ...api } },
+    } as Partial<EnvironmentConfig>);
+  const check = (environment: EnvironmentConfig, services = SERVICES): readonly string[] => {
+    try {
+      validateEnvironments([environment], services, { projectRoot: PROJECT_ROOT });
+    } catch (error) {
+      if (error instanceof ConfigurationError) return error.problems;
+      throw error;
+    }
+    throw new Error('validation passed, but a problem was expected');
+  };
+  const memory = 'must be a whole number of MiB from 6 to 1048576';
+  const cpus = 'must be a number of CPUs from 0.01 to 256, e.g. 0.5';
+  const address = "must be an IPv4 address of the host, or '0.0.0.0' for every address";
+  const where = 'environments/test.ts';
+
+  test.each<[string, EnvironmentConfig, string]>([
+    [
+      'no memory',
+      qa({}, { memoryMb: 0 }),
+      `environment 'test': 'services.api.memoryMb' ${memory}, got 0. Set services.api.memoryMb in ${where}.`,
+    ],
+    [
+      'a fraction of a MiB',
+      qa({}, { memoryMb: 1.5 }),
+      `environment 'test': 'services.api.memoryMb' ${memory}, got 1.5. Set services.api.memoryMb in ${where}.`,
+    ],
+    [
+      'memory NaN',
+      qa({}, { memoryMb: NaN }),
+      `environment 'test': 'services.api.memoryMb' must be a finite number or left out, got NaN. Fix it in ${where}.`,
+    ],
+    [
+      'memory as text',
+      qa({}, { memoryMb: '256m' }),
+      `environment 'test': 'services.api.memoryMb' must be a number or left out, got '256m'. Fix it in ${where}.`,
+    ],
+    [
+      'no CPU',
+      qa({}, { cpus: 0 }),
+      `environment 'test': 'services.api.cpus' ${cpus}, got 0. Set services.api.cpus in ${where}.`,
+    ],
+    [
+      'more CPUs than a host has',
+      qa({}, { cpus: 1000 }),
+      `environment 'test': 'services.api.cpus' ${cpus}, got 1000. Set services.api.cpus in ${where}.`,
+    ],
+    [
+      'infinite CPUs',
+      qa({}, { cpus: Infinity }),
+      `environment 'test': 'services.api.cpus' must be a finite number or left out, got Infinity. Fix it in ${where}.`,
+    ],
+    [
+      'a host name as publish address',
+      qa({ publishAddress: 'localhost' }),
+      `environment 'test': 'publishAddress' ${address}, got 'localhost'. Set publishAddress in ${where}. Leave it unset for 127.0.0.1.`,
+    ],
+    [
+      'an address out of range',
+      qa({ publishAddress: '10.0.0.256' }),
+      `environment 'test': 'publishAddress' ${address}, got '10.0.0.256'. Set publishAddress in ${where}. Leave it unset for 127.0.0.1.`,
+    ],
+    [
+      'an IPv6 address',
+      qa({ publishAddress: '::1' }),
+      `environment 'test': 'publishAddress' ${address}, got '::1'. Set publishAddress in ${where}. Leave it unset for 127.0.0.1.`,
+    ],
+    [
+      'an address as a number',
+      qa({ publishAddress: 127001 }),
+      `environment 'test': 'publishAddress' must be a string or left out, got 127001. Fix it in ${where}.`,
+    ],
+  ])('%s', (_, environment, message) => {
+    expect(check(environment)).toEqual([message]);
+  });
+
+  test.each<[string, string, string]>([
+    ['its value', 'API_TOKEN', 'API_TOKEN'],
+    ['its file', 'API_TOKEN_FILE', 'API_TOKEN_FILE'],
+  ])('an environment variable that is a secret (%s)', (_, name) => {
+    expect(check(qa({}, { env: { [name]: 'x' } }), withSecret)).toEqual([
+      `environment 'test': 'services.api.env.${name}' must not be set: service 'api' reads the secret API_TOKEN from it, got 'x'. Remove ${name} from services.api.env in ${where}; give the secret's value in TF_VAR_secret_api_token or the environment's secrets file.`,
+    ]);
+  });
+
+  test('an address on Swarm, where a task publishes on every address of its node', () => {
+    expect(() =>
+      validateEnvironments([qa({ publishAddress: '0.0.0.0' })], SERVICES, {
+        projectRoot: PROJECT_ROOT,
+        target: DeploymentTarget.swarm(),
+      }),
+    ).toThrow(
+      `environment 'test': 'publishAddress' must not be set on Swarm: a task publishes its port on every address of its node, got '0.0.0.0'. Remove publishAddress from ${where}; restrict the nodes' ports with the hosts' firewall.`,
+    );
   });
 });

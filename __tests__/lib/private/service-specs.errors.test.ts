@@ -1,0 +1,191 @@
+import { App, TerraformStack } from 'cdktf';
+
+import {
+  Approval,
+  EnvironmentConfig,
+  ServiceDefinition,
+  ServiceDeployment,
+  SwarmServiceDeployment,
+  validateEnvironments,
+} from '../../../lib';
+import { problemsOf } from '../../helpers/test-app';
+
+const web: ServiceDefinition = { name: 'web', port: 8080, published: true };
+const qa: EnvironmentConfig = {
+  name: 'qa',
+  upstream: 'image',
+  approval: Approval.none(),
+  services: { web: { replicas: 1, port: 18080 } },
+  source: 'environments/qa.ts',
+};
+/** A delivery of one service, checked as validation checks every service definition. */
+const definition = (service: object) => () =>
+  validateEnvironments([qa], [{ ...web, ...service } as ServiceDefinition], {
+    projectRoot: '/tmp',
+  });
+const fix = 'Fix the service definition.';
+const pathRule = "must be absolute paths below / without spaces, commas, ':' or '..', e.g. '/tmp'";
+const capabilityRule =
+  "must be capability names without 'CAP_', e.g. 'NET_BIND_SERVICE' (all others are dropped)";
+const secretRule =
+  'must be uppercase letters, digits and _, starting with a letter, at most 63 characters';
+
+describe('security settings and secret names of a service', () => {
+  test.each<[string, object, string]>([
+    [
+      'root by name',
+      { security: { user: 'root' } },
+      `service 'web': 'security.user' must not be root: a container runs as a user without privileges, got 'root'. ${fix} Use a user of the image other than root, e.g. '65534:65534'.`,
+    ],
+    [
+      'root by id and group',
+      { security: { user: '0:0' } },
+      `service 'web': 'security.user' must not be root: a container runs as a user without privileges, got '0:0'. ${fix} Use a user of the image other than root, e.g. '65534:65534'.`,
+    ],
+    [
+      'a user with a space',
+      { security: { user: 'my user' } },
+      `service 'web': 'security.user' must be a user and optional group, e.g. '65534:65534' or 'app', got 'my user'. ${fix}`,
+    ],
+    [
+      'an empty user',
+      { security: { user: '' } },
+      `service 'web': 'security.user' must be a user and optional group, e.g. '65534:65534' or 'app', got ''. ${fix}`,
+    ],
+    [
+      'a relative writable path',
+      { security: { writablePaths: ['tmp'] } },
+      `service 'web': 'security.writablePaths' ${pathRule}, got 'tmp'. ${fix}`,
+    ],
+    [
+      'the root as writable path',
+      { security: { writablePaths: ['/'] } },
+      `service 'web': 'security.writablePaths' ${pathRule}, got '/'. ${fix}`,
+    ],
+    [
+      'a writable path that climbs out',
+      { security: { writablePaths: ['/tmp/../etc'] } },
+      `service 'web': 'security.writablePaths' ${pathRule}, got '/tmp/../etc'. ${fix}`,
+    ],
+    [
+      'a writable path with a comma (tmpfs options)',
+      { security: { writablePaths: ['/a,b'] } },
+      `service 'web': 'security.writablePaths' ${pathRule}, got '/a,b'. ${fix}`,
+    ],
+    [
+      'a capability with its CAP_ prefix',
+      { security: { capabilities: ['CAP_NET_ADMIN'] } },
+      `service 'web': 'security.capabilities' ${capabilityRule}, got 'CAP_NET_ADMIN'. ${fix}`,
+    ],
+    [
+      'every capability',
+      { security: { capabilities: ['ALL'] } },
+      `service 'web': 'security.capabilities' ${capabilityRule}, got 'ALL'. ${fix}`,
+    ],
+    [
+      'a capability in lowercase',
+      { security: { capabilities: ['net_bind_service'] } },
+      `service 'web': 'security.capabilities' ${capabilityRule}, got 'net_bind_service'. ${fix}`,
+    ],
+    [
+      'security as a word',
+      { security: 'hardened' },
+      `service 'web': 'security' must be an object or left out, got 'hardened'. ${fix}`,
+    ],
+    [
+      'a read-only flag as text',
+      { security: { readOnlyRootFilesystem: 'yes' } },
+      `service 'web': 'security.readOnlyRootFilesystem' must be true or false or left out, got 'yes'. ${fix}`,
+    ],
+    [
+      'a secret in lowercase',
+      { secrets: ['api_token'] },
+      `service 'web': 'secrets' ${secretRule}, got 'api_token'. ${fix} Name the secret e.g. API_TOKEN.`,
+    ],
+    [
+      'a secret starting with a digit',
+      { secrets: ['1TOKEN'] },
+      `service 'web': 'secrets' ${secretRule}, got '1TOKEN'. ${fix} Name the secret e.g. API_TOKEN.`,
+    ],
+    [
+      'a secret twice',
+      { secrets: ['A', 'A'] },
+      `service 'web': 'secrets' must be unique, got 'A'. ${fix}`,
+    ],
+    [
+      'secrets as one string',
+      { secrets: 'TOKEN' },
+      `service 'web': 'secrets' must be a list or left out, got 'TOKEN'. ${fix}`,
+    ],
+  ])('%s', (_, service, message) => {
+    expect(problemsOf(definition(service))).toEqual([message]);
+  });
+
+  test('the defaults pass: nobody, read-only, no capabilities, a secret name in capitals', () => {
+    expect(definition({ secrets: ['API_TOKEN'] })).not.toThrow();
+    expect(
+      definition({
+        security: { user: 'app:app', writablePaths: ['/tmp'], capabilities: ['NET_BIND_SERVICE'] },
+      }),
+    ).not.toThrow();
+  });
+});
+
+describe('security settings and secrets of a service spec', () => {
+  const stack = () => new TerraformStack(new App(), 'test');
+
+  test('containers: a secret name in lowercase', () => {
+    expect(
+      problemsOf(
+        () =>
+          new ServiceDeployment(stack(), 'Deploy', {
+            image: 'i',
+            namePrefix: 'qa',
+            services: [{ name: 'web', port: 8080, secrets: { token: 'x' } }],
+          }),
+      ),
+    ).toEqual([
+      `service deployment 'Deploy', service 'web': 'secrets' ${secretRule}, got 'token'. Fix it in the service spec. Name the secret e.g. API_TOKEN.`,
+    ]);
+  });
+
+  test('Swarm: root', () => {
+    expect(
+      problemsOf(
+        () =>
+          new SwarmServiceDeployment(stack(), 'Deploy', {
+            image: 'i',
+            namePrefix: 'qa',
+            services: [{ name: 'web', port: 8080, security: { user: 'root' } }],
+          }),
+      ),
+    ).toEqual([
+      "service deployment 'Deploy', service 'web': 'security.user' must not be root: a container runs as a user without privileges, got 'root'. Fix it in the service spec. Use a user of the image other than root, e.g. '65534:65534'.",
+    ]);
+  });
+
+  test.each<[string, object, string]>([
+    [
+      'a publish address as a number',
+      { publishAddress: 1 },
+      "service deployment 'Deploy': 'publishAddress' must be a string or left out, got 1. Fix it in the props of the deployment.",
+    ],
+    [
+      'a memory limit as text',
+      { services: [{ name: 'web', port: 8080, memoryMb: 'lots' }] },
+      "service deployment 'Deploy': 'services[0].memoryMb' must be a number or left out, got 'lots'. Fix it in the props of the deployment.",
+    ],
+  ])('containers: %s', (_, props, message) => {
+    expect(
+      problemsOf(
+        () =>
+          new ServiceDeployment(stack(), 'Deploy', {
+            image: 'i',
+            namePrefix: 'qa',
+            services: [{ name: 'web', port: 8080 }],
+            ...props,
+          } as never),
+      ),
+    ).toEqual([message]);
+  });
+});

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Testing } from 'cdktf';
+
+import {
+  Approval,
+  Delivery,
+  DeliveryProps,
+  DeploymentTarget,
+  StateEncryption,
+  VARIABLES_FILE,
+} from '../../../lib';
+import { PROJECT_ROOT, resources, synthJson } from '../../helpers/test-app';
+
+/** A delivery of one published service that reads the secret API_TOKEN. */
+function delivery(props: Partial<DeliveryProps> = {}): Delivery {
+  return new Delivery(Testing.app(), 'Delivery', {
+    image: { context: 'service', repository: 'app' },
+    services: [{ name: 'web', port: 8080, published: true, secrets: ['API_TOKEN'] }],
+    environments: [
+      {
+        name: 'qa',
+        upstream: 'image',
+        approval: Approval.none(),
+        services: { web: { replicas: 2, port: 18080 } },
+        source: 'environments/qa.ts',
+      },
+    ],
+    projectRoot: PROJECT_ROOT,
+    reviewIds: [],
+    ...props,
+  });
+}
+
+const ENCRYPTION = {
+  key_provider: { pbkdf2: { pipeline: { passphrase: '${var.state_passphrase}' } } },
+  method: { aes_gcm: { pipeline: { keys: '${key_provider.pbkdf2.pipeline}' } } },
+  state: { method: 'method.aes_gcm.pipeline', enforced: true },
+  plan: { method: 'method.aes_gcm.pipeline', enforced: true },
+  remote_state_data_sources: { default: { method: 'method.aes_gcm.pipeline' } },
+};
+
+describe('StateEncryption and secrets', () => {
+  test('a delivery with a secret encrypts every stack, enforced, with the passphrase as a sensitive variable', () => {
+    const d = delivery();
+    for (const stack of [d.image, ...d.environments]) {
+      const json = synthJson(stack) as unknown as {
+        terraform: { encryption: unknown };
+        variable: Record<string, unknown>;
+      };
+      expect(json.terraform.encryption).toEqual(ENCRYPTION);
+      expect(json.variable.state_passphrase).toEqual({
+        type: 'string',
+        description:
+          'Passphrase of the state encryption (at least 16 characters): given by the deploying process, never recorded.',
+        nullable: false,
+        sensitive: true,
+      });
+    }
+  });
+
+  test('the secret is a sensitive variable without a value in the variables file; each container gets it', () => {
+    const [qa] = delivery().environments;
+    const json = synthJson(qa) as unknown as { variable: Record<string, unknown> };
+    expect(json.variable.secret_api_token).toEqual({
+      type: 'string',
+      description: 'Secret API_TOKEN: given by the deploying process, never recorded.',
+      nullable: false,
+      sensitive: true,
+    });
+    const outdir = Testing.fullSynth(qa);
+    const values = JSON.parse(
+      readFileSync(join(outdir, 'stacks', 'qa', VARIABLES_FILE), 'utf8'),
+    ) as object;
+    expect(Object.keys(values)).not.toContain('secret_api_token');
+    expect(Object.keys(values)).not.toContain('state_passphrase');
+    const [web] = resources(qa, 'docker_container');
+    expect(web.env).toBe(
+      '${formatlist("%s=%s", keys(merge(merge(var.web_env, {"SERVICE_NAME" = "web"}), {"API_TOKEN" = var.secret_api_token})), values(merge(merge(var.web_env, {"SERVICE_NAME" = "web"}), {"API_TOKEN" = var.secret_api_token})))}',
+    );
+  });
+
+  test('on Swarm, a Docker secret per value, mounted for the service user only', () => {
+    const [qa] = delivery({ target: DeploymentTarget.swarm() }).environments;
+    const [secret] = resources(qa, 'docker_secret');
+    expect(secret).toMatchObject({
+      name: '${var.environment}-web-api-token-${substr(sha256(var.secret_api_token), 0, 12)}',
+      data: '${base64encode(var.secret_api_token)}',
+      lifecycle: { create_before_destroy: true },
+    });
+    const services = resources(qa, 'docker_service') as {
+      task_spec: { container_spec: { env: string; secrets: unknown[] } };
+    }[];
+    for (const service of services) {
+      expect(service.task_spec.container_spec.secrets).toEqual([
+        {
+          secret_id: expect.stringMatching(
+            /^\$\{docker_secret\.Services_WebSecretApiToken_\w+\.id\}$/,
+          ),
+          secret_name: expect.stringMatching(
+            /^\$\{docker_secret\.Services_WebSecretApiToken_\w+\.name\}$/,
+          ),
+          file_name: '/run/secrets/API_TOKEN',
+          file_uid: '65534',
+          file_gid: '65534',
+          file_mode: 256,
+        },
+      ]);
+      expect(service.task_spec.container_spec.env).toContain(
+        '"API_TOKEN_FILE" = "/run/secrets/API_TOKEN"',
+      );
+    }
+  });
+
+  test('none() keeps plain state, by choice, even with a secret', () => {
+    const d = delivery({ stateEncryption: StateEncryption.none() });
+    for (const stack of [d.image, ...d.environments]) {
+      const json = synthJson(stack) as unknown as {
+        terraform: object;
+        variable?: Record<string, unknown>;
+      };
+      expect(json.terraform).not.toHaveProperty('encryption');
+      expect(json.variable ?? {}).not.toHaveProperty('state_passphrase');
+    }
+  });
+
+  test('without secrets, state stays plain unless asked; passphrase() encrypts it anyway', () => {
+    const withoutSecrets = (props: Partial<DeliveryProps>) =>
+      new Delivery(Testing.app(), 'Delivery', {
+        image: { context: 'service', repository: 'app' },
+        services: [{ name: 'web', port: 8080 }],
+        environments: [],
+        projectRoot: PROJECT_ROOT,
+        reviewIds: [],
+        ...props,
+      });
+    const plain = withoutSecrets({});
+    expect(synthJson(plain.image)).not.toHaveProperty('terraform.encryption');
+    const asked = withoutSecrets({ stateEncryption: StateEncryption.passphrase() });
+    expect(synthJson(asked.image)).toHaveProperty('terraform.encryption', ENCRYPTION);
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * OpenTofu's state and plan encryption as the stacks configure it: a key derived (PBKDF2) from a
+ * passphrase the deploying process gives, and AES-GCM. The configuration names the passphrase's
+ * variable, never its value.
+ */
+import { PASSPHRASE_VARIABLE } from './defaults';
+
+/** Shortest passphrase OpenTofu's PBKDF2 key provider accepts. */
+export const MIN_PASSPHRASE_LENGTH = 16;
+
+const KEY = 'key_provider.pbkdf2.pipeline';
+const METHOD = 'method.aes_gcm.pipeline';
+const UNENCRYPTED = 'method.unencrypted.migrate';
+
+/**
+ * The `terraform.encryption` block. `migrating`: plain state is read too (and written encrypted),
+ * which OpenTofu allows only without `enforced`; stacks are synthesized with `enforced`, and only
+ * the CLI's one-off migration of a plain state uses this.
+ */
+export function encryptionBlock(migrating = false): { [key: string]: unknown } {
+  const target = migrating
+    ? { method: METHOD, fallback: { method: UNENCRYPTED } }
+    : { method: METHOD, enforced: true };
+  return {
+    key_provider: { pbkdf2: { pipeline: { passphrase: `\${var.${PASSPHRASE_VARIABLE}}` } } },
+    method: {
+      aes_gcm: { pipeline: { keys: `\${${KEY}}` } },
+      ...(migrating ? { unencrypted: { migrate: {} } } : {}),
+    },
+    state: target,
+    plan: target,
+    remote_state_data_sources: { default: { method: METHOD } },
+  };
+}
+
+/** Whether a state file's text is OpenTofu-encrypted. */
+export function isEncryptedState(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text) as { encrypted_data?: unknown };
+    return typeof parsed.encrypted_data === 'string';
+  } catch {
+    return false;
+  }
+}
