@@ -59,6 +59,11 @@ export function deliveryPipeline(): DeliveryPipeline {
     steps: [PipelineStep.expireReviews(REVIEW_TIME_TO_LIVE)],
     trigger: StageTrigger.schedule(),
   });
+  pipeline.addStage('drift', {
+    title: 'report drift of every deployed environment',
+    steps: [PipelineStep.detectDrift()],
+    trigger: StageTrigger.schedule(),
+  });
 
   const dev = pipeline.addStage('dev', {
     title: 'dev + acceptance tests',

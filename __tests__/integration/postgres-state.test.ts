@@ -5,7 +5,16 @@
  * destroys everything, pass or fail.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
@@ -309,5 +318,75 @@ describe('state in PostgreSQL', () => {
         noChanges: true,
       });
     }
+  });
+
+  test('the state database down: a deploy is refused naming it, and what runs keeps serving', async () => {
+    const data = join(env.CDKTF_PIPELINE_HOME ?? '', 'postgres', 'data');
+    const pgCtl = (
+      await sh('sh', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1'])
+    ).output.trim();
+    const asPostgres = [
+      '--user',
+      '--map-user=1000',
+      '--map-group=1000',
+      join(pgCtl, 'pg_ctl'),
+      '-D',
+      data,
+      '-w',
+    ];
+    expectSuccess(await sh('unshare', [...asPostgres, '-m', 'fast', 'stop']));
+    try {
+      const refused = await cli(a, ['deploy', 'staging']);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toMatch(
+        /^\[deploy\] error: the state database failed: .*Connection refused[^]*\n\[deploy\] fix: Set PG_CONN_STR \(or PGHOST, PGUSER, \.\.\.\) to the state database; with PIPELINE_STATE=pg, scripts\/setup starts one and writes it to pipeline\.env\.\n$/,
+      );
+      expect(await httpGet(`${URLS.staging}/cgi-bin/health`)).toEqual(HEALTHY);
+    } finally {
+      expectSuccess(await sh('scripts/setup', [], { PIPELINE_STATE: 'pg' }, a));
+    }
+    expectSuccess(await cli(a, ['check', 'staging']));
+  });
+
+  test("with a secret, every stage's state in PostgreSQL is encrypted on the next deploy, and no row holds the value", async () => {
+    const token = `pg-token-${process.pid}-${Date.now()}-secret`;
+    const secrets = mkdtempSync(join(tmpdir(), 'pg-secrets-'));
+    writeFileSync(join(secrets, 'dev.env'), `API_TOKEN=${token}\n`);
+    writeFileSync(join(secrets, 'state.passphrase'), `pg-passphrase-${process.pid}-0123456789\n`);
+    // From here on (teardown too) the clone reads its secrets and passphrase from there.
+    env = { ...env, PIPELINE_SECRETS_DIR: secrets };
+    const service = join(a, 'stacks', 'sample-service.ts');
+    writeFileSync(
+      service,
+      readFileSync(service, 'utf8').replace(
+        "{ name: 'api', port: 8080, healthCheck: health(8080) }",
+        "{ name: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
+      ),
+    );
+    const deployed = await cli(a, ['deploy', 'dev']);
+    expectSuccess(deployed);
+    for (const stage of ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`]) {
+      expect(deployed.output).toContain(
+        `[deploy] encrypting the state of ${stage} (PostgreSQL schema cdktf_pipeline_${stage}), written in plain text\n`,
+      );
+      const row = psql(`SELECT data FROM "cdktf_pipeline_${stage}".states WHERE name = 'default'`);
+      expect(Object.keys(JSON.parse(row) as object)).toContain('encrypted_data');
+    }
+    const everything = psql(
+      'SELECT string_agg(data, \'\') FROM (SELECT data FROM "cdktf_pipeline_dev".states UNION ALL SELECT data FROM "cdktf_pipeline_image".states) s',
+    );
+    expect(everything.includes(token)).toBe(false);
+    expect((await httpGet(`${URLS.dev}/cgi-bin/health`)).body).toContain('secret API_TOKEN ');
+
+    const wrong = await cli(a, ['check', 'dev'], {
+      TF_VAR_state_passphrase: 'wrong-passphrase-0123456789',
+    });
+    expect(wrong.code).toBe(1);
+    expect(wrong.output).toContain(
+      '[check] error: the state at PostgreSQL schema cdktf_pipeline_dev is encrypted, and the passphrase given does not decrypt it',
+    );
+    const again = await cli(a, ['deploy', 'dev']);
+    expectSuccess(again);
+    expect(again.output).toMatch(/\[deploy\] deployed dev in \d+s, no changes: /);
   });
 });

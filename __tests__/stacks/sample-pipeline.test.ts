@@ -56,7 +56,7 @@ describe('the sample delivery pipeline', () => {
       'review',
     ]);
     expect(ids(PipelineEvent.MERGE_REQUEST_CLOSED)).toEqual(['stop-review']);
-    expect(ids(PipelineEvent.SCHEDULE)).toEqual(['expire-reviews']);
+    expect(ids(PipelineEvent.SCHEDULE)).toEqual(['expire-reviews', 'drift']);
   });
 
   test('review environments stop on close and after three days', () => {

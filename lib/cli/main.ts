@@ -9,6 +9,7 @@ import { CliError, ReportedError } from './cli-error';
 import { ansible } from './commands/ansible';
 import { approve } from './commands/approve';
 import { check } from './commands/check';
+import { drift } from './commands/drift';
 import { expireReviews } from './commands/expire-reviews';
 import { migrateState } from './commands/migrate-state';
 import { parity } from './commands/parity';
@@ -16,6 +17,7 @@ import { render } from './commands/render';
 import { run } from './commands/run';
 import { deploy, destroy, teardown } from './commands/stack-actions';
 import { Project } from './project';
+import { loadStatePassphrase } from './secrets';
 
 const USAGE = `usage: cdktf-pipeline COMMAND [ARGS] [--app COMMAND] [--pipeline FILE]
 
@@ -29,6 +31,8 @@ Stacks (the app in cdktf.json; stacks named review-<id> are added by name):
   check STACK [--load N [--concurrency C] [--p95-ms MS]]
                              smoke tests over HTTP against a deployed stack, then a load check
   expire-reviews TTL         destroy review environments idle longer than TTL, e.g. '3 days'
+  drift [ENV...]             compare what runs with each environment's last deploy (default: every
+                             deployed one); exit 0 in sync, 2 drifted, 1 error
   ansible STACK PLAYBOOK     run a playbook with the stack's outputs when they or it changed
   parity [--review ID]       prove that every environment stack synthesizes identical Terraform
   migrate-state --to pg|local
@@ -46,6 +50,7 @@ const COMMANDS = [
   'approve',
   'check',
   'expire-reviews',
+  'drift',
   'ansible',
   'parity',
   'migrate-state',
@@ -104,6 +109,8 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
     const pipelineFile = takeOption(args, '--pipeline');
     const [command, ...rest] = args;
     const project = new Project(root, app);
+    // Encrypted state is read (and written) with the passphrase: give it to every engine run.
+    loadStatePassphrase(project.root);
     switch (command) {
       case 'deploy':
         return await deploy(project, rest);
@@ -117,6 +124,8 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
         return await check(project, rest);
       case 'expire-reviews':
         return await expireReviews(project, rest);
+      case 'drift':
+        return await drift(project, rest);
       case 'ansible':
         return await ansible(project, rest);
       case 'migrate-state':

@@ -2,9 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
+import { isEncryptedState } from '../private/encryption';
 import { StateLocation, StateStoreManifest } from '../stacks/state-store';
 
 import { CliError } from './cli-error';
+import { decryptedState } from './state-engine';
 
 /** A stack's Terraform state, as the engine wrote it (the parts the CLI reads). */
 export interface RawState {
@@ -19,37 +21,50 @@ export interface RawState {
 export class StateReader {
   /** The state at `location`; undefined when there is none yet. */
   public static read(location: StateLocation): RawState | undefined {
+    const text = StateReader.text(location);
+    return text === undefined ? undefined : parseState(text, location);
+  }
+
+  /** Whether the state at `location` exists in plain text (not encrypted). */
+  public static isPlain(location: StateLocation): boolean {
+    const text = StateReader.text(location);
+    return text !== undefined && !isEncryptedState(text);
+  }
+
+  private static text(location: StateLocation): string | undefined {
     if (location.backend === 'local') {
-      if (!existsSync(location.path)) return undefined;
-      return JSON.parse(readFileSync(location.path, 'utf8')) as RawState;
+      return existsSync(location.path) ? readFileSync(location.path, 'utf8') : undefined;
     }
-    const exists = psql(
-      `SELECT to_regclass('${quoteIdentifier(location.schema)}.states') IS NOT NULL`,
-    );
-    if (exists !== 't') return undefined;
+    if (
+      psql(`SELECT to_regclass('${quoteIdentifier(location.schema)}.states') IS NOT NULL`) !== 't'
+    ) {
+      return undefined;
+    }
     const data = psql(
       `SELECT data FROM ${quoteIdentifier(location.schema)}.states WHERE name = 'default'`,
     );
-    return data === '' ? undefined : (JSON.parse(data) as RawState);
+    return data === '' ? undefined : data;
+  }
+
+  /** The stacks that have a state in the store (deployed, or destroyed and left empty). */
+  public static stacks(store: StateStoreManifest): string[] {
+    if (store.backend === 'local') {
+      if (!existsSync(store.directory)) return [];
+      return readdirSync(store.directory)
+        .filter((f) => f.endsWith('.tfstate'))
+        .map((f) => basename(f, '.tfstate'));
+    }
+    const pattern = `${store.schemaPrefix.replace(/_/g, '\\_')}%`;
+    return psql(
+      `SELECT substr(nspname, ${store.schemaPrefix.length + 1}) FROM pg_namespace WHERE nspname LIKE '${pattern}' ORDER BY 1`,
+    )
+      .split('\n')
+      .filter(Boolean);
   }
 
   /** The stacks whose state holds resources (a destroyed stack leaves an empty state). */
   public static deployed(store: StateStoreManifest): string[] {
-    let stacks: string[];
-    if (store.backend === 'local') {
-      if (!existsSync(store.directory)) return [];
-      stacks = readdirSync(store.directory)
-        .filter((f) => f.endsWith('.tfstate'))
-        .map((f) => basename(f, '.tfstate'));
-    } else {
-      const pattern = `${store.schemaPrefix.replace(/_/g, '\\_')}%`;
-      stacks = psql(
-        `SELECT substr(nspname, ${store.schemaPrefix.length + 1}) FROM pg_namespace WHERE nspname LIKE '${pattern}' ORDER BY 1`,
-      )
-        .split('\n')
-        .filter(Boolean);
-    }
-    return stacks.filter(
+    return StateReader.stacks(store).filter(
       (stack) =>
         (StateReader.read(StateReader.locationIn(store, stack))?.resources ?? []).length > 0,
     );
@@ -67,6 +82,19 @@ export class StateReader {
     if (location.backend === 'pg') return `PostgreSQL schema ${location.schema}`;
     const rel = relative(root, location.path);
     return rel.startsWith('..') ? location.path : rel;
+  }
+}
+
+/** A state's text as JSON; an encrypted one is decrypted by the engine first. */
+function parseState(text: string, location: StateLocation): RawState {
+  const plain = isEncryptedState(text) ? decryptedState(location) : text;
+  try {
+    return JSON.parse(plain) as RawState;
+  } catch {
+    throw new CliError(
+      `the state at ${location.backend === 'local' ? location.path : `PostgreSQL schema ${location.schema}`} is not valid JSON (${text.length} bytes): it was cut short or overwritten.`,
+      'Restore it from its backup (a local state keeps <stack>.tfstate.backup beside it), then deploy again.',
+    );
   }
 }
 

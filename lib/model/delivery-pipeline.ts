@@ -1,5 +1,6 @@
 import { PIPELINE_DEFAULTS } from '../private/defaults';
 import { invalidValue, ProblemCollector } from '../private/errors';
+import { assertShape, shape } from '../private/shape';
 
 import { PipelineStage, PipelineStageProps } from './pipeline-stage';
 import { StepKind } from './pipeline-step';
@@ -52,6 +53,18 @@ export class DeliveryPipeline {
   private readonly stageList: PipelineStage[] = [];
 
   constructor(props: DeliveryPipelineProps) {
+    assertShape(
+      'delivery pipeline',
+      props,
+      shape.object({
+        name: shape.string,
+        setupCommands: shape.optional(shape.list(shape.string)),
+        cli: shape.optional(shape.string),
+        defaultBranch: shape.optional(shape.string),
+        schedule: shape.optional(shape.string),
+      }),
+      'Fix it in the props of the DeliveryPipeline.',
+    );
     this.name = props.name;
     this.setupCommands = props.setupCommands ?? PIPELINE_DEFAULTS.setupCommands;
     this.cli = props.cli ?? PIPELINE_DEFAULTS.cli;

@@ -1,3 +1,5 @@
+import { assertShape, shape } from '../private/shape';
+
 import { PipelineStep, StepKind } from './pipeline-step';
 import { StageTrigger } from './stage-trigger';
 
@@ -69,6 +71,40 @@ export class PipelineStage {
     public readonly id: string,
     props: PipelineStageProps,
   ) {
+    assertShape(
+      typeof id === 'string' ? `stage '${id}'` : 'stage',
+      { id, ...(typeof props === 'object' && props !== null ? props : { props }) },
+      shape.object({
+        id: shape.string,
+        title: shape.optional(shape.string),
+        steps: shape.list(
+          shape.instance((value) => value instanceof PipelineStep, 'PipelineStep.deploy(...) etc.'),
+        ),
+        needs: shape.optional(
+          shape.list(
+            shape.instance(
+              (value) => value instanceof PipelineStage,
+              'the stage that DeliveryPipeline.addStage returned',
+            ),
+          ),
+        ),
+        trigger: shape.optional(
+          shape.instance(
+            (value) => value instanceof StageTrigger,
+            'StageTrigger.always(), .defaultBranch(), .mergeRequest(), .mergeRequestClosed() or .schedule()',
+          ),
+        ),
+        environment: shape.optional(
+          shape.object({
+            name: shape.string,
+            onStop: shape.optional(shape.string),
+            autoStopIn: shape.optional(shape.string),
+            stops: shape.optional(shape.boolean),
+          }),
+        ),
+      }),
+      'Fix it where the stage is added (DeliveryPipeline.addStage).',
+    );
     this.title = props.title ?? id;
     this.steps = props.steps;
     this.needs = props.needs ?? [];

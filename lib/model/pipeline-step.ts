@@ -1,4 +1,5 @@
 import { PIPELINE_DEFAULTS } from '../private/defaults';
+import { assertShape, Shape, shape } from '../private/shape';
 
 /** What a step does; every kind but RUN is a command of this package's CLI. */
 export enum StepKind {
@@ -16,6 +17,8 @@ export enum StepKind {
   APPROVE = 'approve',
   /** Destroys the review environments that outlived their time to live. */
   EXPIRE_REVIEWS = 'expire-reviews',
+  /** Compares what runs with the last deploy of every deployed environment; fails on drift. */
+  DRIFT = 'drift',
 }
 
 /** Options of {@link PipelineStep.check}. */
@@ -65,11 +68,17 @@ export interface ApproveStepOptions {
 export class PipelineStep {
   /** Shell commands, run one after the other; the step fails at the first that fails. */
   public static run(description: string, commands: readonly string[]): PipelineStep {
+    checkArguments(
+      'run',
+      { description: shape.string, commands: shape.list(shape.string) },
+      { description, commands },
+    );
     return new PipelineStep(StepKind.RUN, description, commands, []);
   }
 
   /** Deploys one stack with the cdktf CLI; the stage's URL and digest come from it. */
   public static deploy(stack: string): PipelineStep {
+    checkArguments('deploy', { stack: shape.string }, { stack });
     return new PipelineStep(StepKind.DEPLOY, `deploy ${stack}`, [], ['deploy', stack], stack);
   }
 
@@ -79,6 +88,7 @@ export class PipelineStep {
    * promotes that digest only, and refuses when its upstream has moved on to another run's.
    */
   public static buildImage(stack: string): PipelineStep {
+    checkArguments('buildImage', { stack: shape.string }, { stack });
     return new PipelineStep(
       StepKind.DEPLOY,
       `build, test and push the image (${stack})`,
@@ -92,11 +102,24 @@ export class PipelineStep {
 
   /** Destroys one stack. */
   public static destroy(stack: string): PipelineStep {
+    checkArguments('destroy', { stack: shape.string }, { stack });
     return new PipelineStep(StepKind.DESTROY, `destroy ${stack}`, [], ['destroy', stack], stack);
   }
 
   /** The stack's smoke tests over HTTP against what is deployed, then an optional load check. */
   public static check(stack: string, options: CheckStepOptions = {}): PipelineStep {
+    checkArguments(
+      'check',
+      {
+        stack: shape.string,
+        options: shape.object({
+          loadRequests: shape.optional(shape.number),
+          loadConcurrency: shape.optional(shape.number),
+          p95Milliseconds: shape.optional(shape.number),
+        }),
+      },
+      { stack, options },
+    );
     const args = ['check', stack];
     if (options.loadRequests !== undefined) {
       args.push(
@@ -114,6 +137,11 @@ export class PipelineStep {
 
   /** An Ansible playbook against the stack's environment, skipped when nothing it reads changed. */
   public static ansiblePlaybook(options: AnsiblePlaybookStepOptions): PipelineStep {
+    checkArguments(
+      'ansiblePlaybook',
+      { options: shape.object({ playbook: shape.string, stack: shape.string }) },
+      { options },
+    );
     return new PipelineStep(
       StepKind.ANSIBLE,
       `ansible-playbook ${options.playbook} for ${options.stack}`,
@@ -125,6 +153,11 @@ export class PipelineStep {
 
   /** Records the digest that `digestFrom` verified as approved for `environment`. */
   public static approve(options: ApproveStepOptions): PipelineStep {
+    checkArguments(
+      'approve',
+      { options: shape.object({ environment: shape.string, digestFrom: shape.string }) },
+      { options },
+    );
     return new PipelineStep(
       StepKind.APPROVE,
       `approve ${options.digestFrom}'s verified digest for ${options.environment}`,
@@ -137,11 +170,25 @@ export class PipelineStep {
 
   /** Expires the review environments that no deploy touched for `timeToLive` (e.g. '3 days'). */
   public static expireReviews(timeToLive: string): PipelineStep {
+    checkArguments('expireReviews', { timeToLive: shape.string }, { timeToLive });
     return new PipelineStep(
       StepKind.EXPIRE_REVIEWS,
       `destroy review environments idle for ${timeToLive}`,
       [],
       ['expire-reviews', timeToLive],
+    );
+  }
+
+  /**
+   * Compares what runs in every deployed environment with what its last deploy recorded, and
+   * fails (exit 2) when something changed outside a deploy, naming each resource and attribute.
+   */
+  public static detectDrift(): PipelineStep {
+    return new PipelineStep(
+      StepKind.DRIFT,
+      'compare every deployed environment with its last deploy',
+      [],
+      ['drift'],
     );
   }
 
@@ -161,4 +208,19 @@ export class PipelineStep {
     /** Whether the step publishes the pipeline run's image digest (see `buildImage`). */
     public readonly publishesDigest: boolean = false,
   ) {}
+}
+
+/** Checks a factory's arguments as JavaScript may pass them, each against its shape. */
+function checkArguments(
+  factory: string,
+  shapes: { readonly [argument: string]: Shape },
+  values: { readonly [argument: string]: unknown },
+): void {
+  assertShape(
+    `PipelineStep.${factory}()`,
+    values,
+    shape.object(shapes),
+    `Fix the call of PipelineStep.${factory}.`,
+    'arguments',
+  );
 }

@@ -3,7 +3,13 @@ import { stringify } from 'yaml';
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { StepKind } from '../model/pipeline-step';
 import { PipelineEvent } from '../model/stage-trigger';
-import { APPROVALS_ARTIFACT_DIRECTORY, PIPELINE_DEFAULTS } from '../private/defaults';
+import {
+  APPROVALS_ARTIFACT_DIRECTORY,
+  PASSPHRASE_VARIABLE,
+  PIPELINE_DEFAULTS,
+  SECRET_VARIABLE_PREFIX,
+} from '../private/defaults';
+import { ConfigurationError, invalidValue } from '../private/errors';
 import {
   bindMergeRequestId,
   CiJob,
@@ -13,6 +19,8 @@ import {
   runDigestSource,
   stepCommands,
 } from '../private/pipeline-render';
+import { SECRET_NAME } from '../private/service-specs';
+import { assertShape, shape } from '../private/shape';
 
 import { GithubJob, GithubStep, GithubWorkflowDocument } from './github-workflow-document';
 
@@ -29,6 +37,14 @@ export interface GithubWorkflowRendererProps {
    * @default ['self-hosted', 'linux']
    */
   readonly runsOn?: readonly string[];
+  /**
+   * The delivery's secret names (e.g. `['API_TOKEN']`): every job gets
+   * `TF_VAR_secret_<name in lowercase>` from the GitHub secret of that name (a job with an
+   * environment reads that environment's secret first), and the state passphrase from the secret
+   * `STATE_PASSPHRASE`. No value is ever in the file.
+   * @default - none
+   */
+  readonly secrets?: readonly string[];
 }
 
 const PR_NUMBER = '${{ github.event.pull_request.number }}';
@@ -42,10 +58,36 @@ const PR_NUMBER = '${{ github.event.pull_request.number }}';
 export class GithubWorkflowRenderer {
   private readonly source: string;
   private readonly runsOn: readonly string[];
+  private readonly secrets: readonly string[];
 
   constructor(props: GithubWorkflowRendererProps = {}) {
+    assertShape(
+      'GitHub workflow renderer',
+      props,
+      shape.object({
+        source: shape.optional(shape.string),
+        runsOn: shape.optional(shape.list(shape.string)),
+        secrets: shape.optional(shape.list(shape.string)),
+      }),
+      'Fix it in the props of the GithubWorkflowRenderer.',
+    );
+    const badSecrets = (props.secrets ?? []).filter((name) => !SECRET_NAME.test(name));
+    if (badSecrets.length > 0) {
+      throw new ConfigurationError(
+        badSecrets.map((name) =>
+          invalidValue(
+            'GitHub workflow renderer',
+            'secrets',
+            "must be the delivery's secret names: uppercase letters, digits and _, starting with a letter",
+            name,
+            'Use the names the services declare, e.g. API_TOKEN.',
+          ),
+        ),
+      );
+    }
     this.source = props.source ?? 'the delivery pipeline model';
     this.runsOn = props.runsOn ?? ['self-hosted', 'linux'];
+    this.secrets = props.secrets ?? [];
   }
 
   /** The file's content. */
@@ -64,6 +106,16 @@ export class GithubWorkflowRenderer {
       env: {
         PIPELINE_STATE: '${{ vars.PIPELINE_STATE }}',
         PG_CONN_STR: '${{ secrets.PG_CONN_STR }}',
+        // Secrets by name only: GitHub fills them in (from the job's environment first).
+        ...Object.fromEntries(
+          this.secrets.map((name) => [
+            `TF_VAR_${SECRET_VARIABLE_PREFIX}${name.toLowerCase()}`,
+            `\${{ secrets.${name} }}`,
+          ]),
+        ),
+        ...(this.secrets.length > 0
+          ? { [`TF_VAR_${PASSPHRASE_VARIABLE}`]: '${{ secrets.STATE_PASSPHRASE }}' }
+          : {}),
       },
       jobs,
     };

@@ -17,6 +17,7 @@ import {
   runDigestSource,
   stepCommands,
 } from '../private/pipeline-render';
+import { assertShape, shape } from '../private/shape';
 
 import { GitlabCiDocument, GitlabJob, GitlabRule } from './gitlab-ci-document';
 
@@ -40,6 +41,12 @@ export class GitlabCiRenderer {
   private readonly source: string;
 
   constructor(props: GitlabCiRendererProps = {}) {
+    assertShape(
+      'GitLab CI renderer',
+      props,
+      shape.object({ source: shape.optional(shape.string) }),
+      'Fix it in the props of the GitlabCiRenderer.',
+    );
     this.source = props.source ?? 'the delivery pipeline model';
   }
 

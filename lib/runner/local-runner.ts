@@ -9,6 +9,7 @@ import { PipelineEvent } from '../model/stage-trigger';
 import { PIPELINE_DEFAULTS, WORK_DIRECTORY } from '../private/defaults';
 import { ConfigurationError } from '../private/errors';
 import { approvalCheckCommand, bindMergeRequestId, stepCommands } from '../private/pipeline-render';
+import { assertShape, shape } from '../private/shape';
 
 /** What a deployed stack shows: its URL and the image it runs. */
 export interface DeployedStack {
@@ -120,6 +121,32 @@ export class LocalRunner {
   private readonly published: { [name: string]: string } = {};
 
   constructor(props: LocalRunnerProps) {
+    assertShape(
+      'local runner',
+      props,
+      shape.object({
+        pipeline: shape.instance(
+          (value) => value instanceof DeliveryPipeline,
+          'new DeliveryPipeline(...)',
+        ),
+        cwd: shape.string,
+        event: shape.optional(
+          shape.instance(
+            (value) => Object.values(PipelineEvent).includes(value as PipelineEvent),
+            `a PipelineEvent (${Object.values(PipelineEvent).join(', ')})`,
+          ),
+        ),
+        mergeRequestId: shape.optional(shape.string),
+        approve: shape.optional(shape.boolean),
+        ask: shape.optional(shape.function),
+        describe: shape.optional(shape.function),
+        out: shape.optional(shape.any),
+        logDir: shape.optional(shape.string),
+        skip: shape.optional(shape.list(shape.string)),
+        heartbeatSeconds: shape.optional(shape.number),
+      }),
+      'Fix it in the props of the LocalRunner.',
+    );
     this.props = props;
     this.out = props.out ?? process.stdout;
     this.event = props.event ?? PipelineEvent.PUSH;

@@ -13,6 +13,31 @@ describe('cdktf-pipeline, bad input', () => {
     });
   });
 
+  test.each([
+    [
+      'an option drift does not have',
+      ['--all'],
+      "[drift] error: unknown option '--all'.\n[drift] fix: usage: cdktf-pipeline drift [ENVIRONMENT...]\n",
+    ],
+    [
+      'drift of the image stage',
+      ['image'],
+      "[drift] error: 'image' is the image stage: it runs nothing that can drift.\n[drift] fix: Name environments, e.g. cdktf-pipeline drift dev.\n",
+    ],
+    [
+      'drift of an environment never deployed',
+      ['review-never'],
+      '[drift] error: review-never is not deployed: there is nothing to compare.\n[drift] fix: Deploy it first: cdktf-pipeline deploy review-never.\n',
+    ],
+    [
+      'drift of a stack the app does not have',
+      ['nope'],
+      "[drift] error: the app has no stack 'nope' (stacks: image, dev, staging, prod).\n[drift] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline drift dev.\n",
+    ],
+  ])('%s', async (_, args, output) => {
+    expect(await cli('drift', ...args)).toEqual({ code: 1, output });
+  });
+
   test('check of a stack the app does not have', async () => {
     expect(await cli('check', 'never-deployed')).toEqual({
       code: 1,

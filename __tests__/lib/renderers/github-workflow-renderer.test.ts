@@ -142,4 +142,16 @@ describe('GithubWorkflowRenderer', () => {
       PIPELINE_IMAGE_DIGEST: '${{ needs.build-image.outputs.digest }}',
     });
   });
+
+  test('secrets by name only: each from the GitHub secret of that name, the passphrase from STATE_PASSPHRASE', () => {
+    const doc = parse(
+      new GithubWorkflowRenderer({ secrets: ['API_TOKEN'] }).render(fixturePipeline()),
+    ) as { env: Record<string, string> };
+    expect(doc.env).toEqual({
+      PIPELINE_STATE: '${{ vars.PIPELINE_STATE }}',
+      PG_CONN_STR: '${{ secrets.PG_CONN_STR }}',
+      TF_VAR_secret_api_token: '${{ secrets.API_TOKEN }}',
+      TF_VAR_state_passphrase: '${{ secrets.STATE_PASSPHRASE }}',
+    });
+  });
 });

@@ -51,7 +51,13 @@ export async function expireReviews(project: Project, args: readonly string[]): 
     }
     for (const name of expired) {
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', Project.stage(delivery, name, 'expire-reviews'));
+      await cdktf(
+        project,
+        out,
+        'destroy',
+        Project.stage(delivery, name, 'expire-reviews'),
+        delivery,
+      );
       forget(project, name);
     }
   });

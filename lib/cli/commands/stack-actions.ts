@@ -9,13 +9,17 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
-import { StageManifest } from '../../private/delivery-manifest';
+import { DEFAULTS, DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
+import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
 import { CliError } from '../cli-error';
+import { isNameConflict, orphansOf, removeOrphans } from '../orphans';
 import { Output } from '../output';
-import { runLogged } from '../process';
+import { requireFreePorts } from '../ports';
+import { runCollected, runLogged } from '../process';
 import { Project } from '../project';
 import { digestOf, publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
+import { loadStatePassphrase, secretsEnv } from '../secrets';
+import { encryptState, requireEncryption } from '../state-engine';
 import {
   describeClient,
   isLockFailure,
@@ -23,6 +27,7 @@ import {
   lockTimeoutEnv,
   namedConnection,
 } from '../state-lock';
+import { StateReader } from '../state-reader';
 import { isSwarmRollback, rollbackError, rolledBackServices } from '../swarm-rollback';
 
 /**
@@ -38,8 +43,12 @@ export async function cdktf(
   out: Output,
   action: 'deploy' | 'destroy',
   stage: StageManifest,
+  delivery: DeliveryManifest,
+  retried = false,
 ): Promise<string> {
   const stack = stage.name;
+  const secrets = secretsEnv(project.root, delivery, stage, action);
+  prepareEncryption(project, out, delivery);
   const lock = lockTimeoutEnv();
   const logFile = uniqueLog(project.logFile(`${action}-${stack}`));
   const outdir = join(project.work, 'out', `${action}-${stack}-${process.pid}`);
@@ -50,7 +59,7 @@ export async function cdktf(
     mkdirSync(dirname(project.outputsFile(stack)), { recursive: true });
     args.push('--outputs-file', project.outputsFile(stack));
   }
-  const env = { ...project.env([stack]), ...lock.env };
+  const env = { ...project.env([stack]), ...lock.env, ...secrets };
   const connection = namedConnection(env.PG_CONN_STR, describeClient(action, stack));
   if (connection !== undefined) env.PG_CONN_STR = connection;
   let code: number;
@@ -66,6 +75,19 @@ export async function cdktf(
     rmSync(`${logFile}.pid`, { force: true });
   }
   const log = readFileSync(logFile, 'utf8');
+  // A name taken by what an interrupted deploy created and never recorded: remove it, once.
+  if (code !== 0 && action === 'deploy' && !retried && isNameConflict(log)) {
+    const orphans = await orphansOf(stage, env, project.root);
+    for (const o of orphans) {
+      out.log(
+        `removing ${o.kind} ${o.name}: labelled for ${stack} but in no state (an interrupted deploy left it)`,
+      );
+    }
+    if (orphans.length > 0 && (await removeOrphans(orphans, env, project.root)).length === 0) {
+      out.log(`deploying ${stack} again`);
+      return cdktf(project, out, action, stage, delivery, true);
+    }
+  }
   if (code !== 0 && isLockFailure(log)) {
     const holder = lockHolder(stage.state, log);
     throw new CliError(
@@ -85,12 +107,67 @@ export async function cdktf(
       const services = await rolledBackServices(stack, project.env([stack]));
       throw rollbackError(stack, log, services, project.show(logFile));
     }
-    throw new CliError(
-      `${action} ${stack} failed; the full log is ${project.show(logFile)}`,
-      'Read the error above.',
+    throw (
+      knownFailure(action, stack, log, project.show(logFile)) ??
+      new CliError(
+        `${action} ${stack} failed; the full log is ${project.show(logFile)}`,
+        'Read the error above.',
+      )
     );
   }
   return log;
+}
+
+/**
+ * For a delivery that encrypts its state: checks the engine and the passphrase, and encrypts
+ * every stage's state that is still in plain text (written before encryption was on), so that
+ * the engine, which then refuses plain state, reads it. Once per process.
+ */
+function prepareEncryption(project: Project, out: Output, delivery: DeliveryManifest): void {
+  if (!delivery.stateEncrypted || encryptionPrepared) return;
+  requireEncryption(loadStatePassphrase(project.root));
+  // Every stage with a state, also review environments this run does not name.
+  for (const stack of StateReader.stacks(delivery.state)) {
+    const state = StateReader.locationIn(delivery.state, stack);
+    if (!StateReader.isPlain(state)) continue;
+    out.log(
+      `encrypting the state of ${stack} (${project.showState(state)}), written in plain text`,
+    );
+    encryptState(state);
+  }
+  encryptionPrepared = true;
+}
+
+let encryptionPrepared = false;
+
+/** A failure whose cause the log names plainly: what is down, and how to bring it back. */
+function knownFailure(
+  action: string,
+  stack: string,
+  log: string,
+  logFile: string,
+): CliError | undefined {
+  const refused = /dial tcp ([\w.-]+:\d+): connect: connection refused/.exec(log);
+  if (refused) {
+    return new CliError(
+      `${action} ${stack} failed: the registry at ${refused[1]} does not answer (connection refused). Nothing was pushed or promoted; every environment keeps what it runs. The full log is ${logFile}.`,
+      'Start the registry (scripts/setup starts the local one), then deploy again.',
+    );
+  }
+  const engine = /Cannot connect to the Docker daemon at (\S+?)\.? /.exec(log);
+  if (engine) {
+    return new CliError(
+      `${action} ${stack} failed: the Docker engine at ${engine[1]} does not answer. The full log is ${logFile}.`,
+      'Start the engine (scripts/setup starts the local one), then deploy again.',
+    );
+  }
+  if (isNameConflict(log)) {
+    return new CliError(
+      `${action} ${stack} failed: a name it creates is taken by something this project did not make (not labelled ${DEFAULTS.environmentLabel}=${stack}). The full log is ${logFile}.`,
+      'Remove or rename that container, network or service (the error above names it), then deploy again.',
+    );
+  }
+  return undefined;
 }
 
 /** Removes the output folders of runs that died before they could (`<action>-<stack>-<pid>`). */
@@ -141,7 +218,7 @@ export async function deploy(project: Project, given: readonly string[]): Promis
       'Name the stacks.',
     );
   }
-  await project.synth(args, async ({ delivery }) => {
+  await project.synth(args, async ({ delivery, outdir }) => {
     // By default: every stage that needs no approval, up to the first that does.
     const gated = delivery.stages.findIndex((s) => s.approvalRecord !== undefined);
     const stacks =
@@ -152,6 +229,7 @@ export async function deploy(project: Project, given: readonly string[]): Promis
             .filter((s) => !s.review)
             .map((s) => s.name);
     const stages = stacks.map((name) => Project.stage(delivery, name, 'deploy'));
+    await requireEngine(project.root);
     for (const stage of stages) {
       if (runDigest !== undefined) {
         const upstream = stage.upstream && Project.stage(delivery, stage.upstream, 'deploy');
@@ -163,9 +241,16 @@ export async function deploy(project: Project, given: readonly string[]): Promis
         }
         requireRunDigest(project, upstream, runDigest, stage.name);
       }
+      if (stage.kind === 'environment') {
+        // The upstream's state must be readable (a cut-short file, a database that is down, a
+        // wrong passphrase): said plainly before anything changes.
+        if (stage.upstream)
+          Project.outputs(Project.stage(delivery, stage.upstream, 'deploy').state);
+        await requireFreePorts(outdir, stage, delivery, project.root);
+      }
       const started = Date.now();
       out.log(`deploying ${stage.name}`);
-      const log = await cdktf(project, out, 'deploy', stage);
+      const log = await cdktf(project, out, 'deploy', stage, delivery);
       const outputs = Project.outputs(stage.state);
       const url = outputs?.urls.values().next().value ?? '';
       const image = outputs?.verifiedImage ?? '';
@@ -193,6 +278,21 @@ export async function deploy(project: Project, given: readonly string[]): Promis
   return 0;
 }
 
+/** Refuses to start when the Docker engine does not answer: nothing could be deployed. */
+async function requireEngine(cwd: string): Promise<void> {
+  const result = await runCollected('docker', ['version', '--format', '{{.Server.Version}}'], {
+    cwd,
+    env: process.env,
+  });
+  if (result.code !== 0) {
+    const host = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+    throw new CliError(
+      `the Docker engine at ${host} does not answer; nothing was deployed.`,
+      'Start the engine (scripts/setup starts the local one), or point DOCKER_HOST at one that runs.',
+    );
+  }
+}
+
 /** Removes what the CLI kept for a destroyed stack: outputs, and what playbooks configured. */
 export function forget(project: Project, stack: string): void {
   rmSync(project.outputsFile(stack), { force: true });
@@ -213,7 +313,7 @@ export async function destroy(project: Project, args: readonly string[]): Promis
     for (const name of args) {
       const stage = Project.stage(delivery, name, 'destroy');
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', stage);
+      await cdktf(project, out, 'destroy', stage, delivery);
       forget(project, name);
       out.log(`destroyed ${name}`);
     }
@@ -242,7 +342,7 @@ export async function teardown(project: Project, args: readonly string[]): Promi
       .reverse();
     for (const name of order) {
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', Project.stage(delivery, name, 'teardown'));
+      await cdktf(project, out, 'destroy', Project.stage(delivery, name, 'teardown'), delivery);
       forget(project, name);
     }
     out.log(`destroyed ${order.join(', ')}`);

@@ -1,0 +1,285 @@
+/**
+ * Interrupted deploys and faults, for real: a copy of this project, real deploys killed with
+ * SIGKILL (the whole process group) or interrupted with one SIGINT at chosen points, a port held
+ * by another process, an unreadable upstream state, an engine that does not answer, the registry
+ * down. After each: the exact error, what ran before still serves, and a plain redeploy succeeds.
+ * The tests build on each other and run in order; afterAll destroys everything, pass or fail.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer, Server } from 'node:net';
+import { join } from 'node:path';
+
+import {
+  CommandResult,
+  containerNames,
+  docker,
+  expectSuccess,
+  httpGet,
+  networkNames,
+  sh,
+} from '../helpers/cli';
+import { pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
+
+jest.setTimeout(15 * 60 * 1000);
+
+const DEV = 'http://127.0.0.1:8080';
+const STAGING = 'http://127.0.0.1:8180';
+const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
+
+let copy = '';
+let env: NodeJS.ProcessEnv = {};
+let before: { containers: string[]; networks: string[] } | undefined;
+
+const cliPath = () => join(copy, 'node_modules', '.bin', 'cdktf-pipeline');
+const cli = (args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<CommandResult> =>
+  sh(cliPath(), args, { ...env, ...extra }, copy);
+const startCli = (args: readonly string[]): Started => start(cliPath(), args, env, copy);
+
+/** The verified image a stage's local state holds. */
+function verified(stage: string): string {
+  const state = JSON.parse(
+    readFileSync(join(copy, '.pipeline', 'state', `${stage}.tfstate`), 'utf8'),
+  ) as { outputs: Record<string, { value: string }> };
+  return state.outputs.verified_image?.value ?? '';
+}
+
+/** Waits until `ready` holds, checking every 100 ms; fails after `seconds`. */
+async function until(what: string, ready: () => Promise<boolean> | boolean, seconds = 120) {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Whether the running deploy's log has reached a line matching `pattern`. */
+function logShows(stack: string, pattern: RegExp): boolean {
+  try {
+    return pattern.test(
+      readFileSync(join(copy, '.pipeline', 'logs', `deploy-${stack}.log`), 'utf8'),
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** Kills a started command's whole process group with SIGKILL and waits for it to end. */
+async function killGroup(started: Started, signal: NodeJS.Signals = 'SIGKILL') {
+  process.kill(-started.pid, signal);
+  return started.result;
+}
+
+/** A change of dev's greeting: a change that replaces dev's web container. */
+function setGreeting(greeting: string): void {
+  const file = join(copy, 'environments', 'dev.ts');
+  writeFileSync(
+    file,
+    readFileSync(file, 'utf8').replace(/GREETING: '[^']*'/, `GREETING: '${greeting}'`),
+  );
+}
+
+/** A new version of the service: a change of its build context, so a new digest. */
+function newVersion(label: string): void {
+  const file = join(copy, 'service', 'www', 'index.html');
+  writeFileSync(file, `${readFileSync(file, 'utf8')}\n<!-- ${label} -->\n`);
+}
+
+async function containerId(name: string): Promise<string> {
+  const r = await sh('docker', [
+    'ps',
+    '-a',
+    '--no-trunc',
+    '--filter',
+    `name=^${name}$`,
+    '--format',
+    '{{.ID}}',
+  ]);
+  return r.output.trim();
+}
+
+/** Waits until a container of that name exists that is not `old`. */
+async function replaced(name: string, old: string): Promise<void> {
+  await until(`a new ${name}`, async () => {
+    const id = await containerId(name);
+    return id !== '' && id !== old;
+  });
+}
+
+beforeAll(async () => {
+  copy = await projectCopy('recovery-');
+  expectSuccess(await sh('scripts/setup', [], {}, copy));
+  env = { ...pipelineEnv(copy), PIPELINE_REVIEW_IDS: '' };
+  const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
+  if (running) {
+    throw new Error(
+      `the engine runs pipeline containers (${running.split('\n').length}); run npm run down first.`,
+    );
+  }
+  before = { containers: await containerNames(), networks: await networkNames() };
+  expectSuccess(await cli(['deploy', 'image', 'dev', 'staging']));
+});
+
+afterAll(async () => {
+  if (!before) return;
+  const down = await cli(['teardown']);
+  if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
+  expect(await containerNames()).toEqual(before.containers);
+  expect(await networkNames()).toEqual(before.networks);
+});
+
+describe('an interrupted deploy is followed by a plain redeploy', () => {
+  test('SIGKILL while the new container starts: the redeploy removes what the state never recorded', async () => {
+    const served = verified('dev');
+    const old = await containerId('dev-web-0');
+    setGreeting('hello after a kill');
+    const deploy = startCli(['deploy', 'dev']);
+    await replaced('dev-web-0', old);
+    const killed = await killGroup(deploy);
+    expect(killed.code).not.toBe(0);
+    const orphan = await containerId('dev-web-0');
+    expect(orphan).not.toBe('');
+
+    const again = await cli(['deploy', 'dev']);
+    expectSuccess(again);
+    expect(again.output).toContain(
+      '[deploy] removing container dev-web-0: labelled for dev but in no state (an interrupted deploy left it)\n[deploy] deploying dev again\n',
+    );
+    expect(await containerId('dev-web-0')).not.toBe(orphan);
+    expect(verified('dev')).toBe(served);
+    expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
+    const greeting = await docker('inspect', '--format', '{{json .Config.Env}}', 'dev-web-0');
+    expect(greeting).toContain('GREETING=hello after a kill');
+  });
+
+  test('one SIGINT: the deploy stops gracefully, and the redeploy finishes it', async () => {
+    const old = await containerId('dev-web-0');
+    setGreeting('hello after an interrupt');
+    const deploy = startCli(['deploy', 'dev']);
+    await replaced('dev-web-0', old);
+    const interrupted = await killGroup(deploy, 'SIGINT');
+    expect(interrupted.code).not.toBe(0);
+    expectSuccess(await cli(['deploy', 'dev']));
+    expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
+    expect(await cli(['drift', 'dev'])).toEqual({
+      code: 0,
+      output: '[drift] dev: in sync with its last deploy\n',
+    });
+  });
+
+  test('SIGKILL as the image is pushed: the redeploy pushes it, and no stage saw it', async () => {
+    const released = verified('image');
+    newVersion('pushed after a kill');
+    const deploy = startCli(['deploy', 'image']);
+    // A local push takes well under a second: the kill comes as it starts (the in-image test
+    // has passed, the push is next).
+    await until('the push', () =>
+      logShows(
+        'image',
+        /terraform_data\.Service_SmokeTest\S* \([^)]*\): Creation complete|docker_registry_image\.\S+ \([^)]*\): Creating\.\.\./,
+      ),
+    );
+    await killGroup(deploy);
+    expect(verified('image')).toBe(released);
+    const again = await cli(['deploy', 'image']);
+    expectSuccess(again);
+    expect(verified('image')).not.toBe(released);
+    expect(verified('dev')).toBe(released);
+  });
+
+  test('SIGKILL during the smoke tests: the new digest is not verified, so staging does not get it; the redeploy verifies it', async () => {
+    const served = verified('dev');
+    const release = verified('image');
+    expect(release).not.toBe(served);
+    const deploy = startCli(['deploy', 'dev']);
+    await until('the smoke tests', () =>
+      logShows('dev', /terraform_data\.SmokeTest1\S* \([^)]*\): Creating\.\.\./),
+    );
+    await killGroup(deploy);
+    // The containers run the new release, but dev has not verified it.
+    expect(verified('dev')).toBe(served);
+    expectSuccess(await cli(['deploy', 'staging']));
+    expect(verified('staging')).toBe(served);
+
+    expectSuccess(await cli(['deploy', 'dev']));
+    expect(verified('dev')).toBe(release);
+    expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
+  });
+});
+
+describe('faults: a clear error, and what runs keeps running', () => {
+  test('a published port that another process holds is refused before anything changes', async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((resolve) => holder.listen(18555, '127.0.0.1', resolve));
+    const file = join(copy, 'environments', 'dev.ts');
+    const config = readFileSync(file, 'utf8');
+    try {
+      writeFileSync(file, config.replace('port: 8080', 'port: 18555'));
+      const refused = await cli(['deploy', 'dev']);
+      expect(refused).toEqual({
+        code: 1,
+        output: expect.stringContaining(
+          "[deploy] error: dev publishes on 127.0.0.1:18555 (service web), which another process holds. Nothing was deployed; what runs keeps running.\n[deploy] fix: Free the port (ss -ltnp 'sport = :18555' names the process), or give services.web.port a free port in dev's environment config.\n",
+        ),
+      });
+      expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
+    } finally {
+      writeFileSync(file, config);
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  test("an upstream's state cut short is named, with its backup as the fix", async () => {
+    const state = join(copy, '.pipeline', 'state', 'dev.tfstate');
+    const whole = readFileSync(state, 'utf8');
+    try {
+      writeFileSync(state, whole.slice(0, 200));
+      const refused = await cli(['deploy', 'staging']);
+      expect(refused).toEqual({
+        code: 1,
+        output: `[deploy] error: the state at ${state} is not valid JSON (200 bytes): it was cut short or overwritten.\n[deploy] fix: Restore it from its backup (a local state keeps <stack>.tfstate.backup beside it), then deploy again.\n`,
+      });
+      expect(await httpGet(`${STAGING}/cgi-bin/health`)).toEqual(HEALTHY);
+    } finally {
+      writeFileSync(state, whole);
+    }
+  });
+
+  test('an engine that does not answer is refused before anything runs', async () => {
+    const refused = await cli(['deploy', 'dev'], {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    expect(refused).toEqual({
+      code: 1,
+      output:
+        '[deploy] error: the Docker engine at unix:///nonexistent/docker.sock does not answer; nothing was deployed.\n' +
+        '[deploy] fix: Start the engine (scripts/setup starts the local one), or point DOCKER_HOST at one that runs.\n',
+    });
+    expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
+  });
+
+  test('the registry down during the image stage: named, nothing promoted', async () => {
+    const released = verified('image');
+    newVersion('while the registry is down');
+    const registry = join(env.CDKTF_PIPELINE_HOME ?? '', 'run', 'registry.pid');
+    const pid = Number(readFileSync(registry, 'utf8'));
+    process.kill(pid, 'SIGTERM');
+    await until(
+      'the registry to stop',
+      async () => (await sh('curl', ['-sf', 'http://127.0.0.1:5000/v2/'])).code !== 0,
+      30,
+    );
+    try {
+      const failed = await cli(['deploy', 'image']);
+      expect(failed.code).toBe(1);
+      expect(failed.output).toMatch(
+        /\[deploy\] error: deploy image failed: the registry at 127\.0\.0\.1:5000 does not answer \(connection refused\)\. Nothing was pushed or promoted; every environment keeps what it runs\. The full log is \.pipeline\/logs\/deploy-image\.log\.\n\[deploy\] fix: Start the registry \(scripts\/setup starts the local one\), then deploy again\.\n$/,
+      );
+      expect(verified('image')).toBe(released);
+      expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
+    } finally {
+      expectSuccess(await sh('scripts/setup', [], {}, copy));
+    }
+    expectSuccess(await cli(['deploy', 'image']));
+    expect(verified('image')).not.toBe(released);
+  });
+});

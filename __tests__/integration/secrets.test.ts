@@ -1,0 +1,343 @@
+/**
+ * Secrets, encrypted state and hardened containers, for real: a copy of this project whose api
+ * service reads a secret, real deploys of image, dev, staging and prod, a real search of every
+ * file for the values. The tests build on each other and run in order; afterAll destroys
+ * everything, pass or fail.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import {
+  CommandResult,
+  containerNames,
+  docker,
+  expectSuccess,
+  httpGet,
+  networkNames,
+  sh,
+} from '../helpers/cli';
+import { pipelineEnv, projectCopy } from '../helpers/project-copy';
+
+jest.setTimeout(15 * 60 * 1000);
+
+const URLS = {
+  dev: 'http://127.0.0.1:8080',
+  staging: 'http://127.0.0.1:8180',
+  prod: 'http://127.0.0.1:8280',
+};
+const STAGES = ['dev', 'staging', 'prod'] as const;
+
+let copy = '';
+let secretsDir = '';
+let env: NodeJS.ProcessEnv = {};
+let before: { containers: string[]; networks: string[] } | undefined;
+/** Every output the commands of this suite printed, searched for the secrets at the end. */
+const outputs: string[] = [];
+const values: Record<(typeof STAGES)[number], string> = {
+  dev: `dev-token-${randomBytes(12).toString('hex')}`,
+  staging: `staging-token-${randomBytes(12).toString('hex')}`,
+  prod: `prod-token-${randomBytes(12).toString('hex')}`,
+};
+const passphrase = `passphrase-${randomBytes(16).toString('hex')}`;
+
+async function cli(args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  const result = await sh(
+    join(copy, 'node_modules', '.bin', 'cdktf-pipeline'),
+    args,
+    { ...env, ...extra },
+    copy,
+  );
+  outputs.push(result.output);
+  return result;
+}
+
+/** A container's state: running, exited, ... */
+async function containerState(name: string): Promise<string> {
+  return (await docker('inspect', '--format', '{{.State.Status}}', name)).trim();
+}
+
+/** What the sample's health page shows of a secret: the start of its SHA-256. */
+function fingerprint(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 12);
+}
+
+/** The files under `dir` that contain `needle`, as grep finds them (binary files too). */
+async function filesContaining(dir: string, needle: string): Promise<string[]> {
+  const found = await sh('grep', ['-rlF', '--binary-files=text', '-e', needle, dir]);
+  if (found.code > 1) throw new Error(`grep failed in ${dir}:\n${found.output}`);
+  return found.output.split('\n').filter(Boolean);
+}
+
+/** Runs the engine in a scratch folder against a state file: `show`, with a passphrase. */
+async function showState(stateFile: string, withPassphrase: string): Promise<CommandResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'secrets-show-'));
+  try {
+    // What the README documents for reading the state with the engine by hand.
+    const method = 'method.aes_gcm.pipeline';
+    const encryption = {
+      key_provider: { pbkdf2: { pipeline: { passphrase: '${var.state_passphrase}' } } },
+      method: { aes_gcm: { pipeline: { keys: '${key_provider.pbkdf2.pipeline}' } } },
+      state: { method, enforced: true },
+    };
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({
+        terraform: { backend: { local: { path: stateFile } }, encryption },
+        variable: { state_passphrase: { type: 'string', sensitive: true } },
+      }),
+    );
+    const engine = env.TERRAFORM_BINARY_NAME ?? 'tofu';
+    const engineEnv = {
+      ...env,
+      TF_VAR_state_passphrase: withPassphrase,
+      TF_DATA_DIR: join(dir, '.terraform'),
+    };
+    // init reads the state already: with a wrong passphrase, it is init that fails.
+    const init = await sh(engine, ['init', '-input=false', '-no-color'], engineEnv, dir);
+    return init.code === 0 ? await sh(engine, ['show', '-no-color'], engineEnv, dir) : init;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+beforeAll(async () => {
+  copy = await projectCopy('secrets-');
+  secretsDir = mkdtempSync(join(tmpdir(), 'secrets-values-'));
+  expectSuccess(await sh('scripts/setup', [], {}, copy));
+  env = { ...pipelineEnv(copy), PIPELINE_REVIEW_IDS: '', PIPELINE_SECRETS_DIR: secretsDir };
+  const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
+  if (running) {
+    throw new Error(
+      `the engine runs pipeline containers (${running.split('\n').length}); run npm run down first.`,
+    );
+  }
+  before = { containers: await containerNames(), networks: await networkNames() };
+});
+
+afterAll(async () => {
+  if (!before) return;
+  const down = await cli(['teardown'], { TF_VAR_state_passphrase: passphrase });
+  if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
+  rmSync(copy, { recursive: true, force: true });
+  rmSync(secretsDir, { recursive: true, force: true });
+  expect(await containerNames()).toEqual(before.containers);
+  expect(await networkNames()).toEqual(before.networks);
+});
+
+describe('secrets and encrypted state', () => {
+  test('state written in plain text before the delivery had a secret is encrypted on the next deploy, without loss', async () => {
+    expectSuccess(await cli(['deploy', 'image', 'dev']));
+    const plain = JSON.parse(
+      readFileSync(join(copy, '.pipeline', 'state', 'dev.tfstate'), 'utf8'),
+    ) as {
+      outputs: { verified_image: { value: string } };
+    };
+    const verified = plain.outputs.verified_image.value;
+
+    // The api service now reads a secret: the delivery encrypts its state from here on.
+    const service = join(copy, 'stacks', 'sample-service.ts');
+    const source = readFileSync(service, 'utf8');
+    const withSecret = source.replace(
+      "{ name: 'api', port: 8080, healthCheck: health(8080) }",
+      "{ name: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
+    );
+    expect(withSecret).not.toBe(source);
+    writeFileSync(service, withSecret);
+    for (const stage of STAGES) {
+      writeFileSync(join(secretsDir, `${stage}.env`), `# ${stage}\nAPI_TOKEN=${values[stage]}\n`);
+    }
+    writeFileSync(join(secretsDir, 'state.passphrase'), `${passphrase}\n`);
+
+    const deployed = await cli(['deploy', 'dev']);
+    expectSuccess(deployed);
+    expect(deployed.output).toContain(
+      '[deploy] encrypting the state of image (.pipeline/state/image.tfstate), written in plain text\n',
+    );
+    expect(deployed.output).toContain(
+      '[deploy] encrypting the state of dev (.pipeline/state/dev.tfstate), written in plain text\n',
+    );
+    expect(deployed.output).toContain(`(verified ${verified})`);
+    for (const stage of ['image', 'dev']) {
+      const state = JSON.parse(
+        readFileSync(join(copy, '.pipeline', 'state', `${stage}.tfstate`), 'utf8'),
+      ) as object;
+      expect(Object.keys(state).sort()).toEqual([
+        'encrypted_data',
+        'encryption_version',
+        'lineage',
+        'meta',
+        'serial',
+      ]);
+    }
+    const health = await httpGet(`${URLS.dev}/cgi-bin/health`);
+    expect(health).toEqual({
+      status: 200,
+      body: `ok web (upstream: ok api secret API_TOKEN ${fingerprint(values.dev)} )\n`,
+    });
+  });
+
+  test('a stage whose secret is not given is refused before anything is deployed, naming the secret and where to give it', async () => {
+    const file = join(secretsDir, 'staging.env');
+    renameSync(file, `${file}.away`);
+    try {
+      const refused = await cli(['deploy', 'staging']);
+      expect(refused.code).toBe(1);
+      expect(refused.output).toContain(
+        `[deploy] error: staging needs a secret that is not given: API_TOKEN (read by api). Nothing was deployed.\n` +
+          `[deploy] fix: Set TF_VAR_secret_api_token in the environment, or add NAME=value lines to ${file} (outside the repository).\n`,
+      );
+    } finally {
+      renameSync(`${file}.away`, file);
+    }
+    expect((await docker('ps', '-q', '--filter', 'name=staging-')).trim()).toBe('');
+  });
+
+  test('dev, staging and prod each run with their own secret; no value is in any file, the state or any output', async () => {
+    expectSuccess(await cli(['deploy', 'staging']));
+    expectSuccess(await cli(['approve', 'prod', '--from', 'staging']));
+    expectSuccess(await cli(['deploy', 'prod']));
+    expectSuccess(await cli(['check', 'prod']));
+    for (const stage of STAGES) {
+      expect(await httpGet(`${URLS[stage]}/cgi-bin/health`)).toEqual({
+        status: 200,
+        body: `ok web (upstream: ok api secret API_TOKEN ${fingerprint(values[stage])} )\n`,
+      });
+    }
+    // The process that deploys gives a secret too, before the file.
+    const given = `given-token-${randomBytes(12).toString('hex')}`;
+    const redeployed = await cli(['deploy', 'dev'], { TF_VAR_secret_api_token: given });
+    expectSuccess(redeployed);
+    expect((await httpGet(`${URLS.dev}/cgi-bin/health`)).body).toContain(fingerprint(given));
+
+    // Every file of the project (state, logs, outputs, the generated CI files), the cache
+    // folder, and everything printed: not one value, not the passphrase.
+    expectSuccess(await cli(['parity', '--review', 'secrets']));
+    const cache = env.CDKTF_PIPELINE_HOME ?? '';
+    expect(cache).not.toBe('');
+    for (const needle of [...Object.values(values), given, passphrase]) {
+      expect({ needle, files: await filesContaining(copy, needle) }).toEqual({ needle, files: [] });
+      expect({ needle, files: await filesContaining(cache, needle) }).toEqual({
+        needle,
+        files: [],
+      });
+      expect({ needle, outputs: outputs.filter((o) => o.includes(needle)).length }).toEqual({
+        needle,
+        outputs: 0,
+      });
+    }
+  });
+
+  test('state cannot be read without the passphrase; with it, a redeploy changes nothing', async () => {
+    const state = join(copy, '.pipeline', 'state', 'prod.tfstate');
+    const wrong = await showState(state, `wrong-${passphrase}`);
+    expect(wrong.code).toBe(1);
+    expect(wrong.output).toMatch(/decryption failed/);
+    expect(wrong.output).not.toContain(values.prod);
+    const right = await showState(state, passphrase);
+    expectSuccess(right);
+    expect(right.output).toContain('docker_container.Services_Api_');
+    expect(right.output).not.toContain(values.prod);
+
+    const checked = await cli(['check', 'prod'], {
+      TF_VAR_state_passphrase: `wrong-${passphrase}`,
+    });
+    expect(checked.code).toBe(1);
+    expect(checked.output).toContain(
+      `[check] error: the state at ${join(copy, '.pipeline', 'state', 'prod.tfstate')} is encrypted, and the passphrase given does not decrypt it (Error refreshing state: decryption failed for all provided methods attempted decryption failed for state: decryption failed: cipher: message authentication failed).\n` +
+        '[check] fix: Give the passphrase this state was encrypted with (TF_VAR_state_passphrase).\n',
+    );
+    const again = await cli(['deploy', 'prod']);
+    expectSuccess(again);
+    expect(again.output).toMatch(/\[deploy\] deployed prod in \d+s, no changes: /);
+  });
+
+  test('the containers run hardened: a non-root user, read-only root filesystem, no capabilities, no new privileges, limits, ports on loopback', async () => {
+    const inspected = JSON.parse(await docker('inspect', 'prod-api-0', 'prod-web-1')) as {
+      Config: { User: string; Env: string[] };
+      HostConfig: {
+        ReadonlyRootfs: boolean;
+        CapDrop: string[];
+        CapAdd: string[] | null;
+        SecurityOpt: string[];
+        Memory: number;
+        MemorySwap: number;
+        NanoCpus: number;
+        Privileged: boolean;
+        PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;
+      };
+    }[];
+    for (const c of inspected) {
+      expect(c.Config.User).toBe('65534:65534');
+      expect(c.HostConfig).toMatchObject({
+        ReadonlyRootfs: true,
+        CapDrop: ['ALL'],
+        CapAdd: null,
+        SecurityOpt: ['no-new-privileges:true'],
+        Memory: 256 * 1024 * 1024,
+        MemorySwap: 256 * 1024 * 1024,
+        NanoCpus: 500_000_000,
+        Privileged: false,
+      });
+    }
+    expect(inspected[1].HostConfig.PortBindings).toEqual({
+      '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '8281' }],
+    });
+    const write = await sh('docker', ['exec', 'prod-web-1', 'sh', '-c', 'id -u; touch /www/x']);
+    expect(write.code).not.toBe(0);
+    expect(write.output).toContain('65534\n');
+    expect(write.output).toContain('Read-only file system');
+  });
+});
+
+describe('drift', () => {
+  const drift = (...args: string[]) => cli(['drift', ...args]);
+
+  test('right after a deploy every environment is in sync: exit 0', async () => {
+    const result = await drift();
+    expect(result).toEqual({
+      code: 0,
+      output:
+        '[drift] dev: in sync with its last deploy\n' +
+        '[drift] staging: in sync with its last deploy\n' +
+        '[drift] prod: in sync with its last deploy\n',
+    });
+  });
+
+  test('a replica removed, one stopped and one cut from its network are each named: exit 2; a redeploy heals it', async () => {
+    await docker('rm', '-f', 'prod-web-1');
+    await docker('stop', 'prod-api-1');
+    await docker('network', 'disconnect', 'prod-net', 'prod-web-0');
+    const result = await drift('prod');
+    expect(result.code).toBe(2);
+    // The report (by address), then the verdict on stderr.
+    const lines = result.output.split('\n').filter(Boolean);
+    expect(lines).toEqual([
+      '[drift] prod: drifted, 3 resources differ from the last deploy:',
+      expect.stringMatching(
+        /^\[drift\] {3}docker_container\.Services_Api_\w+\[1\] \(prod-api-1\): stopped outside a deploy: .*must_run/,
+      ),
+      expect.stringMatching(
+        /^\[drift\] {3}docker_container\.Services_Web_\w+\[0\] \(prod-web-0\): changed outside a deploy: .*network_data/,
+      ),
+      expect.stringMatching(
+        /^\[drift\] {3}docker_container\.Services_Web_\w+\[1\] \(prod-web-1\): removed outside a deploy$/,
+      ),
+      '[drift] 1 of 1 environment drifted. Heal with a redeploy: cdktf-pipeline deploy prod (it puts back what the last deploy recorded).',
+    ]);
+    expect(result.output).not.toContain(values.prod);
+    // Nothing was changed by looking.
+    expect(await containerState('prod-api-1')).toBe('exited');
+
+    expectSuccess(await cli(['deploy', 'prod']));
+    expect(await drift('prod')).toEqual({
+      code: 0,
+      output: '[drift] prod: in sync with its last deploy\n',
+    });
+    expect(await httpGet(`${URLS.prod}/cgi-bin/health`)).toEqual({
+      status: 200,
+      body: `ok web (upstream: ok api secret API_TOKEN ${fingerprint(values.prod)} )\n`,
+    });
+  });
+});
