@@ -470,10 +470,10 @@ describe('merge request and scheduled runs', () => {
     expect(scheduled.output).toContain(
       `time to live 3 days: expired none; kept review-${MERGE_REQUEST} (deployed 0h ago)`,
     );
-    // The scheduled drift report: every deployed environment is as its last deploy left it.
-    for (const stage of ['dev', 'staging', 'prod', `review-${MERGE_REQUEST}`]) {
-      expect(scheduled.output).toContain(`[drift] ${stage}: in sync with its last deploy\n`);
-    }
+    // The scheduled drift report: the deployed environment is as its last deploy left it.
+    expect(scheduled.output).toContain(
+      `[drift] review-${MERGE_REQUEST}: in sync with its last deploy (`,
+    );
     expect(existsSync(reviewState)).toBe(true);
   });
 
