@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-import { ANY_ADDRESS, DEFAULTS } from '../private/defaults';
+import { DEFAULTS } from '../private/defaults';
 import { DeliveryManifest, StageManifest } from '../private/delivery-manifest';
 
 import { CliError } from './cli-error';
@@ -51,25 +51,17 @@ function taken(address: string, port: number): Promise<boolean> {
   });
 }
 
-/** The host ports the environment's own containers and Swarm services publish now. */
+/**
+ * The host ports the environment's own containers publish now (on Swarm, the tasks on this node:
+ * `docker service ls` does not show host-mode ports).
+ */
 async function ownPorts(stack: string, cwd: string): Promise<Set<number>> {
-  const filter = [
-    '--filter',
-    `label=${DEFAULTS.environmentLabel}=${stack}`,
-    '--format',
-    '{{.Ports}}',
-  ];
-  const ports = new Set<number>();
-  // `service ls` fails where the engine is no swarm manager: then there are no services.
-  for (const args of [
-    ['ps', ...filter],
-    ['service', 'ls', ...filter],
-  ]) {
-    const result = await runCollected('docker', args, { cwd, env: process.env });
-    if (result.code !== 0) continue;
-    for (const m of result.output.matchAll(/:(\d+)->/g)) ports.add(Number(m[1]));
-  }
-  return ports;
+  const result = await runCollected(
+    'docker',
+    ['ps', '--filter', `label=${DEFAULTS.environmentLabel}=${stack}`, '--format', '{{.Ports}}'],
+    { cwd, env: process.env },
+  );
+  return new Set([...result.output.matchAll(/:(\d+)->/g)].map((m) => Number(m[1])));
 }
 
 /**
@@ -89,7 +81,7 @@ export async function requireFreePorts(
   const busy: PublishedPort[] = [];
   for (const p of ports) {
     if (own.has(p.port)) continue;
-    if (await taken(p.address === ANY_ADDRESS ? ANY_ADDRESS : p.address, p.port)) busy.push(p);
+    if (await taken(p.address, p.port)) busy.push(p);
   }
   if (busy.length === 0) return;
   const list = busy.map((p) => `${p.address}:${p.port} (service ${p.service})`).join(', ');

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 
-import { DEFAULTS, SECRET_VARIABLE_PREFIX } from '../private/defaults';
-import { DeliveryManifest, StageManifest } from '../private/delivery-manifest';
+import { DEFAULTS, engineVariable, secretVariable } from '../private/defaults';
+import { DeliveryManifest, SecretManifest, StageManifest } from '../private/delivery-manifest';
 
 import { CliError } from './cli-error';
 import { PASSPHRASE_ENV } from './state-engine';
@@ -16,7 +16,7 @@ export const PASSPHRASE_FILE = 'state.passphrase';
 
 /** The engine's variable of a secret: `TF_VAR_secret_<name in lowercase>`. */
 export function secretEnvName(name: string): string {
-  return `TF_VAR_${SECRET_VARIABLE_PREFIX}${name.toLowerCase()}`;
+  return engineVariable(secretVariable(name));
 }
 
 /**
@@ -94,13 +94,12 @@ export function secretsEnv(
     }
   }
   const env: { [name: string]: string } = {};
-  const missing: string[] = [];
+  const missing: SecretManifest[] = [];
   for (const secret of secrets) {
     const variable = secretEnvName(secret.name);
     const value = process.env[variable] || fromFile.get(secret.name);
     if (value === undefined || value === '') {
-      if (action === 'deploy')
-        missing.push(`${secret.name} (read by ${secret.services.join(', ')})`);
+      if (action === 'deploy') missing.push(secret);
       env[variable] = '';
     } else if (/[\n\r\0]/.test(value)) {
       throw new CliError(
@@ -113,8 +112,8 @@ export function secretsEnv(
   }
   if (missing.length > 0) {
     throw new CliError(
-      `${stage.name} needs ${missing.length === 1 ? 'a secret that is' : 'secrets that are'} not given: ${missing.join('; ')}. Nothing was deployed.`,
-      `Set ${missing.map((m) => secretEnvName(m.split(' ')[0])).join(', ')} in the environment, or add NAME=value lines to ${files.join(' or ')} (outside the repository).`,
+      `${stage.name} needs ${missing.length === 1 ? 'a secret that is' : 'secrets that are'} not given: ${missing.map((m) => `${m.name} (read by ${m.services.join(', ')})`).join('; ')}. Nothing was deployed.`,
+      `Set ${missing.map((m) => secretEnvName(m.name)).join(', ')} in the environment, or add NAME=value lines to ${files.join(' or ')} (outside the repository).`,
     );
   }
   return env;

@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { PASSPHRASE_VARIABLE } from '../private/defaults';
+import { engineVariable, PASSPHRASE_VARIABLE } from '../private/defaults';
 import { encryptionBlock, MIN_PASSPHRASE_LENGTH } from '../private/encryption';
 import { StateLocation } from '../stacks/state-store';
 
 import { CliError } from './cli-error';
 
 /** The variable the engine reads the state passphrase from. */
-export const PASSPHRASE_ENV = `TF_VAR_${PASSPHRASE_VARIABLE}`;
+export const PASSPHRASE_ENV = engineVariable(PASSPHRASE_VARIABLE);
 
 /** The engine the cdktf CLI runs: `TERRAFORM_BINARY_NAME`, else `terraform`. */
 export function engineBinary(): string {
@@ -114,12 +114,12 @@ function inStateWorkspace<T>(
               .join(' ')}`;
       if (/message authentication failed|decryption failed/.test(detail)) {
         throw new CliError(
-          `the state at ${describe(location)} is encrypted, and the passphrase given does not decrypt it (${reason}).`,
+          `the state at ${stateLocationText(location)} is encrypted, and the passphrase given does not decrypt it (${reason}).`,
           `Give the passphrase this state was encrypted with (${PASSPHRASE_ENV}).`,
         );
       }
       throw new CliError(
-        `the engine could not read the state at ${describe(location)}: ${reason}`,
+        `the engine could not read the state at ${stateLocationText(location)}: ${reason}`,
         'Check that the state is readable (for PostgreSQL, that the database answers: PG_CONN_STR).',
       );
     }
@@ -132,7 +132,8 @@ function inStateWorkspace<T>(
   }
 }
 
-function describe(location: StateLocation): string {
+/** A state's location in messages: the file's path, or the PostgreSQL schema. */
+export function stateLocationText(location: StateLocation): string {
   return location.backend === 'local' ? location.path : `PostgreSQL schema ${location.schema}`;
 }
 

@@ -6,7 +6,7 @@ import { isEncryptedState } from '../private/encryption';
 import { StateLocation, StateStoreManifest } from '../stacks/state-store';
 
 import { CliError } from './cli-error';
-import { decryptedState } from './state-engine';
+import { decryptedState, stateLocationText } from './state-engine';
 
 /** A stack's Terraform state, as the engine wrote it (the parts the CLI reads). */
 export interface RawState {
@@ -92,7 +92,7 @@ function parseState(text: string, location: StateLocation): RawState {
     return JSON.parse(plain) as RawState;
   } catch {
     throw new CliError(
-      `the state at ${location.backend === 'local' ? location.path : `PostgreSQL schema ${location.schema}`} is not valid JSON (${text.length} bytes): it was cut short or overwritten.`,
+      `the state at ${stateLocationText(location)} is not valid JSON (${text.length} bytes): it was cut short or overwritten.`,
       'Restore it from its backup (a local state keeps <stack>.tfstate.backup beside it), then deploy again.',
     );
   }

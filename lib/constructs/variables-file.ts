@@ -69,20 +69,20 @@ export class VariablesFile extends Construct {
    * gives it (`TF_VAR_<name>`). Returns its reference.
    */
   public secret(name: string, description: string): string {
-    return new TerraformVariable(TerraformStack.of(this), name, {
-      type: 'string',
-      description,
-      nullable: false,
-      sensitive: true,
-    }).stringValue;
+    return this.variable(name, 'string', description, true).stringValue;
   }
 
   private declare(name: string, type: string, value: Value, description: string) {
     this.values[name] = value;
+    return this.variable(name, type, description);
+  }
+
+  private variable(name: string, type: string, description: string, sensitive?: boolean) {
     return new TerraformVariable(TerraformStack.of(this), name, {
       type,
       description,
       nullable: false,
+      sensitive,
     });
   }
 }

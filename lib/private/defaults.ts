@@ -57,8 +57,15 @@ export const SERVICE_NAME_VARIABLE = 'SERVICE_NAME';
 /** The publish address that binds every address of the host. */
 export const ANY_ADDRESS = '0.0.0.0';
 
-/** Prefix of the Terraform variable of a secret: `secret_<name in lowercase>`. */
-export const SECRET_VARIABLE_PREFIX = 'secret_';
+/** The Terraform variable of a secret: `secret_<name in lowercase>`. */
+export function secretVariable(name: string): string {
+  return `secret_${name.toLowerCase()}`;
+}
+
+/** The environment variable the engine reads a Terraform variable from: `TF_VAR_<name>`. */
+export function engineVariable(variable: string): string {
+  return `TF_VAR_${variable}`;
+}
 
 /** The Terraform variable that holds the state encryption passphrase. */
 export const PASSPHRASE_VARIABLE = 'state_passphrase';

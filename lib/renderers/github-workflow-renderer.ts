@@ -5,9 +5,10 @@ import { StepKind } from '../model/pipeline-step';
 import { PipelineEvent } from '../model/stage-trigger';
 import {
   APPROVALS_ARTIFACT_DIRECTORY,
+  engineVariable,
   PASSPHRASE_VARIABLE,
   PIPELINE_DEFAULTS,
-  SECRET_VARIABLE_PREFIX,
+  secretVariable,
 } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import {
@@ -109,12 +110,12 @@ export class GithubWorkflowRenderer {
         // Secrets by name only: GitHub fills them in (from the job's environment first).
         ...Object.fromEntries(
           this.secrets.map((name) => [
-            `TF_VAR_${SECRET_VARIABLE_PREFIX}${name.toLowerCase()}`,
+            engineVariable(secretVariable(name)),
             `\${{ secrets.${name} }}`,
           ]),
         ),
         ...(this.secrets.length > 0
-          ? { [`TF_VAR_${PASSPHRASE_VARIABLE}`]: '${{ secrets.STATE_PASSPHRASE }}' }
+          ? { [engineVariable(PASSPHRASE_VARIABLE)]: '${{ secrets.STATE_PASSPHRASE }}' }
           : {}),
       },
       jobs,

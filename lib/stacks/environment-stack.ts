@@ -13,7 +13,7 @@ import { EnvironmentParity } from '../parity/environment-parity';
 import {
   ANY_ADDRESS,
   DEFAULTS,
-  SECRET_VARIABLE_PREFIX,
+  secretVariable,
   SERVICE_NAME_VARIABLE,
   URL_OUTPUT_SUFFIX,
 } from '../private/defaults';
@@ -182,7 +182,7 @@ export class EnvironmentStack extends TerraformStack {
       const known = secretValues.get(name);
       if (known !== undefined) return known;
       const value = vars.secret(
-        `${SECRET_VARIABLE_PREFIX}${name.toLowerCase()}`,
+        secretVariable(name),
         `Secret ${name}: given by the deploying process, never recorded.`,
       );
       secretValues.set(name, value);

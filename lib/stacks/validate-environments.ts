@@ -1,5 +1,10 @@
 import { ServiceDefinition } from '../constructs/service-definition';
-import { DEFAULTS, SECRET_VARIABLE_PREFIX, SERVICE_NAME_VARIABLE } from '../private/defaults';
+import {
+  DEFAULTS,
+  engineVariable,
+  secretVariable,
+  SERVICE_NAME_VARIABLE,
+} from '../private/defaults';
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { securityProblems, SERVICE_DEFINITION } from '../private/service-specs';
@@ -296,7 +301,7 @@ export function validateEnvironments(
             `${field}.env.${name}`,
             `must not be set: service '${def.name}' reads the secret ${secret} from it`,
             value,
-            `Remove ${name} from ${field}.env in ${env.source}; give the secret's value in TF_VAR_${SECRET_VARIABLE_PREFIX}${secret.toLowerCase()} or the environment's secrets file.`,
+            `Remove ${name} from ${field}.env in ${env.source}; give the secret's value in ${engineVariable(secretVariable(secret))} or the environment's secrets file.`,
           );
         } else if (name === SERVICE_NAME_VARIABLE || Object.hasOwn(def.env ?? {}, name)) {
           problem(
