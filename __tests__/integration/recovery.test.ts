@@ -1,11 +1,12 @@
 /**
  * Interrupted deploys and faults, for real: a copy of this project, real deploys killed with
  * SIGKILL (the whole process group) or interrupted with one SIGINT at chosen points, a port held
- * by another process, an unreadable upstream state, an engine that does not answer, the registry
- * down. After each: the exact error, what ran before still serves, and a plain redeploy succeeds.
+ * by another process, an unreadable upstream state, an engine that does not answer or is killed
+ * during a deploy, the registry down. After each: the exact error, what ran before still serves,
+ * and a plain redeploy succeeds.
  * The tests build on each other and run in order; afterAll destroys everything, pass or fail.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 
@@ -58,6 +59,15 @@ function logShows(stack: string, pattern: RegExp): boolean {
     return pattern.test(
       readFileSync(join(copy, '.pipeline', 'logs', `deploy-${stack}.log`), 'utf8'),
     );
+  } catch {
+    return false;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
   } catch {
     return false;
   }
@@ -255,6 +265,43 @@ describe('faults: a clear error, and what runs keeps running', () => {
         '[deploy] fix: Start the engine (scripts/setup starts the local one), or point DOCKER_HOST at one that runs.\n',
     });
     expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
+  });
+
+  test('the engine killed during a deploy: named; what it ran serves again once it is back, and the redeploy finishes', async () => {
+    // scripts/setup starts its engine with live-restore: containers outlive a crash of it.
+    expect(await docker('info', '--format', '{{.LiveRestoreEnabled}}')).toBe('true');
+    const engine = Number(
+      readFileSync(join(env.CDKTF_PIPELINE_HOME ?? '', 'run', 'dockerd.pid'), 'utf8'),
+    );
+    const served = verified('dev');
+    rmSync(join(copy, '.pipeline', 'logs', 'deploy-dev.log'), { force: true });
+    setGreeting('hello after the engine came back');
+    const deploy = startCli(['deploy', 'dev']);
+    await until('a container to be created', () =>
+      logShows('dev', /docker_container\.\S+ \([^)]*\)(\[\d+\])?: Creating\.\.\./),
+    );
+    process.kill(engine, 'SIGKILL');
+    const failed = await deploy.result;
+    expect(failed.code).toBe(1);
+    expect(failed.output).toMatch(
+      /\[deploy\] error: deploy dev failed: the Docker engine at unix:\/\/\/var\/run\/docker\.sock stopped answering during the deploy( \([^)\n]+\))?\. dev's verified digest is unchanged, and nothing was promoted\. The full log is \.pipeline\/logs\/deploy-dev\.log\.\n\[deploy\] fix: Start the engine \(scripts\/setup starts the local one\): what it ran starts again with it\. Then deploy dev again: it finishes what this one began\.\n$/,
+    );
+    expect(verified('dev')).toBe(served);
+
+    await until('the engine to exit', () => !alive(engine), 30);
+    expectSuccess(await sh('scripts/setup', [], {}, copy));
+    // Staging took no part: with the engine back it serves its digest again, without a deploy.
+    await until(
+      'staging to answer',
+      async () => (await httpGet(`${STAGING}/cgi-bin/health`)).status === 200,
+      30,
+    );
+    expect(await httpGet(`${STAGING}/cgi-bin/health`)).toEqual(HEALTHY);
+    expectSuccess(await cli(['deploy', 'dev']));
+    expect(verified('dev')).toBe(served);
+    expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
+    const greeting = await docker('inspect', '--format', '{{json .Config.Env}}', 'dev-web-0');
+    expect(greeting).toContain('GREETING=hello after the engine came back');
   });
 
   test('the registry down during the image stage: named, nothing promoted', async () => {

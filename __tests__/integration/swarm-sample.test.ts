@@ -4,11 +4,13 @@
  * dev, staging, the approval, prod, a review environment) runs in a copy of this project with
  * PIPELINE_TARGET=swarm, every task placed by node label, published ports answering on both
  * nodes. Then a new digest rolls over staging one task at a time while clients call it: the
- * other node keeps serving; and a release that never turns healthy rolls back by itself while
- * dev keeps serving. The tests build on each other and run in order; afterAll destroys
+ * other node keeps serving; a release that never turns healthy rolls back by itself while dev
+ * keeps serving; and a secret reaches the api tasks as a Docker secret. The tests build on each other and run in order; afterAll destroys
  * everything, pass or fail, and removes the second node (and the swarm, when it made it).
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
@@ -36,6 +38,8 @@ let env: NodeJS.ProcessEnv = {};
 let nodes: string[] = [];
 let before: { containers: string[]; networks: string[] } | undefined;
 const running: { name: string; stop: () => Promise<unknown> }[] = [];
+/** Where the last test keeps its secret values (outside the copy). */
+let secretsDir = '';
 
 function cli(args: readonly string[]) {
   return sh(join(copy, 'node_modules', '.bin', 'cdktf-pipeline'), args, env, copy);
@@ -213,6 +217,7 @@ afterAll(async () => {
   const down = await sh('scripts/swarm-node', ['down'], {}, PROJECT_ROOT);
   if (down.code !== 0) console.error(`cleanup: scripts/swarm-node down failed:\n${down.output}`);
   if (copy) rmSync(copy, { recursive: true, force: true });
+  if (secretsDir) rmSync(secretsDir, { recursive: true, force: true });
   if (!before) return;
   expect(await containerNames()).toEqual(before.containers);
   expect(await networkNames()).toEqual(before.networks);
@@ -338,5 +343,93 @@ describe('the sample delivery on a two-node swarm', () => {
     ]);
     expect(verified('dev')).toBe(before);
     expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);
+  });
+
+  test('a secret on Swarm: a Docker secret the api task reads as a file of its own user, never in any file; a new value is a new secret', async () => {
+    // Undo the broken release of the test before, and give the api service a secret.
+    const health = join(copy, 'service', 'www', 'cgi-bin', 'health');
+    writeFileSync(health, readFileSync(join(PROJECT_ROOT, 'service', 'www', 'cgi-bin', 'health')));
+    const service = join(copy, 'stacks', 'sample-service.ts');
+    const source = readFileSync(service, 'utf8');
+    const withSecret = source.replace(
+      "{ name: 'api', port: 8080, healthCheck: health(8080) }",
+      "{ name: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
+    );
+    expect(withSecret).not.toBe(source);
+    writeFileSync(service, withSecret);
+    // State encryption has its own suite: here the state stays plain, by the explicit choice.
+    const delivery = join(copy, 'stacks', 'sample-delivery.ts');
+    const plain = readFileSync(delivery, 'utf8')
+      .replace(
+        '    target: options.target,\n',
+        '    target: options.target,\n    stateEncryption: StateEncryption.none(),\n',
+      )
+      .replace(
+        /import \{([^}]*)\} from '(\.\.\/lib|cdktf-deployment-pipeline)';/,
+        "import {$1, StateEncryption } from '$2';",
+      );
+    expect(plain).toContain('StateEncryption.none()');
+    writeFileSync(delivery, plain);
+    secretsDir = mkdtempSync(join(tmpdir(), 'swarm-secrets-'));
+    const values = [
+      `first-${randomBytes(12).toString('hex')}`,
+      `second-${randomBytes(12).toString('hex')}`,
+    ];
+    env = { ...env, PIPELINE_SECRETS_DIR: secretsDir };
+
+    const shown = (value: string) =>
+      `ok web (upstream: ok api secret API_TOKEN ${createHash('sha256').update(value).digest('hex').slice(0, 12)} )\n`;
+    const secretOf = async () => {
+      const mounted = JSON.parse(
+        await docker(
+          'service',
+          'inspect',
+          '--format',
+          '{{json .Spec.TaskTemplate.ContainerSpec.Secrets}}',
+          'dev-api',
+        ),
+      ) as { SecretName: string; File: { Name: string; UID: string; GID: string; Mode: number } }[];
+      expect(mounted.map((m) => m.File)).toEqual([
+        { Name: '/run/secrets/API_TOKEN', UID: '65534', GID: '65534', Mode: 0o400 },
+      ]);
+      return mounted[0].SecretName;
+    };
+
+    writeFileSync(join(secretsDir, 'dev.env'), `API_TOKEN=${values[0]}\n`);
+    expectSuccess(await cli(['deploy', 'image', 'dev']));
+    expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual({
+      status: 200,
+      body: shown(values[0]),
+    });
+    const first = await secretOf();
+    const env0 = await docker(
+      'service',
+      'inspect',
+      '--format',
+      '{{json .Spec.TaskTemplate.ContainerSpec.Env}}',
+      'dev-api',
+    );
+    expect(JSON.parse(env0)).toContain('API_TOKEN_FILE=/run/secrets/API_TOKEN');
+
+    writeFileSync(join(secretsDir, 'dev.env'), `API_TOKEN=${values[1]}\n`);
+    expectSuccess(await cli(['deploy', 'dev']));
+    expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual({
+      status: 200,
+      body: shown(values[1]),
+    });
+    const second = await secretOf();
+    expect(second).not.toBe(first);
+    // The first secret went with the update that replaced it.
+    expect((await docker('secret', 'ls', '--format', '{{.Name}}')).split('\n')).not.toContain(
+      first,
+    );
+
+    for (const value of values) {
+      const found = await sh('grep', ['-rlF', '--binary-files=text', '-e', value, copy]);
+      expect({ value, files: found.output.split('\n').filter(Boolean) }).toEqual({
+        value,
+        files: [],
+      });
+    }
   });
 });

@@ -59,6 +59,33 @@ stop_daemon() {
   rm -f "$pidfile"
 }
 
+# The Docker engine scripts/setup starts reads its settings from this file; they are reloaded
+# with SIGHUP, without a restart.
+DOCKERD_CONFIG=$PIPELINE_RUN/dockerd.json
+
+# engine_live_restore true|false: turns the engine's live-restore on or off (containers keep
+# running, and serving once it is back, while the engine is down; Swarm refuses it). Only for the
+# engine scripts/setup started; prints what it did.
+engine_live_restore() {
+  local want=$1 pidfile=$PIPELINE_RUN/dockerd.pid
+  if ! pid_alive "$pidfile" || ! tr '\0' ' ' <"/proc/$(cat "$pidfile")/cmdline" | grep -qF -- "--config-file $DOCKERD_CONFIG"; then
+    echo "live-restore left as it is ($(docker info --format '{{.LiveRestoreEnabled}}'): an engine scripts/setup did not start"
+    return 0
+  fi
+  if [ "$(docker info --format '{{.LiveRestoreEnabled}}')" = "$want" ]; then
+    echo "live-restore $want"
+    return 0
+  fi
+  printf '{ "live-restore": %s }\n' "$want" >"$DOCKERD_CONFIG"
+  kill -HUP "$(cat "$pidfile")"
+  for _ in $(seq 50); do
+    [ "$(docker info --format '{{.LiveRestoreEnabled}}' 2>/dev/null)" = "$want" ] && { echo "live-restore turned $want"; return 0; }
+    sleep 0.2
+  done
+  die "the engine did not take live-restore=$want within 10 s; see $PIPELINE_RUN/dockerd.log" \
+    "Read the log; scripts/teardown then scripts/setup starts the engine afresh."
+}
+
 # wait_for SECONDS COMMAND...: polls COMMAND once a second until it succeeds.
 wait_for() {
   local seconds=$1

@@ -9,9 +9,10 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { DEFAULTS, DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
+import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
 import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
 import { CliError } from '../cli-error';
+import { engineHost, knownFailure } from '../known-failures';
 import { isNameConflict, orphansOf, removeOrphans } from '../orphans';
 import { Output } from '../output';
 import { requireFreePorts } from '../ports';
@@ -108,7 +109,7 @@ export async function cdktf(
       throw rollbackError(stack, log, services, project.show(logFile));
     }
     throw (
-      knownFailure(action, stack, log, project.show(logFile)) ??
+      knownFailure(action, stage, log, project.show(logFile)) ??
       new CliError(
         `${action} ${stack} failed; the full log is ${project.show(logFile)}`,
         'Read the error above.',
@@ -139,36 +140,6 @@ function prepareEncryption(project: Project, out: Output, delivery: DeliveryMani
 }
 
 let encryptionPrepared = false;
-
-/** A failure whose cause the log names plainly: what is down, and how to bring it back. */
-function knownFailure(
-  action: string,
-  stack: string,
-  log: string,
-  logFile: string,
-): CliError | undefined {
-  const refused = /dial tcp ([\w.-]+:\d+): connect: connection refused/.exec(log);
-  if (refused) {
-    return new CliError(
-      `${action} ${stack} failed: the registry at ${refused[1]} does not answer (connection refused). Nothing was pushed or promoted; every environment keeps what it runs. The full log is ${logFile}.`,
-      'Start the registry (scripts/setup starts the local one), then deploy again.',
-    );
-  }
-  const engine = /Cannot connect to the Docker daemon at (\S+?)\.? /.exec(log);
-  if (engine) {
-    return new CliError(
-      `${action} ${stack} failed: the Docker engine at ${engine[1]} does not answer. The full log is ${logFile}.`,
-      'Start the engine (scripts/setup starts the local one), then deploy again.',
-    );
-  }
-  if (isNameConflict(log)) {
-    return new CliError(
-      `${action} ${stack} failed: a name it creates is taken by something this project did not make (not labelled ${DEFAULTS.environmentLabel}=${stack}). The full log is ${logFile}.`,
-      'Remove or rename that container, network or service (the error above names it), then deploy again.',
-    );
-  }
-  return undefined;
-}
 
 /** Removes the output folders of runs that died before they could (`<action>-<stack>-<pid>`). */
 function removeStaleOutputs(dir: string): void {
@@ -285,9 +256,8 @@ async function requireEngine(cwd: string): Promise<void> {
     env: process.env,
   });
   if (result.code !== 0) {
-    const host = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
     throw new CliError(
-      `the Docker engine at ${host} does not answer; nothing was deployed.`,
+      `the Docker engine at ${engineHost()} does not answer; nothing was deployed.`,
       'Start the engine (scripts/setup starts the local one), or point DOCKER_HOST at one that runs.',
     );
   }
