@@ -18,6 +18,8 @@ import { join } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { Deployment } from '../../lib/cli/history';
+import { EnvironmentStatus, shortTime, StatusView } from '../../lib/cli/status-view';
 import { CommandResult, expectSuccess, httpGet, sh, watchImageEvents } from '../helpers/cli';
 import {
   APPROVALS,
@@ -143,6 +145,47 @@ function digestOf(image: string | undefined): string {
 
 let release = '';
 
+/** This checkout's CLI, with the suite's environment. */
+function cli(...args: string[]): Promise<CommandResult> {
+  return sh('node_modules/.bin/cdktf-pipeline', args, {
+    ...deployment.env,
+    PIPELINE_REVIEW_IDS: '',
+  });
+}
+
+/** `status --json`: every environment's row, by name. */
+async function status(): Promise<{ release?: string; rows: Record<string, EnvironmentStatus> }> {
+  const result = await cli('status', '--json');
+  expectSuccess(result);
+  const view = JSON.parse(result.output) as StatusView;
+  return {
+    release: view.release,
+    rows: Object.fromEntries(view.environments.map((e) => [e.environment, e])),
+  };
+}
+
+/** `history [ENV] --json`: the deploys, newest first. */
+async function history(...args: string[]): Promise<Deployment[]> {
+  const result = await cli('history', ...args, '--json');
+  expectSuccess(result);
+  return JSON.parse(result.output) as Deployment[];
+}
+
+/** The status table a pipeline run printed after its summary, as rows of cells by column. */
+function statusRows(output: string): Record<string, Record<string, string>> {
+  const lines = output.split('\n').map((l) => l.replace(/^\[pipeline\] /, ''));
+  const header = lines.findIndex((l) => /^environment\s+runs\s+verified\s+since/.test(l));
+  expect(header).toBeGreaterThanOrEqual(0);
+  const names = lines[header].split(/\s{2,}/);
+  const rows: Record<string, Record<string, string>> = {};
+  for (const line of lines.slice(header + 2)) {
+    if (line.trim() === '') break;
+    const cells = line.split(/\s{2,}/);
+    rows[cells[0]] = Object.fromEntries(names.map((n, i) => [n, cells[i]]));
+  }
+  return rows;
+}
+
 describe('npm run pipeline, the local runner', () => {
   test('from nothing to prod: every stage in order, one image built and pushed, and a summary', async () => {
     const imagesBefore = await serviceImages();
@@ -185,6 +228,37 @@ describe('npm run pipeline, the local runner', () => {
     }
     expect(await repoDigests((await runningImages('prod'))[0])).toContain(release);
 
+    // The run ends with what runs where: every environment on the release, verified by this run.
+    const short = digestOf(release).slice(0, 19);
+    const table = statusRows(run.output);
+    expect(Object.keys(table)).toEqual(['dev', 'staging', 'prod']);
+    for (const [name, upstream] of [
+      ['dev', 'image'],
+      ['staging', 'dev'],
+      ['prod', 'staging'],
+    ]) {
+      expect(table[name]).toMatchObject({
+        runs: short,
+        verified: 'yes',
+        'last deploy': 'verified',
+        upstream,
+        waiting: '-',
+        url: `${URLS[name as keyof typeof URLS]}/`,
+      });
+      expect(table[name].since).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
+    }
+    // This run's three deploys, newest first (a checkout may keep older ones).
+    const deploys = (await history()).slice(0, 3);
+    expect(deploys.map((d) => [d.environment, d.digest, d.outcome])).toEqual([
+      ['prod', digestOf(release), 'verified'],
+      ['staging', digestOf(release), 'verified'],
+      ['dev', digestOf(release), 'verified'],
+    ]);
+    expect(deploys.map((d) => d.from)).toEqual(['staging', 'dev', 'image']);
+    for (const d of deploys) expect(d.run).toMatch(/^local run \d{4}-\d\d-\d\dT[\d:]+Z$/);
+    expect(new Set(deploys.map((d) => d.run)).size).toBe(1);
+    expect(deploys[0].approval).toMatch(new RegExp(`^${digestOf(release)} # approved by `));
+
     // The approval of that exact digest is on record; the load check ran against prod.
     expect(readFileSync(APPROVALS, 'utf8')).toContain(`${digestOf(release)} # approved by`);
     expect(run.output).toMatch(/load: 200 requests, 10 at a time, .* 0 failed/);
@@ -223,6 +297,37 @@ describe('npm run pipeline, the local runner', () => {
     expect(await pipelineContainers()).toEqual(containers);
     expect(await serviceImages()).toEqual(images);
     expect(imageEvents.filter((e) => !e.startsWith('pull '))).toEqual([]);
+  });
+
+  test('the history survives a redeploy: each deploy is one more record, and "since" stays the first', async () => {
+    const before = await history();
+    const since = (await status()).rows.dev.since;
+    expect(since).toBeDefined();
+    expectSuccess(await cli('deploy', 'dev'));
+    const after = await history();
+    expect(after.slice(1)).toEqual(before);
+    expect(after[0]).toMatchObject({
+      environment: 'dev',
+      digest: digestOf(release),
+      from: 'image',
+      outcome: 'verified',
+      run: expect.stringMatching(/^by hand \(.+\)$/),
+    });
+    expect((await status()).rows.dev).toMatchObject({ since, verified: true });
+    // Asked for, status also probes every environment now and compares it with its last deploy.
+    const probed = await cli('status', '--probe', '--drift');
+    expectSuccess(probed);
+    const now = statusRows(probed.output);
+    for (const name of ['dev', 'staging', 'prod']) {
+      expect({ name, smoke: now[name]['smoke tests'], drift: now[name].drift }).toEqual({
+        name,
+        smoke: 'pass',
+        drift: 'in sync',
+      });
+    }
+    // One digest, where it went and when.
+    expect((await history('--digest', digestOf(release).slice(0, 19))).length).toBe(after.length);
+    expect(await history('prod')).toEqual(after.filter((d) => d.environment === 'prod'));
   });
 
   test('the Ansible step runs again only when its playbook or its inputs change', async () => {
@@ -371,6 +476,23 @@ describe('npm run pipeline, the local runner', () => {
     for (const stage of ['dev', 'staging', 'prod']) expect(verifiedImage(stage)).toBe(release);
     expect(await repoDigests((await runningImages('staging'))[0])).toContain(release);
     expect(await repoDigests((await runningImages('prod'))[0])).toContain(release);
+
+    // The history says what failed; the status, that dev runs the broken release unverified and
+    // still promotes the previous one.
+    const [last] = await history('dev');
+    expect(last).toMatchObject({
+      digest: digestOf(broken),
+      outcome: 'smoke test failed',
+      detail: expect.stringContaining("smoke test 'web/cgi-bin/health' failed: GET"),
+    });
+    const { rows } = await status();
+    expect(rows.dev).toMatchObject({
+      runs: broken,
+      verifiedImage: release,
+      verified: false,
+      lastDeploy: 'smoke test failed',
+    });
+    expect(rows.staging).toMatchObject({ runs: release, verified: true, waiting: undefined });
   });
 
   test('approval gate: a new digest stops before prod until it is approved, then goes to prod', async () => {
@@ -392,6 +514,42 @@ describe('npm run pipeline, the local runner', () => {
     );
     expect(waiting.output).toContain('nothing was deployed to prod');
     expect(verifiedImage('prod')).toBe(release);
+
+    // Status: prod is behind, with staging's digest waiting for an approval.
+    const { rows } = await status();
+    expect(rows.staging).toMatchObject({ runs: next, verified: true });
+    expect(rows.prod).toMatchObject({
+      runs: release,
+      verified: true,
+      waiting: next,
+      waitingApproved: false,
+    });
+    expect(statusRows(waiting.output).prod.waiting).toBe(
+      `${digestOf(next).slice(0, 19)} (not approved)`,
+    );
+    // The same as Markdown for a CI job summary: the table and the promotion chain.
+    const markdown = await cli('status', '--markdown');
+    expectSuccess(markdown);
+    expect(readFileSync(join(PROJECT_ROOT, '.pipeline', 'status.md'), 'utf8')).toBe(
+      markdown.output,
+    );
+    const [n, r] = [digestOf(next).slice(0, 19), digestOf(release).slice(0, 19)];
+    expect(markdown.output).toContain(
+      `| prod | \`${r}\` | yes | ${shortTime(rows.prod.since)} | verified | staging | \`${n} (not approved)\` | ${URLS.prod}/ |\n`,
+    );
+    expect(markdown.output).toContain(
+      [
+        '```mermaid',
+        'graph LR',
+        `  image["image<br/>${n}"]`,
+        `  dev["dev<br/>${n}<br/>verified"]`,
+        `  staging["staging<br/>${n}<br/>verified"]`,
+        `  prod["prod<br/>${r}<br/>verified"]`,
+        '  image --> dev',
+        '  dev --> staging',
+        `  staging -->|"${n} (not approved) waiting"| prod`,
+      ].join('\n'),
+    );
 
     const approved = await pipeline('--approve');
     expectSuccess(approved);

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { Deployment } from '../../lib/cli/history';
 import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
 import { pipelineEnv, projectCopy, start } from '../helpers/project-copy';
 
@@ -35,6 +36,16 @@ let before: { containers: string[]; networks: string[] } | undefined;
 function cli(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}) {
   return sh(join(dir, 'node_modules', '.bin', 'cdktf-pipeline'), args, { ...env, ...extra }, dir);
 }
+
+/** `history --json` read in a copy: every deploy, newest first. */
+async function historyIn(dir: string, extra: NodeJS.ProcessEnv = {}): Promise<Deployment[]> {
+  const result = await cli(dir, ['history', '--json'], extra);
+  expectSuccess(result);
+  return JSON.parse(result.output) as Deployment[];
+}
+
+/** The promotion history's table, beside the state schemas. */
+const HISTORY_TABLE = 'public.cdktf_pipeline_history';
 
 function startCli(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}) {
   return start(
@@ -121,6 +132,7 @@ beforeAll(async () => {
     );
   }
   for (const schema of schemas) psql(`DROP SCHEMA "${schema}" CASCADE`);
+  psql(`DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
   before = { containers: await containerNames(), networks: await networkNames() };
 });
 
@@ -136,6 +148,7 @@ afterAll(async () => {
   ).split('\n')) {
     if (schema) psql(`DROP SCHEMA "${schema}" CASCADE`);
   }
+  psql(`DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
   for (const dir of [a, b]) rmSync(dir, { recursive: true, force: true });
   expect(await containerNames()).toEqual(before.containers);
   expect(await networkNames()).toEqual(before.networks);
@@ -159,6 +172,18 @@ describe('state in PostgreSQL', () => {
     }
     // The other clone sees the same state: what runs, and what it verified.
     expect(await cli(b, ['check', 'staging'])).toMatchObject({ code: 0 });
+    // And the same history, in the database beside the state: every deploy, newest first.
+    const deploys = await historyIn(b);
+    expect(deploys.map((d) => [d.environment, d.from, d.digest, d.outcome])).toEqual(
+      ['review-pg', 'prod', 'staging', 'dev'].map((e) => [
+        e,
+        { 'review-pg': 'image', prod: 'staging', staging: 'dev', dev: 'image' }[e],
+        release.slice(release.indexOf('@') + 1),
+        'verified',
+      ]),
+    );
+    expect(await historyIn(a)).toEqual(deploys);
+    expect(psql(`SELECT count(*) FROM ${HISTORY_TABLE}`)).toBe('8');
     expect(existsSync(join(a, '.pipeline', 'state'))).toBe(false);
     const password = new URL(env.PG_CONN_STR ?? '').password;
     for (const file of [...filesUnder(join(a, '.pipeline')), join(a, '.gitlab-ci.yml')]) {
@@ -242,6 +267,7 @@ describe('state in PostgreSQL', () => {
   test('migrate-state moves every stage to local files and back: no diff, same digests; it refuses a locked stage and a stage the target holds', async () => {
     const stages = ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`];
     const digests = Object.fromEntries(stages.map((s) => [s, verifiedImage(s)]));
+    const deploys = await historyIn(a);
 
     // A session holding dev's lock (then idle, in a client-side sleep): nothing moves.
     const holder = start(
@@ -292,6 +318,11 @@ describe('state in PostgreSQL', () => {
     expect(
       psql("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'cdktf\\_pipeline\\_%'"),
     ).toBe('0');
+    // The history went with the state: read from the local file, it is the same.
+    expect(moved.output).toMatch(
+      /copied \d+ history record\(s\): PostgreSQL table cdktf_pipeline_history → /,
+    );
+    expect(await historyIn(a, local)).toEqual(deploys);
 
     // Back into PostgreSQL; a stage the target already holds is refused, and nothing moves.
     const devFile = join(a, '.pipeline', 'state', 'dev.tfstate');
@@ -305,6 +336,7 @@ describe('state in PostgreSQL', () => {
         '[migrate-state] fix: Wait for running deploys to finish; a stage the target already holds was moved before: remove one of the two copies by hand after comparing them.\n',
     });
     rmSync(devFile);
+    expect(await historyIn(a)).toEqual(deploys);
     for (const stage of stages) {
       expect(verifiedImage(stage)).toBe(digests[stage]);
       const diff = await sh(

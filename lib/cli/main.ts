@@ -11,11 +11,13 @@ import { approve } from './commands/approve';
 import { check } from './commands/check';
 import { drift } from './commands/drift';
 import { expireReviews } from './commands/expire-reviews';
+import { history } from './commands/history';
 import { migrateState } from './commands/migrate-state';
 import { parity } from './commands/parity';
 import { render } from './commands/render';
 import { run } from './commands/run';
 import { deploy, destroy, teardown } from './commands/stack-actions';
+import { status } from './commands/status';
 import { Project } from './project';
 import { loadStatePassphrase } from './secrets';
 
@@ -33,6 +35,11 @@ Stacks (the app in cdktf.json; stacks named review-<id> are added by name):
   expire-reviews TTL         destroy review environments idle longer than TTL, e.g. '3 days'
   drift [ENV...]             compare what runs with each environment's last deploy (default: every
                              deployed one); exit 0 in sync, 2 drifted, 1 error
+  status [--json | --markdown] [--probe] [--drift]
+                             what runs where, since when, verified or not, and what waits upstream
+                             (--markdown: for CI job summaries; --probe: smoke tests now)
+  history [ENV...] [--digest DIGEST] [--json]
+                             every deploy of the environments, newest first
   ansible STACK PLAYBOOK     run a playbook with the stack's outputs when they or it changed
   parity [--review ID]       prove that every environment stack synthesizes identical Terraform
   migrate-state --to pg|local
@@ -51,6 +58,8 @@ const COMMANDS = [
   'check',
   'expire-reviews',
   'drift',
+  'status',
+  'history',
   'ansible',
   'parity',
   'migrate-state',
@@ -126,6 +135,10 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
         return await expireReviews(project, rest);
       case 'drift':
         return await drift(project, rest);
+      case 'status':
+        return await status(project, rest);
+      case 'history':
+        return await history(project, rest);
       case 'ansible':
         return await ansible(project, rest);
       case 'migrate-state':

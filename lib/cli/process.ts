@@ -74,3 +74,13 @@ export function runCollected(
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
+
+/** Whether a process with that pid runs on this machine (a signal 0 reaches it). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

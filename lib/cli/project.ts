@@ -24,6 +24,8 @@ export interface StackOutputs {
   readonly verifiedImage?: string;
   /** Whether the state holds any resource (a destroyed stack leaves an empty state). */
   readonly deployed: boolean;
+  /** The image an environment's last deploy put in place (verified or not), by digest. */
+  readonly runningImage?: string;
 }
 
 /** A synthesized app: where it was written, and what its delivery says of itself. */
@@ -189,6 +191,7 @@ export class Project {
       urls,
       verifiedImage: typeof image === 'string' ? image : undefined,
       deployed: (state.resources ?? []).length > 0,
+      runningImage: releaseImage(state.resources ?? []),
     };
   }
 
@@ -234,4 +237,17 @@ export class Project {
   public outputsFile(stack: string): string {
     return join(this.work, 'outputs', `${stack}.json`);
   }
+}
+
+/** The release an environment's state pulled: its `docker_image` named by digest. */
+function releaseImage(resources: readonly unknown[]): string | undefined {
+  for (const resource of resources as {
+    type?: string;
+    instances?: { attributes?: { name?: unknown } }[];
+  }[]) {
+    if (resource.type !== 'docker_image') continue;
+    const name = resource.instances?.[0]?.attributes?.name;
+    if (typeof name === 'string' && name.includes('@sha256:')) return name;
+  }
+  return undefined;
 }

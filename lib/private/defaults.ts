@@ -113,6 +113,12 @@ export const DEPLOYED_ENV_FILE = `${WORK_DIRECTORY}/outputs/deployed.env`;
  */
 export const APPROVALS_ARTIFACT_DIRECTORY = `${WORK_DIRECTORY}/approvals`;
 
+/**
+ * Where `status --markdown` writes the status as Markdown, relative to the project root: the
+ * GitLab renderer keeps it as an artifact (GitHub shows it as the job summary).
+ */
+export const STATUS_MARKDOWN_FILE = `${WORK_DIRECTORY}/status.md`;
+
 /** The file a synthesized delivery describes itself in, beside `manifest.json`. */
 export const DELIVERY_MANIFEST = 'delivery.json';
 

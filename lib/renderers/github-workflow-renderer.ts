@@ -139,6 +139,16 @@ export class GithubWorkflowRenderer {
         ...(step.kind === StepKind.DEPLOY && step.stack === stack ? { id: 'deploy' } : {}),
         run: stepCommands(step, pipeline.cli, stage).join('\n'),
       })),
+      // A job that deploys an environment shows the delivery's status as its summary.
+      ...(environment && stack && !stage.environment?.stops
+        ? [
+            {
+              name: 'status summary',
+              if: 'always()',
+              run: `${pipeline.cli} status --markdown`,
+            },
+          ]
+        : []),
       // An approval recorded in CI is kept, to be committed.
       ...(ci.approval
         ? [

@@ -36,6 +36,7 @@ export interface GitlabJob {
     readonly when?: 'on_success' | 'on_failure' | 'always';
   };
   readonly script: readonly string[];
+  readonly after_script?: readonly string[];
 }
 
 /** The whole file: its keywords, then one key per job. */

@@ -5,6 +5,7 @@ import { PipelineEvent } from '../model/stage-trigger';
 import {
   APPROVALS_ARTIFACT_DIRECTORY,
   DEPLOYED_ENV_FILE,
+  STATUS_MARKDOWN_FILE,
   PIPELINE_DEFAULTS,
 } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
@@ -122,12 +123,16 @@ export class GitlabCiRenderer {
     const needs = stops ? [] : [...ci.needs];
     if (source && !needs.includes(source.id)) needs.unshift(source.id);
     const publishes = stage.steps.some((s) => s.publishesDigest);
+    // A job that deploys an environment leaves the delivery's status, pass or fail.
+    const reportsStatus = Boolean(environment && stack && !environment.stops);
+    const paths = [
+      // An approval recorded in CI is kept, to be committed.
+      ...(ci.approval ? [`${APPROVALS_ARTIFACT_DIRECTORY}/`] : []),
+      ...(reportsStatus ? [STATUS_MARKDOWN_FILE] : []),
+    ];
     const artifacts = {
       ...((environment && stack) || publishes ? { reports: { dotenv: DEPLOYED_ENV_FILE } } : {}),
-      // An approval recorded in CI is kept, to be committed.
-      ...(ci.approval
-        ? { paths: [`${APPROVALS_ARTIFACT_DIRECTORY}/`], when: 'always' as const }
-        : {}),
+      ...(paths.length > 0 ? { paths, when: 'always' as const } : {}),
     };
     return {
       stage: stage.id,
@@ -148,6 +153,10 @@ export class GitlabCiRenderer {
         : {}),
       ...(Object.keys(artifacts).length > 0 ? { artifacts } : {}),
       script: ci.steps.flatMap((s) => stepCommands(s, pipeline.cli, stage)),
+      // after_script runs in a shell of its own: the set-up commands first, as before_script.
+      ...(reportsStatus
+        ? { after_script: [...pipeline.setupCommands, `${pipeline.cli} status --markdown`] }
+        : {}),
     };
   }
 

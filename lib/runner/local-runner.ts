@@ -67,6 +67,12 @@ export interface LocalRunnerProps {
    */
   readonly skip?: readonly string[];
   /**
+   * Lines to print after the summary, e.g. the status table of every environment; a failure to
+   * produce them is reported and does not change the run's result.
+   * @default - nothing after the summary
+   */
+  readonly status?: () => Promise<readonly string[]>;
+  /**
    * Seconds between "still running" lines while a step runs.
    * @default 30
    */
@@ -206,6 +212,14 @@ export class LocalRunner {
       );
     }
     this.printSummary(reports, result);
+    if (this.props.status) {
+      this.print('');
+      try {
+        for (const line of await this.props.status()) this.print(line);
+      } catch (error) {
+        this.print(`no status: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     return { result, stages: reports };
   }
 

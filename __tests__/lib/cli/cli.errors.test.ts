@@ -38,6 +38,51 @@ describe('cdktf-pipeline, bad input', () => {
     expect(await cli('drift', ...args)).toEqual({ code: 1, output });
   });
 
+  test.each([
+    [
+      'status with an option it does not have',
+      ['status', '--all'],
+      "[status] error: unknown option '--all'.\n[status] fix: usage: cdktf-pipeline status [--json | --markdown] [--probe] [--drift]\n",
+    ],
+    [
+      'status of one environment',
+      ['status', 'dev'],
+      "[status] error: status takes no environment, got 'dev': it shows every one.\n[status] fix: usage: cdktf-pipeline status [--json | --markdown] [--probe] [--drift]\n",
+    ],
+    [
+      'status as JSON and Markdown at once',
+      ['status', '--json', '--markdown'],
+      '[status] error: --json and --markdown cannot be combined.\n[status] fix: usage: cdktf-pipeline status [--json | --markdown] [--probe] [--drift]\n',
+    ],
+    [
+      'history of a malformed digest',
+      ['history', '--digest', 'abc'],
+      "[history] error: --digest needs a digest 'sha256:<hex>' (at least 12 hex digits), got 'abc'.\n[history] fix: usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]\n",
+    ],
+    [
+      'history with --digest and no digest',
+      ['history', '--digest'],
+      "[history] error: --digest needs a digest 'sha256:<hex>' (at least 12 hex digits), got ''.\n[history] fix: usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]\n",
+    ],
+    [
+      'history with an option it does not have',
+      ['history', '--since', 'monday'],
+      "[history] error: unknown option '--since'.\n[history] fix: usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]\n",
+    ],
+    [
+      'history of the image stage',
+      ['history', 'image'],
+      "[history] error: 'image' is the image stage: the history records deploys of environments.\n[history] fix: Name environments, e.g. cdktf-pipeline history dev.\n",
+    ],
+    [
+      'history of a stack the app does not have',
+      ['history', 'nope'],
+      "[history] error: the app has no stack 'nope' (stacks: image, dev, staging, prod).\n[history] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline history dev.\n",
+    ],
+  ])('%s', async (_, args, output) => {
+    expect(await cli(...args)).toEqual({ code: 1, output });
+  });
+
   test('check of a stack the app does not have', async () => {
     expect(await cli('check', 'never-deployed')).toEqual({
       code: 1,

@@ -93,6 +93,8 @@ describe('GithubWorkflowRenderer', () => {
         id: 'deploy',
         run: 'npx cdktf-pipeline deploy prod --digest "$PIPELINE_IMAGE_DIGEST"',
       },
+      // What runs where, as the job's summary, even when the deploy fails.
+      { name: 'status summary', if: 'always()', run: 'npx cdktf-pipeline status --markdown' },
       // The approval record it writes is kept, even when the deploy fails.
       {
         name: 'keep the approval record',

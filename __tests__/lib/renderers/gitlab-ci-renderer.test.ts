@@ -61,12 +61,14 @@ describe('GitlabCiRenderer', () => {
       ],
       resource_group: 'prod',
       environment: { name: 'prod', url: '$ENVIRONMENT_URL' },
-      // The approval record it writes is kept, even when the deploy fails.
+      // The approval record it writes and the status it leaves are kept, even when the deploy
+      // fails; the status is written in a shell of its own, after the script.
       artifacts: {
         reports: { dotenv: '.pipeline/outputs/deployed.env' },
-        paths: ['.pipeline/approvals/'],
+        paths: ['.pipeline/approvals/', '.pipeline/status.md'],
         when: 'always',
       },
+      after_script: ['scripts/setup', 'npx cdktf-pipeline status --markdown'],
     });
   });
 

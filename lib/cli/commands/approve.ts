@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 
 import { Approval, DIGEST_PATTERN } from '../../constructs/approval';
 import { APPROVALS_ARTIFACT_DIRECTORY } from '../../private/defaults';
 import { CliError } from '../cli-error';
+import { personName } from '../history';
 import { Output } from '../output';
 import { Project } from '../project';
 import { digestOf, requireRunDigest, takeDigestOption } from '../run-digest';
@@ -97,7 +97,7 @@ export async function approve(project: Project, given: readonly string[]): Promi
       return NOT_APPROVED;
     }
     const when = new Date().toISOString().slice(0, 16);
-    const line = `${digest} # approved by ${approver(project.root)} on ${when}Z${note ? `: ${note}` : ''}`;
+    const line = `${digest} # approved by ${personName(project.root)} on ${when}Z${note ? `: ${note}` : ''}`;
     appendFileSync(record, `${line}\n`);
     // CI jobs keep this folder as an artifact: the record reaches someone who commits it.
     const copy = join(project.root, APPROVALS_ARTIFACT_DIRECTORY, basename(record));
@@ -109,17 +109,4 @@ export async function approve(project: Project, given: readonly string[]): Promi
     );
     return 0;
   });
-}
-
-function approver(root: string): string {
-  try {
-    const name = execFileSync('git', ['-C', root, 'config', 'user.name'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    if (name) return name;
-  } catch {
-    // no git, or no user.name: fall back to the login name
-  }
-  return process.env.USER ?? 'unknown';
 }

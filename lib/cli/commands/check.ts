@@ -1,29 +1,10 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 
 import { PIPELINE_DEFAULTS } from '../../private/defaults';
 import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { Project } from '../project';
-
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly error?: string;
-}
-
-function get(agent: Agent, url: string): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = request(url, { agent, timeout: 10_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', (e) => resolve({ status: 0, body: '', error: e.message }));
-    req.on('timeout', () => req.destroy(new Error('no answer within 10s')));
-    req.end();
-  });
-}
+import { get, probe } from '../smoke-probe';
 
 function option(args: readonly string[], name: string): number | undefined {
   const i = args.indexOf(name);
@@ -74,22 +55,16 @@ export async function check(project: Project, args: readonly string[]): Promise<
       return url.replace(/\/$/, '');
     };
     for (const test of tests) {
-      const url = base(test.service) + test.path;
-      const answer = await get(agent, url);
-      const ok =
-        answer.status === test.expectStatus &&
-        (test.bodyContains === undefined || answer.body.includes(test.bodyContains));
-      if (!ok) {
+      const result = await probe(agent, test, base(test.service));
+      if (result.failure) {
         throw new CliError(
-          `smoke test ${test.name} of ${stack}: GET ${url} answered ${answer.status || answer.error}` +
-            `${answer.body ? ` with '${answer.body.trim().slice(0, 200)}'` : ''}; expected ${test.expectStatus}` +
-            `${test.bodyContains ? ` and a body containing '${test.bodyContains}'` : ''}.`,
+          `smoke test ${test.name} of ${stack}: ${result.failure}.`,
           target === 'swarm'
             ? `Read the service's logs: docker service logs ${stack}-${test.service}.`
             : `Read the containers' logs: docker logs ${stack}-${test.service}-0.`,
         );
       }
-      out.log(`${stack}: ${test.name} answered ${answer.status} (${url})`);
+      out.log(`${stack}: ${test.name} answered ${result.status} (${result.url})`);
     }
     if (requests !== undefined) {
       if (tests.length === 0) {

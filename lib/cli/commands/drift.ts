@@ -168,7 +168,7 @@ export async function drift(project: Project, args: readonly string[]): Promise<
 }
 
 /** Runs a refresh-only plan of a synthesized stack and reads what drifted from it. */
-async function refreshPlan(
+export async function refreshPlan(
   project: Project,
   out: Output,
   delivery: DeliveryManifest,

@@ -6,6 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { StageManifest } from '../../private/delivery-manifest';
 import { StateLocation, STATE_STORE_VARIABLE } from '../../stacks/state-store';
 import { CliError } from '../cli-error';
+import { History } from '../history';
 import { Output } from '../output';
 import { Project } from '../project';
 import { lockHolder } from '../state-lock';
@@ -85,6 +86,15 @@ export async function migrateState(project: Project, args: readonly string[]): P
     } finally {
       rmSync(dirname(file), { recursive: true, force: true });
     }
+  }
+  // The promotion history goes with the state. The source's stays (it is append-only); a merge
+  // adds only what the target lacks, so a second migration copies nothing twice.
+  const history = { from: History.of(source.state), to: History.of(target.state) };
+  const copied = history.to.merge(history.from.records());
+  if (copied > 0) {
+    out.log(
+      `copied ${copied} history record(s): ${history.from.location} → ${history.to.location}`,
+    );
   }
   // cdktf.out's engine folders remember the old backend: `cdktf diff` would refuse to start.
   rmSync(join(project.root, 'cdktf.out'), { recursive: true, force: true });

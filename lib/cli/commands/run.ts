@@ -4,7 +4,11 @@ import { DeliveryPipeline } from '../../model/delivery-pipeline';
 import { PipelineEvent } from '../../model/stage-trigger';
 import { LocalRunner, StageResult } from '../../runner/local-runner';
 import { CliError } from '../cli-error';
+import { Output } from '../output';
 import { Project } from '../project';
+import { statusTable } from '../status-view';
+
+import { statusOf } from './status';
 
 const USAGE =
   'usage: cdktf-pipeline run [--approve] [--skip STAGE,...] [--merge-request ID | --close-merge-request ID | --schedule]';
@@ -64,10 +68,10 @@ export async function run(
   const options = parse(args);
   // Where every stage (and this run's review environment) keeps its state, for the summary.
   const stacks = options.mergeRequestId ? [Project.reviewStack(options.mergeRequestId)] : [];
-  const states = await project.synth(
-    stacks,
-    ({ delivery }) => new Map(delivery.stages.map((s) => [s.name, s.state])),
-  );
+  const delivery = await project.synth(stacks, (synthesized) => synthesized.delivery);
+  const states = new Map(delivery.stages.map((s) => [s.name, s.state]));
+  // Every deploy of this run names it in the history.
+  process.env.PIPELINE_RUN_ID ??= `local run ${new Date().toISOString().slice(0, 19)}Z`;
   const runner = new LocalRunner({
     pipeline,
     cwd: project.root,
@@ -78,6 +82,18 @@ export async function run(
       const outputs = location ? Project.outputs(location) : undefined;
       return { url: outputs?.urls.values().next().value, digest: outputs?.verifiedImage };
     },
+    // The stages do not change during a run: the delivery read at its start tells the status.
+    status: async () =>
+      statusTable(
+        await statusOf(
+          project,
+          new Output('pipeline'),
+          delivery,
+          Project.deployedStacks(delivery),
+          {},
+          '',
+        ),
+      ),
   });
   const result = await runner.run();
   return result.result === StageResult.PASSED ? 0 : result.result === StageResult.WAITING ? 2 : 1;

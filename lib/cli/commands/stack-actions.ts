@@ -11,12 +11,14 @@ import { dirname, join } from 'node:path';
 
 import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
 import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
+import { approvalsOf } from '../approval-record';
 import { CliError } from '../cli-error';
+import { currentRun, FinishedRecord, History } from '../history';
 import { engineHost, knownFailure } from '../known-failures';
 import { isNameConflict, orphansOf, removeOrphans } from '../orphans';
 import { Output } from '../output';
 import { requireFreePorts } from '../ports';
-import { runCollected, runLogged } from '../process';
+import { isAlive, runCollected, runLogged } from '../process';
 import { Project } from '../project';
 import { digestOf, publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
 import { loadStatePassphrase, secretsEnv } from '../secrets';
@@ -104,19 +106,38 @@ export async function cdktf(
         .slice(-25),
     );
     // A Swarm rollout that rolled back: which service, why, and that nothing changed.
-    if (action === 'deploy' && isSwarmRollback(log)) {
-      const services = await rolledBackServices(stack, project.env([stack]));
-      throw rollbackError(stack, log, services, project.show(logFile));
-    }
-    throw (
-      knownFailure(action, stage, log, project.show(logFile)) ??
-      new CliError(
-        `${action} ${stack} failed; the full log is ${project.show(logFile)}`,
-        'Read the error above.',
-      )
-    );
+    const error =
+      action === 'deploy' && isSwarmRollback(log)
+        ? rollbackError(
+            stack,
+            log,
+            await rolledBackServices(stack, project.env([stack])),
+            project.show(logFile),
+          )
+        : (knownFailure(action, stage, log, project.show(logFile)) ??
+          new CliError(
+            `${action} ${stack} failed; the full log is ${project.show(logFile)}`,
+            'Read the error above.',
+          ));
+    failedLogs.set(error, log);
+    throw error;
   }
   return log;
+}
+
+/** The engine's log of a failed run, by the error that reports it. */
+const failedLogs = new WeakMap<Error, string>();
+
+/** How a failed deploy ended, for the history, by its error and the engine's log. */
+function failedOutcome(error: unknown): { outcome: FinishedRecord['outcome']; detail: string } {
+  const message = error instanceof Error ? error.message : String(error);
+  const log = error instanceof Error ? (failedLogs.get(error) ?? '') : '';
+  // The test's own line (its script, echoed by the engine, has the same words with variables).
+  const smoke = log.match(/smoke test '[^'$]*' failed: [^\n]*/g)?.at(-1);
+  if (smoke) return { outcome: 'smoke test failed', detail: smoke };
+  if (isSwarmRollback(log)) return { outcome: 'rolled back', detail: message };
+  if (/Interrupt received/.test(log)) return { outcome: 'interrupted', detail: message };
+  return { outcome: 'failed', detail: message };
 }
 
 /**
@@ -146,16 +167,7 @@ function removeStaleOutputs(dir: string): void {
   if (!existsSync(dir)) return;
   for (const name of readdirSync(dir)) {
     const pid = Number(/-(\d+)$/.exec(name)?.[1]);
-    if (pid && !alive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+    if (pid && !isAlive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
   }
 }
 
@@ -168,7 +180,7 @@ function uniqueLog(file: string): string {
   let chosen = file;
   if (existsSync(owner)) {
     const pid = Number(readFileSync(owner, 'utf8'));
-    if (pid !== process.pid && alive(pid)) chosen = file.replace(/\.log$/, `.${process.pid}.log`);
+    if (pid !== process.pid && isAlive(pid)) chosen = file.replace(/\.log$/, `.${process.pid}.log`);
   }
   mkdirSync(dirname(chosen), { recursive: true });
   writeFileSync(`${chosen}.pid`, String(process.pid));
@@ -201,6 +213,7 @@ export async function deploy(project: Project, given: readonly string[]): Promis
             .map((s) => s.name);
     const stages = stacks.map((name) => Project.stage(delivery, name, 'deploy'));
     await requireEngine(project.root);
+    const history = History.of(delivery.state);
     for (const stage of stages) {
       if (runDigest !== undefined) {
         const upstream = stage.upstream && Project.stage(delivery, stage.upstream, 'deploy');
@@ -212,17 +225,52 @@ export async function deploy(project: Project, given: readonly string[]): Promis
         }
         requireRunDigest(project, upstream, runDigest, stage.name);
       }
+      // What the deploy brings: the upstream's verified image (the image stage builds its own).
+      let bringing: string | undefined;
       if (stage.kind === 'environment') {
         // The upstream's state must be readable (a cut-short file, a database that is down, a
         // wrong passphrase): said plainly before anything changes.
         if (stage.upstream)
-          Project.outputs(Project.stage(delivery, stage.upstream, 'deploy').state);
+          bringing = Project.outputs(
+            Project.stage(delivery, stage.upstream, 'deploy').state,
+          )?.verifiedImage;
         await requireFreePorts(outdir, stage, delivery, project.root);
       }
       const started = Date.now();
       out.log(`deploying ${stage.name}`);
-      const log = await cdktf(project, out, 'deploy', stage, delivery);
+      // Every deploy of an environment is in the history: as it starts, and how it ended.
+      const record =
+        bringing && stage.upstream
+          ? history.started({
+              environment: stage.name,
+              image: bringing,
+              from: stage.upstream,
+              run: currentRun(project.root),
+              approval: stage.approvalRecord
+                ? approvalsOf(stage.approvalRecord, digestOf(bringing)).at(-1)
+                : undefined,
+            })
+          : undefined;
+      let log: string;
+      try {
+        log = await cdktf(project, out, 'deploy', stage, delivery);
+      } catch (error) {
+        if (record) {
+          const { outcome, detail } = failedOutcome(error);
+          history.finished(record, stage.name, outcome, detail);
+        }
+        throw error;
+      }
       const outputs = Project.outputs(stage.state);
+      if (record) {
+        const verified = outputs?.verifiedImage === bringing;
+        history.finished(
+          record,
+          stage.name,
+          verified ? 'verified' : 'failed',
+          verified ? undefined : `the deploy ended without verifying ${bringing}`,
+        );
+      }
       const url = outputs?.urls.values().next().value ?? '';
       const image = outputs?.verifiedImage ?? '';
       const noChanges = /No changes\./.test(log) ? ', no changes' : '';

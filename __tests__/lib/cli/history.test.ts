@@ -1,0 +1,99 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { History, HISTORY_FILE, HistoryRecord } from '../../../lib/cli/history';
+
+const image = (c: string) => `127.0.0.1:5000/sample-service@sha256:${c.repeat(64)}`;
+
+describe('History, in a local state folder', () => {
+  let dir = '';
+  let history: History;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'history-'));
+    history = History.of({ backend: 'local', directory: dir });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('a deploy writes a record as it starts and one as it ends, appended as JSON lines', () => {
+    const id = history.started({ environment: 'dev', image: image('a'), from: 'image', run: 'r1' });
+    history.finished(id, 'dev', 'verified');
+    const lines = readFileSync(join(dir, HISTORY_FILE), 'utf8').trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as HistoryRecord).event)).toEqual([
+      'started',
+      'finished',
+    ]);
+    expect(history.deployments()).toEqual([
+      {
+        id,
+        environment: 'dev',
+        image: image('a'),
+        digest: `sha256:${'a'.repeat(64)}`,
+        from: 'image',
+        run: 'r1',
+        started: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        ended: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        outcome: 'verified',
+      },
+    ]);
+  });
+
+  test('a failure keeps its outcome and what failed; an approval is kept with the deploy', () => {
+    const id = history.started({
+      environment: 'prod',
+      image: image('b'),
+      from: 'staging',
+      run: 'r2',
+      approval: `sha256:${'b'.repeat(64)} # approved by ana`,
+    });
+    history.finished(id, 'prod', 'smoke test failed', "smoke test 'web/' failed: status 500");
+    expect(history.deployments()).toMatchObject([
+      {
+        outcome: 'smoke test failed',
+        detail: "smoke test 'web/' failed: status 500",
+        approval: `sha256:${'b'.repeat(64)} # approved by ana`,
+      },
+    ]);
+  });
+
+  test('a deploy with no end: running while its process lives, interrupted once it is gone or a later one started', () => {
+    history.started({ environment: 'dev', image: image('a'), from: 'image', run: 'r' });
+    expect(history.deployments().map((d) => d.outcome)).toEqual(['running']);
+    const dead: HistoryRecord = {
+      event: 'started',
+      id: 'killed',
+      environment: 'staging',
+      image: image('c'),
+      from: 'dev',
+      run: 'r',
+      at: new Date().toISOString(),
+      host: hostname(),
+      pid: 2 ** 22 + 1, // above any pid this machine hands out
+    };
+    appendFileSync(join(dir, HISTORY_FILE), `${JSON.stringify(dead)}\n`);
+    history.started({ environment: 'dev', image: image('b'), from: 'image', run: 'r' });
+    expect(history.deployments().map((d) => [d.environment, d.outcome])).toEqual([
+      ['dev', 'interrupted'],
+      ['staging', 'interrupted'],
+      ['dev', 'running'],
+    ]);
+  });
+
+  test('a line cut short by a crash mid-write is skipped; the rest reads', () => {
+    const id = history.started({ environment: 'dev', image: image('a'), from: 'image', run: 'r' });
+    appendFileSync(join(dir, HISTORY_FILE), '{"event":"fini');
+    appendFileSync(join(dir, HISTORY_FILE), '\n');
+    history.finished(id, 'dev', 'verified');
+    expect(history.deployments().map((d) => d.outcome)).toEqual(['verified']);
+  });
+
+  test('merge adds only the records it lacks, so that it can run again', () => {
+    const id = history.started({ environment: 'dev', image: image('a'), from: 'image', run: 'r' });
+    const other = History.of({ backend: 'local', directory: join(dir, 'other') });
+    expect(other.merge(history.records())).toBe(1);
+    history.finished(id, 'dev', 'verified');
+    expect(other.merge(history.records())).toBe(1);
+    expect(other.merge(history.records())).toBe(0);
+    expect(other.deployments()).toEqual(history.deployments());
+  });
+});

@@ -1,0 +1,63 @@
+import { CliError } from '../cli-error';
+import { History } from '../history';
+import { Project } from '../project';
+import { historyTable } from '../status-view';
+
+const USAGE = 'usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]';
+
+/**
+ * `history [ENV...] [--digest DIGEST] [--json]`: every deploy of the named environments (default:
+ * all), newest first: the digest, where it came from, the pipeline run, when, how it ended and,
+ * for gated environments, the approval. `--digest` keeps the deploys of one digest (a prefix of
+ * at least 12 hex digits is enough): where did it go, and when.
+ */
+export async function history(project: Project, args: readonly string[]): Promise<number> {
+  const environments: string[] = [];
+  let digest: string | undefined;
+  let json = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--json') json = true;
+    else if (arg === '--digest') {
+      digest = args[++i];
+      if (digest === undefined || !/^sha256:[0-9a-f]{12,64}$/.test(digest)) {
+        throw new CliError(
+          `--digest needs a digest 'sha256:<hex>' (at least 12 hex digits), got '${digest ?? ''}'.`,
+          USAGE,
+        );
+      }
+    } else if (arg.startsWith('-')) throw new CliError(`unknown option '${arg}'.`, USAGE);
+    else environments.push(arg);
+  }
+  const names = environments;
+  return project.synth(
+    // Review environments are in the app only when named.
+    names,
+    ({ delivery }) => {
+      for (const name of names) {
+        const stage = Project.stage(delivery, name, 'history');
+        if (stage.kind !== 'environment') {
+          throw new CliError(
+            `'${name}' is the image stage: the history records deploys of environments.`,
+            `Name environments, e.g. cdktf-pipeline history ${delivery.stages.find((s) => s.kind === 'environment')?.name ?? 'dev'}.`,
+          );
+        }
+      }
+      const deployments = History.of(delivery.state)
+        .deployments()
+        .filter((d) => names.length === 0 || names.includes(d.environment))
+        .filter((d) => digest === undefined || d.digest.startsWith(digest))
+        .reverse();
+      if (json) {
+        process.stdout.write(`${JSON.stringify(deployments, null, 2)}\n`);
+      } else if (deployments.length === 0) {
+        process.stdout.write(
+          `no deploy recorded${names.length ? ` for ${names.join(', ')}` : ''}${digest ? ` of ${digest}` : ''}\n`,
+        );
+      } else {
+        process.stdout.write(`${historyTable(deployments).join('\n')}\n`);
+      }
+      return 0;
+    },
+  );
+}

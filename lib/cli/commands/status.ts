@@ -1,0 +1,186 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { dirname, join } from 'node:path';
+
+import { STATUS_MARKDOWN_FILE } from '../../private/defaults';
+import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
+import { approvalsOf } from '../approval-record';
+import { CliError } from '../cli-error';
+import { History } from '../history';
+import { Output } from '../output';
+import { Project, StackOutputs } from '../project';
+import { digestOf } from '../run-digest';
+import { loadStatePassphrase } from '../secrets';
+import { probe } from '../smoke-probe';
+import { requireEncryption } from '../state-engine';
+import {
+  EnvironmentStatus,
+  statusMarkdown,
+  StatusView,
+  statusTable,
+  verifiedSince,
+} from '../status-view';
+
+import { refreshPlan } from './drift';
+
+const USAGE = 'usage: cdktf-pipeline status [--json | --markdown] [--probe] [--drift]';
+
+/** What `status` was asked for. */
+interface StatusOptions {
+  readonly format: 'table' | 'json' | 'markdown';
+  readonly probe: boolean;
+  readonly drift: boolean;
+}
+
+function parse(args: readonly string[]): StatusOptions {
+  let format: StatusOptions['format'] = 'table';
+  let probe = false;
+  let drift = false;
+  for (const arg of args) {
+    if (arg === '--probe') probe = true;
+    else if (arg === '--drift') drift = true;
+    else if (arg === '--json' || arg === '--markdown') {
+      const asked = arg === '--json' ? 'json' : 'markdown';
+      if (format !== 'table' && format !== asked) {
+        throw new CliError('--json and --markdown cannot be combined.', USAGE);
+      }
+      format = asked;
+    } else {
+      throw new CliError(
+        arg.startsWith('-')
+          ? `unknown option '${arg}'.`
+          : `status takes no environment, got '${arg}': it shows every one.`,
+        USAGE,
+      );
+    }
+  }
+  return { format, probe, drift };
+}
+
+/**
+ * `status [--json | --markdown] [--probe] [--drift]`: what runs where, since when, whether it is
+ * verified, and what waits upstream; one row per environment in promotion order. It reads the
+ * states and the history, and deploys nothing. `--probe` runs the smoke tests against every
+ * deployed environment now; `--drift` compares each with its last deploy. `--markdown` also writes
+ * `.pipeline/status.md`, and appends to the GitHub job summary when `GITHUB_STEP_SUMMARY` is set.
+ */
+export async function status(project: Project, args: readonly string[]): Promise<number> {
+  const options = parse(args);
+  const out = new Output('status');
+  return project.synthWithDeployed(async ({ delivery, outdir }, deployed) => {
+    if (delivery.stateEncrypted) requireEncryption(loadStatePassphrase(project.root));
+    const view = await statusOf(project, out, delivery, deployed, options, outdir);
+    if (options.format === 'json') {
+      process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+    } else if (options.format === 'markdown') {
+      const markdown = statusMarkdown(view);
+      const file = join(project.root, STATUS_MARKDOWN_FILE);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, markdown);
+      if (process.env.GITHUB_STEP_SUMMARY)
+        appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+      process.stdout.write(markdown);
+    } else {
+      process.stdout.write(`${statusTable(view).join('\n')}\n`);
+    }
+    return 0;
+  });
+}
+
+/** The status of every environment: states, history, and what --probe and --drift ask for. */
+export async function statusOf(
+  project: Project,
+  out: Output,
+  delivery: DeliveryManifest,
+  deployed: readonly string[],
+  options: Partial<Pick<StatusOptions, 'probe' | 'drift'>>,
+  outdir: string,
+): Promise<StatusView> {
+  // Each state is read once (an encrypted one costs an engine run).
+  const read = new Map<string, StackOutputs | undefined>();
+  const outputsOf = (stage: StageManifest) => {
+    if (!read.has(stage.name)) read.set(stage.name, Project.outputs(stage.state));
+    return read.get(stage.name);
+  };
+  const deployments = History.of(delivery.state).deployments();
+  const image = delivery.stages.find((s) => s.name === delivery.imageStage);
+  const shown = delivery.stages.filter(
+    (s) => s.kind === 'environment' && (!s.review || deployed.includes(s.name)),
+  );
+  const agent = new Agent({ keepAlive: true });
+  try {
+    const environments = await Promise.all(
+      shown.map(async (stage): Promise<EnvironmentStatus> => {
+        const outputs = outputsOf(stage);
+        const upstream = stage.upstream
+          ? delivery.stages.find((s) => s.name === stage.upstream)
+          : undefined;
+        const offered = upstream ? outputsOf(upstream)?.verifiedImage : undefined;
+        const waiting = offered && offered !== outputs?.verifiedImage ? offered : undefined;
+        const isDeployed = outputs?.deployed ?? false;
+        const last = deployments.filter((d) => d.environment === stage.name).at(-1);
+        const status: EnvironmentStatus = {
+          environment: stage.name,
+          deployed: isDeployed,
+          ...(isDeployed && outputs?.runningImage ? { runs: outputs.runningImage } : {}),
+          ...(outputs?.verifiedImage ? { verifiedImage: outputs.verifiedImage } : {}),
+          verified:
+            isDeployed &&
+            outputs?.verifiedImage !== undefined &&
+            outputs.verifiedImage === outputs.runningImage,
+          ...optional('since', verifiedSince(deployments, stage.name, outputs?.verifiedImage)),
+          ...optional('upstream', stage.upstream),
+          ...optional('waiting', waiting),
+          ...(waiting && stage.approvalRecord
+            ? { waitingApproved: approvalsOf(stage.approvalRecord, digestOf(waiting)).length > 0 }
+            : {}),
+          ...optional('lastDeploy', last?.outcome),
+          ...optional('url', isDeployed ? outputs?.urls.values().next().value : undefined),
+        };
+        if (!isDeployed || !outputs) return status;
+        const probed = options.probe ? await smokeTests(agent, delivery, outputs) : undefined;
+        const drifted = options.drift
+          ? await refreshPlan(project, out, delivery, stage, outdir)
+          : undefined;
+        return {
+          ...status,
+          ...optional('smokeTests', probed),
+          ...optional(
+            'drift',
+            drifted &&
+              (drifted.length === 0
+                ? 'in sync'
+                : `drifted: ${drifted.map((r) => r.name ?? r.address).join(', ')}`),
+          ),
+        };
+      }),
+    );
+    return {
+      imageStage: delivery.imageStage,
+      ...optional('release', image ? outputsOf(image)?.verifiedImage : undefined),
+      environments,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** The delivery's smoke tests against an environment now: `pass`, or the first failure. */
+async function smokeTests(
+  agent: Agent,
+  delivery: DeliveryManifest,
+  outputs: StackOutputs,
+): Promise<string> {
+  for (const test of delivery.smokeTests) {
+    const base = outputs.urls.get(test.service);
+    if (base === undefined) return `fail: ${test.service} publishes no URL`;
+    const result = await probe(agent, test, base);
+    if (result.failure) return `fail: ${result.failure}`;
+  }
+  return 'pass';
+}
+
+/** `{ [key]: value }` when value is defined, else `{}`. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}

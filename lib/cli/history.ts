@@ -1,0 +1,235 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+
+import { StateStoreManifest } from '../stacks/state-store';
+
+import { CliError } from './cli-error';
+import { isAlive } from './process';
+import { psql, quoteIdentifier } from './state-reader';
+
+/** How a deploy of an environment ended. */
+export type Outcome =
+  'verified' | 'smoke test failed' | 'rolled back' | 'failed' | 'interrupted' | 'running';
+
+/** The record a deploy writes as it starts. */
+export interface StartedRecord {
+  readonly event: 'started';
+  /** The deploy's own id: its finished record carries the same. */
+  readonly id: string;
+  readonly environment: string;
+  /** The image the deploy brings, `<repository>@sha256:…`. */
+  readonly image: string;
+  /** The stage that verified that image. */
+  readonly from: string;
+  /** The pipeline run that deployed it, or `by hand (<name>)`. */
+  readonly run: string;
+  /** ISO 8601, UTC. */
+  readonly at: string;
+  readonly host: string;
+  readonly pid: number;
+  /** For an environment that requires approval: the approval record's line for the digest. */
+  readonly approval?: string;
+}
+
+/** The record a deploy writes as it ends (a killed deploy writes none). */
+export interface FinishedRecord {
+  readonly event: 'finished';
+  readonly id: string;
+  readonly environment: string;
+  readonly at: string;
+  readonly outcome: Exclude<Outcome, 'running'>;
+  /** What failed, for a deploy that did not verify its image. */
+  readonly detail?: string;
+}
+
+export type HistoryRecord = StartedRecord | FinishedRecord;
+
+/** One deploy of an environment: its two records read together. */
+export interface Deployment {
+  readonly id: string;
+  readonly environment: string;
+  readonly image: string;
+  readonly digest: string;
+  readonly from: string;
+  readonly run: string;
+  readonly started: string;
+  /** When it ended; absent while it runs, or when it was killed. */
+  readonly ended?: string;
+  readonly outcome: Outcome;
+  readonly approval?: string;
+  readonly detail?: string;
+}
+
+/**
+ * The promotion history of a delivery: every deploy of an environment, append-only, kept beside
+ * the state in the same store, so that everyone who shares the state shares it. Local state keeps
+ * it in `history.jsonl` in the state folder, one record a line; PostgreSQL state in the table
+ * `<schema prefix>history`. A deploy writes a record as it starts and one as it ends: a deploy
+ * that was killed has only the first, and reads as interrupted.
+ */
+export class History {
+  public static of(store: StateStoreManifest): History {
+    return new History(store);
+  }
+
+  private constructor(private readonly store: StateStoreManifest) {}
+
+  /** Where the history is, for messages. */
+  public get location(): string {
+    return this.store.backend === 'local'
+      ? this.file
+      : `PostgreSQL table ${this.store.schemaPrefix}history`;
+  }
+
+  /** Records that a deploy starts; returns its id. */
+  public started(record: Omit<StartedRecord, 'event' | 'id' | 'at' | 'host' | 'pid'>): string {
+    const id = randomUUID();
+    this.append({
+      event: 'started',
+      id,
+      ...record,
+      at: new Date().toISOString(),
+      host: hostname(),
+      pid: process.pid,
+    });
+    return id;
+  }
+
+  /** Records how the deploy `id` ended. */
+  public finished(
+    id: string,
+    environment: string,
+    outcome: FinishedRecord['outcome'],
+    detail?: string,
+  ): void {
+    this.append({
+      event: 'finished',
+      id,
+      environment,
+      at: new Date().toISOString(),
+      outcome,
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  /** Every record, in the order written. */
+  public records(): HistoryRecord[] {
+    if (this.store.backend === 'local') {
+      if (!existsSync(this.file)) return [];
+      return readFileSync(this.file, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .flatMap((line) => {
+          try {
+            return [JSON.parse(line) as HistoryRecord];
+          } catch {
+            // A line cut short by a crash mid-write: the rest of the history still reads.
+            return [];
+          }
+        });
+    }
+    if (psql(`SELECT to_regclass('public.${quoteIdentifier(this.table)}') IS NOT NULL`) !== 't') {
+      return [];
+    }
+    return psql(`SELECT record::text FROM public.${quoteIdentifier(this.table)} ORDER BY seq`)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as HistoryRecord);
+  }
+
+  /** Every deploy, oldest first. */
+  public deployments(): Deployment[] {
+    const records = this.records();
+    const finished = new Map<string, FinishedRecord>();
+    for (const r of records) if (r.event === 'finished') finished.set(r.id, r);
+    const starts = records.filter((r): r is StartedRecord => r.event === 'started');
+    return starts.map((s, i) => {
+      const end = finished.get(s.id);
+      const later = starts.slice(i + 1).some((n) => n.environment === s.environment);
+      const outcome: Outcome =
+        end?.outcome ??
+        (!later && s.host === hostname() && isAlive(s.pid) ? 'running' : 'interrupted');
+      return {
+        id: s.id,
+        environment: s.environment,
+        image: s.image,
+        digest: s.image.slice(s.image.indexOf('@') + 1),
+        from: s.from,
+        run: s.run,
+        started: s.at,
+        ...(end ? { ended: end.at } : {}),
+        outcome,
+        ...(s.approval ? { approval: s.approval } : {}),
+        ...(end?.detail ? { detail: end.detail } : {}),
+      };
+    });
+  }
+
+  /** Writes every record of `records` that this history does not hold yet (by id and event). */
+  public merge(records: readonly HistoryRecord[]): number {
+    const held = new Set(this.records().map((r) => `${r.id} ${r.event}`));
+    const missing = records.filter((r) => !held.has(`${r.id} ${r.event}`));
+    for (const r of missing) this.append(r);
+    return missing.length;
+  }
+
+  private get file(): string {
+    return join(this.store.backend === 'local' ? this.store.directory : '', HISTORY_FILE);
+  }
+
+  private get table(): string {
+    return `${this.store.backend === 'pg' ? this.store.schemaPrefix : ''}history`;
+  }
+
+  private append(record: HistoryRecord): void {
+    const line = JSON.stringify(record);
+    if (this.store.backend === 'local') {
+      mkdirSync(dirname(this.file), { recursive: true });
+      // One write of one line, opened for appending: records of parallel deploys never mix.
+      appendFileSync(this.file, `${line}\n`);
+      return;
+    }
+    const table = `public.${quoteIdentifier(this.table)}`;
+    const insert = `INSERT INTO ${table} (record) VALUES ('${line.replace(/'/g, "''")}'::jsonb)`;
+    const create = `CREATE TABLE IF NOT EXISTS ${table} (seq bigserial PRIMARY KEY, record jsonb NOT NULL)`;
+    try {
+      psql(`${create}; ${insert}`);
+    } catch (error) {
+      // Two first deploys at once may race to create the table: the loser inserts once more.
+      if (!(error instanceof CliError)) throw error;
+      psql(insert);
+    }
+  }
+}
+
+/** The file of a local history, in the state folder. */
+export const HISTORY_FILE = 'history.jsonl';
+
+/**
+ * Who or what runs this deploy: the pipeline run the environment names (`PIPELINE_RUN_ID`, set by
+ * `cdktf-pipeline run`; GitHub Actions; GitLab CI), or `by hand (<name>)`.
+ */
+export function currentRun(root: string): string {
+  const env = process.env;
+  if (env.PIPELINE_RUN_ID) return env.PIPELINE_RUN_ID;
+  if (env.GITHUB_RUN_ID) return `github run ${env.GITHUB_RUN_ID}`;
+  if (env.CI_PIPELINE_ID) return `gitlab pipeline ${env.CI_PIPELINE_ID}`;
+  return `by hand (${personName(root)})`;
+}
+
+/** The person at this checkout: git's user.name, else the login name. */
+export function personName(root: string): string {
+  try {
+    const name = execFileSync('git', ['-C', root, 'config', 'user.name'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    if (name) return name;
+  } catch {
+    // no git, or no user.name: fall back to the login name
+  }
+  return process.env.USER ?? 'unknown';
+}
