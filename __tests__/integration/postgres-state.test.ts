@@ -132,7 +132,7 @@ beforeAll(async () => {
     );
   }
   for (const schema of schemas) psql(`DROP SCHEMA "${schema}" CASCADE`);
-  psql(`DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
+  psql(`SET client_min_messages = warning; DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
   before = { containers: await containerNames(), networks: await networkNames() };
 });
 
@@ -148,7 +148,7 @@ afterAll(async () => {
   ).split('\n')) {
     if (schema) psql(`DROP SCHEMA "${schema}" CASCADE`);
   }
-  psql(`DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
+  psql(`SET client_min_messages = warning; DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
   for (const dir of [a, b]) rmSync(dir, { recursive: true, force: true });
   expect(await containerNames()).toEqual(before.containers);
   expect(await networkNames()).toEqual(before.networks);
