@@ -39,7 +39,7 @@ export async function expireReviews(project: Project, args: readonly string[]): 
   const now = Date.now();
   const expired: string[] = [];
   const kept: string[] = [];
-  await project.synthWithDeployed(async ({ delivery }, deployed) => {
+  await project.synthWithDeployed(async ({ delivery, outdir }, deployed) => {
     for (const name of deployed.filter((s) => s.startsWith(delivery.reviewPrefix))) {
       const stage = Project.stage(delivery, name, 'expire-reviews');
       const touched =
@@ -57,6 +57,7 @@ export async function expireReviews(project: Project, args: readonly string[]): 
         'destroy',
         Project.stage(delivery, name, 'expire-reviews'),
         delivery,
+        outdir,
       );
       forget(project, name);
     }

@@ -36,8 +36,9 @@ import { isSwarmRollback, rollbackError, rolledBackServices } from '../swarm-rol
 /**
  * `cdktf deploy|destroy STACK` with the flags an unattended run needs, its output in
  * `.pipeline/logs/<action>-<stack>.log`, a line every 30 s while it runs; on failure the log's
- * last lines and an error naming the log. Each run synthesizes into its own folder, so that
- * deploys of different stacks from one clone never share one; a stack's state lock is waited for
+ * last lines and an error naming the log. It runs in `synthesized`, the folder this command
+ * synthesized the app into (one per process, so deploys from one clone never share one), without
+ * synthesizing it again; a stack's state lock is waited for
  * up to PIPELINE_LOCK_TIMEOUT, and a lock that stays taken is an error naming who holds it.
  * Resolves with the log's text.
  */
@@ -47,6 +48,7 @@ export async function cdktf(
   action: 'deploy' | 'destroy',
   stage: StageManifest,
   delivery: DeliveryManifest,
+  synthesized: string,
   retried = false,
 ): Promise<string> {
   const stack = stage.name;
@@ -54,10 +56,19 @@ export async function cdktf(
   prepareEncryption(project, out, delivery);
   const lock = lockTimeoutEnv();
   const logFile = uniqueLog(project.logFile(`${action}-${stack}`));
-  const outdir = join(project.work, 'out', `${action}-${stack}-${process.pid}`);
+  // Folders of runs before 0.5, which synthesized the app a second time.
   removeStaleOutputs(join(project.work, 'out'));
-  mkdirSync(dirname(outdir), { recursive: true });
-  const args = [action, stack, '--auto-approve', '--skip-provider-lock', '--output', outdir];
+  // The app this command synthesized already (into a folder of its own): cdktf runs the engine
+  // in it rather than synthesizing the whole app again.
+  const args = [
+    action,
+    stack,
+    '--auto-approve',
+    '--skip-provider-lock',
+    '--skip-synth',
+    '--output',
+    synthesized,
+  ];
   if (action === 'deploy') {
     mkdirSync(dirname(project.outputsFile(stack)), { recursive: true });
     args.push('--outputs-file', project.outputsFile(stack));
@@ -74,7 +85,6 @@ export async function cdktf(
       heartbeat: (seconds) => out.log(`… still running ${action} ${stack} (${seconds}s)`),
     }));
   } finally {
-    rmSync(outdir, { recursive: true, force: true });
     rmSync(`${logFile}.pid`, { force: true });
   }
   const log = readFileSync(logFile, 'utf8');
@@ -88,7 +98,7 @@ export async function cdktf(
     }
     if (orphans.length > 0 && (await removeOrphans(orphans, env, project.root)).length === 0) {
       out.log(`deploying ${stack} again`);
-      return cdktf(project, out, action, stage, delivery, true);
+      return cdktf(project, out, action, stage, delivery, synthesized, true);
     }
   }
   if (code !== 0 && isLockFailure(log)) {
@@ -253,7 +263,7 @@ export async function deploy(project: Project, given: readonly string[]): Promis
           : undefined;
       let log: string;
       try {
-        log = await cdktf(project, out, 'deploy', stage, delivery);
+        log = await cdktf(project, out, 'deploy', stage, delivery, outdir);
       } catch (error) {
         if (record) {
           const { outcome, detail } = failedOutcome(error);
@@ -327,11 +337,11 @@ export async function destroy(project: Project, args: readonly string[]): Promis
       'To remove everything this project deployed, use cdktf-pipeline teardown.',
     );
   }
-  await project.synth(args, async ({ delivery }) => {
+  await project.synth(args, async ({ delivery, outdir }) => {
     for (const name of args) {
       const stage = Project.stage(delivery, name, 'destroy');
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', stage, delivery);
+      await cdktf(project, out, 'destroy', stage, delivery, outdir);
       forget(project, name);
       out.log(`destroyed ${name}`);
     }
@@ -349,7 +359,7 @@ export async function teardown(project: Project, args: readonly string[]): Promi
     );
   }
   // Review environments exist in the app only when named: the deployed ones are found first.
-  await project.synthWithDeployed(async ({ delivery }, deployed) => {
+  await project.synthWithDeployed(async ({ delivery, outdir }, deployed) => {
     if (deployed.length === 0) {
       out.log('nothing is deployed');
       return;
@@ -360,7 +370,14 @@ export async function teardown(project: Project, args: readonly string[]): Promi
       .reverse();
     for (const name of order) {
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', Project.stage(delivery, name, 'teardown'), delivery);
+      await cdktf(
+        project,
+        out,
+        'destroy',
+        Project.stage(delivery, name, 'teardown'),
+        delivery,
+        outdir,
+      );
       forget(project, name);
     }
     out.log(`destroyed ${order.join(', ')}`);
