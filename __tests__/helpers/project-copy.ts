@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -26,6 +26,18 @@ export async function projectCopy(prefix: string): Promise<string> {
   }
   symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(dir, 'node_modules'));
   return dir;
+}
+
+/** Gives the sample's api service, in a copy, the secret `API_TOKEN` (its health page shows it). */
+export function giveApiSecret(dir: string): void {
+  const service = join(dir, 'stacks', 'sample-service.ts');
+  const source = readFileSync(service, 'utf8');
+  const withSecret = source.replace(
+    "{ name: 'api', port: 8080, healthCheck: health(8080) }",
+    "{ name: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
+  );
+  expect(withSecret).not.toBe(source);
+  writeFileSync(service, withSecret);
 }
 
 /** The variables a copy's pipeline.env exports (what scripts/setup wrote for it). */

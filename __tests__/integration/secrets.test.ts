@@ -18,7 +18,7 @@ import {
   networkNames,
   sh,
 } from '../helpers/cli';
-import { pipelineEnv, projectCopy } from '../helpers/project-copy';
+import { giveApiSecret, pipelineEnv, projectCopy } from '../helpers/project-copy';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -137,14 +137,7 @@ describe('secrets and encrypted state', () => {
     const verified = plain.outputs.verified_image.value;
 
     // The api service now reads a secret: the delivery encrypts its state from here on.
-    const service = join(copy, 'stacks', 'sample-service.ts');
-    const source = readFileSync(service, 'utf8');
-    const withSecret = source.replace(
-      "{ name: 'api', port: 8080, healthCheck: health(8080) }",
-      "{ name: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
-    );
-    expect(withSecret).not.toBe(source);
-    writeFileSync(service, withSecret);
+    giveApiSecret(copy);
     for (const stage of STAGES) {
       writeFileSync(join(secretsDir, `${stage}.env`), `# ${stage}\nAPI_TOKEN=${values[stage]}\n`);
     }

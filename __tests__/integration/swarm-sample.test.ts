@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
-import { pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
+import { giveApiSecret, pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(20 * 60 * 1000);
@@ -349,14 +349,7 @@ describe('the sample delivery on a two-node swarm', () => {
     // Undo the broken release of the test before, and give the api service a secret.
     const health = join(copy, 'service', 'www', 'cgi-bin', 'health');
     writeFileSync(health, readFileSync(join(PROJECT_ROOT, 'service', 'www', 'cgi-bin', 'health')));
-    const service = join(copy, 'stacks', 'sample-service.ts');
-    const source = readFileSync(service, 'utf8');
-    const withSecret = source.replace(
-      "{ name: 'api', port: 8080, healthCheck: health(8080) }",
-      "{ name: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
-    );
-    expect(withSecret).not.toBe(source);
-    writeFileSync(service, withSecret);
+    giveApiSecret(copy);
     // State encryption has its own suite: here the state stays plain, by the explicit choice.
     const delivery = join(copy, 'stacks', 'sample-delivery.ts');
     const plain = readFileSync(delivery, 'utf8')

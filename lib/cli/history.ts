@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { digestOf } from '../private/digest';
 import { StateStoreManifest } from '../stacks/state-store';
 
 import { CliError } from './cli-error';
@@ -156,7 +157,7 @@ export class History {
         id: s.id,
         environment: s.environment,
         image: s.image,
-        digest: s.image.slice(s.image.indexOf('@') + 1),
+        digest: digestOf(s.image),
         from: s.from,
         run: s.run,
         started: s.at,

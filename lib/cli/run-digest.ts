@@ -3,14 +3,10 @@ import { appendFileSync } from 'node:fs';
 import { DIGEST_PATTERN } from '../constructs/approval';
 import { PIPELINE_DEFAULTS } from '../private/defaults';
 import { StageManifest } from '../private/delivery-manifest';
+import { digestOf } from '../private/digest';
 
 import { CliError } from './cli-error';
 import { Project } from './project';
-
-/** The digest part of an image reference (`repo@sha256:…`), or the digest itself. */
-export function digestOf(image: string): string {
-  return image.slice(image.indexOf('@') + 1);
-}
 
 /**
  * Takes `--digest DIGEST` out of a command's arguments: the digest a pipeline run built, which

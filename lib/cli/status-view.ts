@@ -1,3 +1,5 @@
+import { shortDigest } from '../private/digest';
+
 import { Deployment, Outcome } from './history';
 
 /** One environment in the status view. */
@@ -37,11 +39,9 @@ export interface StatusView {
   readonly environments: readonly EnvironmentStatus[];
 }
 
-/** `sha256:` and the first 12 hex digits of an image's digest. */
-export function shortDigest(image: string | undefined): string {
-  if (!image) return '-';
-  const digest = image.slice(image.indexOf('@') + 1);
-  return digest.slice(0, 'sha256:'.length + 12);
+/** An image's short digest, or `-` for none. */
+function short(image: string | undefined): string {
+  return image ? shortDigest(image) : '-';
 }
 
 /** An ISO time as `YYYY-MM-DD HH:MM UTC`. */
@@ -72,14 +72,14 @@ export function verifiedSince(
 function verifiedText(e: EnvironmentStatus): string {
   if (!e.deployed) return '-';
   if (e.verified) return 'yes';
-  return e.verifiedImage ? `no, promotes ${shortDigest(e.verifiedImage)}` : 'no';
+  return e.verifiedImage ? `no, promotes ${short(e.verifiedImage)}` : 'no';
 }
 
 function waitingText(e: EnvironmentStatus): string {
   if (!e.waiting) return '-';
   const approval =
     e.waitingApproved === undefined ? '' : e.waitingApproved ? ' (approved)' : ' (not approved)';
-  return `${shortDigest(e.waiting)}${approval}`;
+  return `${short(e.waiting)}${approval}`;
 }
 
 function columns(view: StatusView): { header: string; cell: (e: EnvironmentStatus) => string }[] {
@@ -87,7 +87,7 @@ function columns(view: StatusView): { header: string; cell: (e: EnvironmentStatu
   const drift = view.environments.some((e) => e.drift !== undefined);
   return [
     { header: 'environment', cell: (e) => e.environment },
-    { header: 'runs', cell: (e) => (e.deployed ? shortDigest(e.runs) : 'not deployed') },
+    { header: 'runs', cell: (e) => (e.deployed ? short(e.runs) : 'not deployed') },
     { header: 'verified', cell: verifiedText },
     { header: 'since', cell: (e) => shortTime(e.since) },
     { header: 'last deploy', cell: (e) => e.lastDeploy ?? '-' },
@@ -114,7 +114,7 @@ export function statusTable(view: StatusView): string[] {
 /** What the image stage released last. */
 function releaseLine(view: StatusView, format = (digest: string) => digest): string {
   return view.release
-    ? `${view.imageStage} released ${format(shortDigest(view.release))}`
+    ? `${view.imageStage} released ${format(short(view.release))}`
     : `${view.imageStage} has released nothing yet`;
 }
 
@@ -139,13 +139,11 @@ export function statusMarkdown(view: StatusView): string {
   ];
   const graph = [
     'graph LR',
-    `  ${nodeId(view.imageStage)}["${view.imageStage}<br/>${shortDigest(view.release)}"]`,
+    `  ${nodeId(view.imageStage)}["${view.imageStage}<br/>${short(view.release)}"]`,
   ];
   for (const e of view.environments) {
     const state = !e.deployed ? 'not deployed' : e.verified ? 'verified' : 'not verified';
-    graph.push(
-      `  ${nodeId(e.environment)}["${e.environment}<br/>${shortDigest(e.runs)}<br/>${state}"]`,
-    );
+    graph.push(`  ${nodeId(e.environment)}["${e.environment}<br/>${short(e.runs)}<br/>${state}"]`);
   }
   for (const e of view.environments) {
     if (!e.upstream) continue;
@@ -182,7 +180,7 @@ export function historyTable(deployments: readonly Deployment[]): string[] {
   const cols: { header: string; cell: (d: Deployment) => string }[] = [
     { header: 'started', cell: (d) => shortTime(d.started) },
     { header: 'environment', cell: (d) => d.environment },
-    { header: 'digest', cell: (d) => shortDigest(d.image) },
+    { header: 'digest', cell: (d) => short(d.image) },
     { header: 'from', cell: (d) => d.from },
     { header: 'outcome', cell: (d) => d.outcome },
     { header: 'took', cell: (d) => took(d) },

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 
+import { approvalLines } from '../private/approval-record';
 import { invalidValue } from '../private/errors';
 
 /** An image digest: `sha256:` and 64 hex digits. */
@@ -69,29 +69,21 @@ export class Approval {
         ],
       };
     }
-    const path = resolve(root, record);
-    if (!existsSync(path)) return { digests: [], problems: [] };
     const digests: string[] = [];
     const problems: string[] = [];
-    // A record saved on Windows (CRLF line ends, a byte order mark) reads the same.
-    readFileSync(path, 'utf8')
-      .replace(/^\uFEFF/, '')
-      .split(/\r?\n/)
-      .forEach((line, i) => {
-        const digest = line.replace(/#.*/, '').trim();
-        if (digest === '') return;
-        if (DIGEST_PATTERN.test(digest)) digests.push(digest);
-        else
-          problems.push(
-            invalidValue(
-              subject,
-              `approval record ${this.record} line ${i + 1}`,
-              "must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment'",
-              digest,
-              'Fix or remove that line.',
-            ),
-          );
-      });
+    approvalLines(resolve(root, record)).forEach(({ digest, number }) => {
+      if (DIGEST_PATTERN.test(digest)) digests.push(digest);
+      else
+        problems.push(
+          invalidValue(
+            subject,
+            `approval record ${this.record} line ${number}`,
+            "must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment'",
+            digest,
+            'Fix or remove that line.',
+          ),
+        );
+    });
     return { digests, problems };
   }
 }

@@ -7,6 +7,7 @@ import { PipelineStage } from '../model/pipeline-stage';
 import { ApproveStepOptions, PipelineStep } from '../model/pipeline-step';
 import { PipelineEvent } from '../model/stage-trigger';
 import { PIPELINE_DEFAULTS, WORK_DIRECTORY } from '../private/defaults';
+import { shortDigest } from '../private/digest';
 import { ConfigurationError } from '../private/errors';
 import { approvalCheckCommand, bindMergeRequestId, stepCommands } from '../private/pipeline-render';
 import { assertShape, shape } from '../private/shape';
@@ -445,7 +446,3 @@ function lastLine(lines: readonly string[]): string {
 }
 
 /** `registry/repo@sha256:0123…` → `sha256:0123456789ab`. */
-function shortDigest(image: string): string {
-  const digest = image.slice(image.indexOf('@') + 1);
-  return digest.startsWith('sha256:') ? digest.slice(0, 19) : digest;
-}

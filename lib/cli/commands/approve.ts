@@ -3,11 +3,12 @@ import { basename, dirname, join, relative } from 'node:path';
 
 import { Approval, DIGEST_PATTERN } from '../../constructs/approval';
 import { APPROVALS_ARTIFACT_DIRECTORY } from '../../private/defaults';
+import { digestOf } from '../../private/digest';
 import { CliError } from '../cli-error';
 import { personName } from '../history';
 import { Output } from '../output';
 import { Project } from '../project';
-import { digestOf, requireRunDigest, takeDigestOption } from '../run-digest';
+import { requireRunDigest, takeDigestOption } from '../run-digest';
 
 /** Exit status of `approve --check` when the digest is not approved yet. */
 export const NOT_APPROVED = 3;

@@ -9,9 +9,10 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { approvalLines } from '../../private/approval-record';
 import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
 import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
-import { approvalsOf } from '../approval-record';
+import { digestOf } from '../../private/digest';
 import { CliError } from '../cli-error';
 import { currentRun, FinishedRecord, History } from '../history';
 import { engineHost, knownFailure } from '../known-failures';
@@ -20,7 +21,7 @@ import { Output } from '../output';
 import { requireFreePorts } from '../ports';
 import { isAlive, runCollected, runLogged } from '../process';
 import { Project } from '../project';
-import { digestOf, publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
+import { publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
 import { loadStatePassphrase, secretsEnv } from '../secrets';
 import { encryptState, requireEncryption } from '../state-engine';
 import {
@@ -257,7 +258,9 @@ export async function deploy(project: Project, given: readonly string[]): Promis
               from: stage.upstream,
               run: currentRun(project.root),
               approval: stage.approvalRecord
-                ? approvalsOf(stage.approvalRecord, digestOf(bringing)).at(-1)
+                ? approvalLines(stage.approvalRecord)
+                    .filter((l) => l.digest === digestOf(bringing))
+                    .at(-1)?.line
                 : undefined,
             })
           : undefined;

@@ -2,14 +2,14 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { dirname, join } from 'node:path';
 
+import { approvalLines } from '../../private/approval-record';
 import { STATUS_MARKDOWN_FILE } from '../../private/defaults';
 import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
-import { approvalsOf } from '../approval-record';
+import { digestOf } from '../../private/digest';
 import { CliError } from '../cli-error';
 import { History } from '../history';
 import { Output } from '../output';
 import { Project, StackOutputs } from '../project';
-import { digestOf } from '../run-digest';
 import { loadStatePassphrase } from '../secrets';
 import { probe } from '../smoke-probe';
 import { requireEncryption } from '../state-engine';
@@ -132,7 +132,11 @@ export async function statusOf(
           ...optional('upstream', stage.upstream),
           ...optional('waiting', waiting),
           ...(waiting && stage.approvalRecord
-            ? { waitingApproved: approvalsOf(stage.approvalRecord, digestOf(waiting)).length > 0 }
+            ? {
+                waitingApproved: approvalLines(stage.approvalRecord).some(
+                  (l) => l.digest === digestOf(waiting),
+                ),
+              }
             : {}),
           ...optional('lastDeploy', last?.outcome),
           ...optional('url', isDeployed ? outputs?.urls.values().next().value : undefined),
