@@ -45,6 +45,11 @@ export interface SampleDeliveryOptions {
    * @default DeploymentTarget.containers()
    */
   readonly target?: DeploymentTarget;
+  /**
+   * Whether review environments are instances of the first environment stack.
+   * @default true
+   */
+  readonly reviewsAsInstances?: boolean;
 }
 
 /** The sample delivery: the sample service, built once and promoted dev → staging → prod. */
@@ -62,6 +67,7 @@ export function sampleDelivery(scope: Construct, options: SampleDeliveryOptions 
     reviewIds: options.reviewIds,
     projectRoot: options.projectRoot ?? SAMPLE_ROOT,
     target: options.target,
+    reviewsAsInstances: options.reviewsAsInstances,
     howToApprove:
       'Approve it with: npm run approve -- <environment> <digest> (commit the record), then deploy again.',
   });

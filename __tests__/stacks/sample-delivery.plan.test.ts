@@ -1,4 +1,5 @@
-import { EnvironmentStack } from '../../lib';
+import { TerraformStack } from 'cdktf';
+
 import { planOf } from '../../lib/testing';
 import { PROJECT_ROOT, testPipeline } from '../helpers/test-app';
 
@@ -7,7 +8,7 @@ const IMAGE = `127.0.0.1:5000/sample-service@sha256:${'1'.repeat(64)}`;
 
 describe("the engine's plan of every stack of the sample delivery", () => {
   const { pipeline } = testPipeline({ reviewIds: ['42'] });
-  const environment = (name: string): EnvironmentStack => {
+  const environment = (name: string): TerraformStack => {
     const stack = pipeline.environments.find((s) => s.node.id === name);
     if (!stack) throw new Error(`no stack ${name}`);
     return stack;

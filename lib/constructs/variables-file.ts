@@ -1,10 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { IResolvable, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
-import { afterSynthesis } from '../private/synthesis-hook';
+import { writeVariablesFile } from '../private/variables-file-writer';
 
 /** Name of the variables file Terraform and OpenTofu load automatically. */
 export const VARIABLES_FILE = 'terraform.tfvars.json';
@@ -22,12 +19,7 @@ export class VariablesFile extends Construct {
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const stack = TerraformStack.of(this);
-    afterSynthesis(stack, (session) => {
-      const dir = join(session.outdir, session.manifest.forStack(stack).workingDirectory);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, VARIABLES_FILE), `${JSON.stringify(this.values, null, 2)}\n`);
-    });
+    writeVariablesFile(TerraformStack.of(this), VARIABLES_FILE, () => this.values);
   }
 
   /** The values recorded so far, by variable name. */

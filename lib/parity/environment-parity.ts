@@ -140,13 +140,18 @@ export class EnvironmentParity {
     if (!first) return;
     afterSynthesis(stack, (session) => {
       const current = included.get(stack) ?? {};
-      recordParityStack(session, stack, {
-        backendLocation: current.backendLocation && {
-          attribute: current.backendLocation.attribute,
-          pattern: current.backendLocation.pattern,
+      recordParityStack(
+        session,
+        stack,
+        {
+          backendLocation: current.backendLocation && {
+            attribute: current.backendLocation.attribute,
+            pattern: current.backendLocation.pattern,
+          },
+          variablesFile: current.variablesFile,
         },
-        variablesFile: current.variablesFile,
-      });
+        () => EnvironmentParity.stacksIn(App.of(stack)).length,
+      );
     });
   }
 

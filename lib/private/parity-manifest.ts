@@ -29,28 +29,35 @@ export interface ParityManifest {
   readonly stacks: readonly ParityManifestStack[];
 }
 
-/** The entries written so far in each synthesis: one session is one `App.synth()`. */
-const sessions = new WeakMap<ISynthesisSession, ParityManifestStack[]>();
+/** The entries recorded so far in each synthesis (one `App.synth()`), and how many to expect. */
+const sessions = new WeakMap<
+  ISynthesisSession,
+  { readonly stacks: ParityManifestStack[]; readonly expected: number }
+>();
 
 /**
- * Adds `stack` to the parity manifest of `session`'s output folder. The first stack of a session
- * starts a new manifest, so that none of an earlier synthesis into the same folder remains.
+ * Adds `stack` to the parity manifest of `session`'s output folder; `expected` counts the stacks
+ * the manifest will list (read once per session). The manifest is written once they all are, so
+ * that none of an earlier synthesis into the same folder remains and an app of hundreds of
+ * environments writes it once.
  */
 export function recordParityStack(
   session: ISynthesisSession,
   stack: TerraformStack,
   entry: Pick<ParityManifestStack, 'backendLocation' | 'variablesFile'>,
+  expected: () => number,
 ): void {
-  const stacks = sessions.get(session) ?? [];
-  sessions.set(session, stacks);
+  const recorded = sessions.get(session) ?? { stacks: [], expected: expected() };
+  sessions.set(session, recorded);
   const synthesized = session.manifest.forStack(stack);
-  stacks.push({
+  recorded.stacks.push({
     name: stack.node.id,
     directory: synthesized.workingDirectory,
     config: synthesized.synthesizedStackPath,
     ...entry,
   });
-  const manifest: ParityManifest = { version: 1, stacks };
+  if (recorded.stacks.length < recorded.expected) return;
+  const manifest: ParityManifest = { version: 1, stacks: recorded.stacks };
   mkdirSync(session.outdir, { recursive: true });
   writeFileSync(join(session.outdir, PARITY_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
 }

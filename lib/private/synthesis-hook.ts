@@ -22,3 +22,20 @@ class AfterSynthesis implements IStackSynthesizer {
     this.after(session);
   }
 }
+
+/**
+ * Runs `before` with the session just before the stack is synthesized (before its synthesizer
+ * and the hooks added so far).
+ */
+export function beforeSynthesis(
+  stack: TerraformStack,
+  before: (session: ISynthesisSession) => void,
+): void {
+  const inner = stack.synthesizer;
+  stack.synthesizer = {
+    synthesize(session: ISynthesisSession): void {
+      before(session);
+      inner.synthesize(session);
+    },
+  };
+}

@@ -20,6 +20,7 @@ import { toposort } from '../private/toposort';
 
 import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
+import { EnvironmentInstance } from './environment-instance';
 import { EnvironmentStack } from './environment-stack';
 import { ImageStack } from './image-stack';
 import { StateEncryption } from './state-encryption';
@@ -110,6 +111,15 @@ export interface DeliveryProps {
    */
   readonly howToDeployUpstream?: string;
   /**
+   * Whether review environments are {@link EnvironmentInstance}s of the first environment stack,
+   * which costs each little more than writing its files, rather than stacks built from the
+   * definition one by one. Their synthesized files are the same either way; build them one by one
+   * to change one of them after the Delivery made it (the parity check then says where it
+   * diverges).
+   * @default true
+   */
+  readonly reviewsAsInstances?: boolean;
+  /**
    * How to approve a digest; `<environment>` and `<digest>` are filled in.
    * @default 'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.'
    */
@@ -138,6 +148,7 @@ const DELIVERY_PROPS = shape.object({
   reservedPorts: shape.optional(shape.map(shape.string)),
   howToDeployUpstream: shape.optional(shape.string),
   howToApprove: shape.optional(shape.string),
+  reviewsAsInstances: shape.optional(shape.boolean),
 });
 
 /**
@@ -156,8 +167,12 @@ export class Delivery extends Construct {
 
   /** The image stage. */
   public readonly image: ImageStack;
-  /** The environment stacks, long-lived ones first, then the review environments. */
-  public readonly environments: readonly EnvironmentStack[];
+  /**
+   * The environment stacks, long-lived ones first, then the review environments. The review
+   * environments are instances of the first environment stack unless `reviewsAsInstances` is
+   * false.
+   */
+  public readonly environments: readonly (EnvironmentStack | EnvironmentInstance)[];
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
@@ -192,22 +207,35 @@ export class Delivery extends Construct {
       state,
       encryption,
     });
-    this.environments = environments.map(
-      (environment) =>
-        new EnvironmentStack(this, environment.name, {
+    // One stack is built from the definition; review environments are instances of it.
+    const asInstances = props.reviewsAsInstances ?? true;
+    const reviewSet = new Set(reviews);
+    let definition: EnvironmentStack | undefined;
+    this.environments = environments.map((environment) => {
+      const approvedDigests = approved[environment.name];
+      if (asInstances && definition !== undefined && reviewSet.has(environment)) {
+        return new EnvironmentInstance(this, environment.name, {
+          definition,
           environment,
-          services: props.services,
-          smokeTests: props.smokeTests,
-          approvedDigests: approved[environment.name],
-          projectRoot: root,
-          state,
-          encryption,
-          registry: props.registry,
-          target: props.target,
-          howToDeployUpstream: props.howToDeployUpstream,
-          howToApprove: props.howToApprove,
-        }),
-    );
+          approvedDigests,
+        });
+      }
+      const stack = new EnvironmentStack(this, environment.name, {
+        environment,
+        services: props.services,
+        smokeTests: props.smokeTests,
+        approvedDigests,
+        projectRoot: root,
+        state,
+        encryption,
+        registry: props.registry,
+        target: props.target,
+        howToDeployUpstream: props.howToDeployUpstream,
+        howToApprove: props.howToApprove,
+      });
+      definition = definition ?? stack;
+      return stack;
+    });
 
     const order = toposort(
       environments,

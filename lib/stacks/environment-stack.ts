@@ -17,7 +17,9 @@ import {
   SERVICE_NAME_VARIABLE,
   URL_OUTPUT_SUFFIX,
 } from '../private/defaults';
+import { noteProduced, registerDefinition } from '../private/environment-definition';
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
+import { environmentValues, serviceVariable } from '../private/environment-values';
 import { SERVICE_DEFINITION } from '../private/service-specs';
 import { assertShape, shape } from '../private/shape';
 import {
@@ -117,32 +119,36 @@ export class EnvironmentStack extends TerraformStack {
       }),
       'Fix it in the props of the EnvironmentStack.',
     );
-    const env = props.environment;
     const state = props.state ?? StateStore.local();
     new LocalDockerProvider(this, 'Docker', { registry: props.registry });
     state.bind(this, props.projectRoot);
     (props.encryption ?? StateEncryption.none()).bind(this);
-    EnvironmentParity.include(this, {
-      backendLocation: state.backendLocation(props.projectRoot),
+    const backendLocation = state.backendLocation(props.projectRoot);
+    EnvironmentParity.include(this, { backendLocation, variablesFile: VARIABLES_FILE });
+    registerDefinition(this, {
+      services: props.services,
+      projectRoot: props.projectRoot,
+      state,
+      backendLocation,
       variablesFile: VARIABLES_FILE,
     });
 
+    const values = environmentValues({ ...props, state });
     const vars = (this.variables = new VariablesFile(this, 'Variables'));
     const name = vars.string(
       'environment',
-      env.name,
+      values.environment,
       'Environment name; prefixes containers and networks.',
     );
     const upstream = vars.string(
       'upstream_stage',
-      env.upstream,
+      values.upstreamStage,
       'Stage whose verified image is deployed.',
     );
 
-    const upstreamAt = state.locationOf(props.projectRoot, env.upstream);
     const upstreamLocation = vars.string(
       'upstream_state',
-      upstreamAt.backend === 'local' ? upstreamAt.path : upstreamAt.schema,
+      values.upstreamState,
       "Where the upstream stage's state is (file or schema), read for its verified image.",
     );
     const promotion = new Promotion(this, 'Promotion', {
@@ -156,12 +162,12 @@ export class EnvironmentStack extends TerraformStack {
       environment: name,
       required: vars.bool(
         'require_approval',
-        env.approval.isRequired,
+        values.requireApproval,
         'Whether the digest must be approved.',
       ),
       approvedDigests: vars.stringList(
         'approved_digests',
-        props.approvedDigests ?? [],
+        values.approvedDigests,
         'Digests approved for this environment.',
       ),
       howToApprove: props.howToApprove ?? DEFAULTS.howToApprove,
@@ -174,7 +180,7 @@ export class EnvironmentStack extends TerraformStack {
 
     const publishAddress = vars.string(
       'publish_address',
-      env.publishAddress ?? DEFAULTS.publishAddress,
+      values.publishAddress,
       'Host address that published ports bind to.',
     );
     const secretValues = new Map<string, string>();
@@ -188,8 +194,8 @@ export class EnvironmentStack extends TerraformStack {
       secretValues.set(name, value);
       return value;
     };
-    const specs: ServiceSpec[] = props.services.map((def) => {
-      const settings = env.services[def.name];
+    const specs: ServiceSpec[] = props.services.map((def, i) => {
+      const settings = values.services[i].values;
       return {
         name: def.name,
         port: def.port,
@@ -201,28 +207,37 @@ export class EnvironmentStack extends TerraformStack {
             ? Object.fromEntries(def.secrets.map((name) => [name, secret(name)]))
             : undefined,
         memoryMb: vars.number(
-          `${def.name}_memory_mb`,
-          settings.memoryMb ?? DEFAULTS.memoryMb,
+          serviceVariable.memoryMb(def.name),
+          settings.memoryMb,
           `Memory limit of each container of ${def.name}, in MiB.`,
         ),
         cpus: vars.number(
-          `${def.name}_cpus`,
-          settings.cpus ?? DEFAULTS.cpus,
+          serviceVariable.cpus(def.name),
+          settings.cpus,
           `CPU limit of each container of ${def.name}.`,
         ),
         replicas: vars.number(
-          `${def.name}_replicas`,
+          serviceVariable.replicas(def.name),
           settings.replicas,
           `Containers of ${def.name}.`,
         ),
-        publishedPort: def.published
-          ? vars.number(`${def.name}_port`, settings.port ?? 0, `Host port of ${def.name}.`)
-          : undefined,
+        publishedPort:
+          settings.port === undefined
+            ? undefined
+            : vars.number(
+                serviceVariable.port(def.name),
+                settings.port,
+                `Host port of ${def.name}.`,
+              ),
         // The delivery's own variables win over the environment's (validation already refuses
         // an environment that sets one; a hand-edited variables file cannot override them either).
         env: Token.asStringMap(
           Fn.merge([
-            vars.stringMap(`${def.name}_env`, settings.env ?? {}, `Environment of ${def.name}.`),
+            vars.stringMap(
+              serviceVariable.env(def.name),
+              settings.env,
+              `Environment of ${def.name}.`,
+            ),
             { ...def.env, [SERVICE_NAME_VARIABLE]: def.name },
           ]),
         ),
@@ -256,5 +271,12 @@ export class EnvironmentStack extends TerraformStack {
       test.bind(this, `SmokeTest${i + 1}`, { baseUrls, triggers }),
     );
     promotion.publishVerified(checks);
+  }
+
+  /** Its configuration; instances of this stack ({@link EnvironmentInstance}) share it. */
+  public override toTerraform(): { [key: string]: unknown } {
+    const config = super.toTerraform() as { [key: string]: unknown };
+    noteProduced(this, config);
+    return config;
   }
 }

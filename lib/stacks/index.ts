@@ -1,6 +1,7 @@
 export * from './delivery';
 export * from './deployment-target';
 export * from './environment-config';
+export * from './environment-instance';
 export * from './environment-stack';
 export * from './image-stack';
 export * from './state-encryption';

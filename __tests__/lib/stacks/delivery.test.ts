@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { App, Testing } from 'cdktf';
 
-import { Approval, Delivery, SmokeTest, StateStore } from '../../../lib';
+import { Approval, Delivery, EnvironmentStack, SmokeTest, StateStore } from '../../../lib';
 import { SERVICES } from '../../../stacks/sample-service';
 import { fixtureEnvironment, problemsOf, PROJECT_ROOT } from '../../helpers/test-app';
 
@@ -122,7 +122,9 @@ describe('Delivery', () => {
         defaults: { verified_image: '' },
       },
     ]);
-    expect(delivery.environments[0].variables.recorded.upstream_state).toBe('cdktf_pipeline_qa');
+    expect((delivery.environments[0] as EnvironmentStack).variables.recorded.upstream_state).toBe(
+      'cdktf_pipeline_qa',
+    );
     const image = JSON.parse(Testing.synth(delivery.image)) as { terraform: { backend: unknown } };
     expect(image.terraform.backend).toEqual({ pg: { schema_name: 'cdktf_pipeline_image' } });
     expect(StateStore.postgres({ schemaPrefix: 'team_a_' }).backendLocation('/p')).toEqual({

@@ -5,6 +5,7 @@ import { prod } from '../../../environments/prod';
 import { staging } from '../../../environments/staging';
 import {
   DeploymentTarget,
+  EnvironmentInstance,
   EnvironmentStack,
   SwarmServiceDeployment,
   validateEnvironments,
@@ -27,7 +28,7 @@ const IMAGE = `127.0.0.1:5000/sample-service@sha256:${'1'.repeat(64)}`;
 
 function environments(target?: DeploymentTarget): {
   app: ReturnType<typeof Testing.app>;
-  stacks: { [name: string]: EnvironmentStack };
+  stacks: { [name: string]: EnvironmentStack | EnvironmentInstance };
 } {
   const { app, pipeline } = testPipeline({ reviewIds: ['42'], target });
   return { app, stacks: Object.fromEntries(pipeline.environments.map((s) => [s.node.id, s])) };
@@ -57,7 +58,7 @@ describe('DeploymentTarget.swarm()', () => {
   });
 
   test('runs api and web as Swarm services from the released digest, with the same variables as containers', () => {
-    expect(dev.deployment).toBeInstanceOf(SwarmServiceDeployment);
+    expect((dev as EnvironmentStack).deployment).toBeInstanceOf(SwarmServiceDeployment);
     expect(resources(dev, 'docker_container')).toEqual([]);
     const json = synthJson(dev);
     expect(

@@ -3,13 +3,13 @@ import { join } from 'node:path';
 
 import { Image } from '@cdktf/provider-docker/lib/image';
 import { Network } from '@cdktf/provider-docker/lib/network';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
 
-import { EnvironmentStack, VARIABLES_FILE } from '../../../lib';
+import { EnvironmentInstance, EnvironmentStack, VARIABLES_FILE } from '../../../lib';
 import { PROJECT_ROOT } from '../../helpers/test-app';
 import { resources, synth, synthJson, testPipeline } from '../../helpers/test-app';
 
-function environment(name: string): EnvironmentStack {
+function environment(name: string): EnvironmentStack | EnvironmentInstance {
   const { pipeline } = testPipeline({ reviewIds: ['42'] });
   const stack = pipeline.environments.find((s) => s.node.id === name);
   if (!stack) throw new Error(`no stack ${name}`);
@@ -17,7 +17,7 @@ function environment(name: string): EnvironmentStack {
 }
 
 /** The variables file that `cdktf synth` writes beside the stack's cdk.tf.json. */
-function variablesFile(stack: EnvironmentStack): Record<string, unknown> {
+function variablesFile(stack: TerraformStack): Record<string, unknown> {
   const outdir = Testing.fullSynth(stack);
   const text = readFileSync(join(outdir, 'stacks', stack.node.id, VARIABLES_FILE), 'utf8');
   return JSON.parse(text.split(PROJECT_ROOT).join('<root>')) as Record<string, unknown>;

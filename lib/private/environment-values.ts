@@ -1,0 +1,100 @@
+import { ServiceDefinition } from '../constructs/service-definition';
+import { EnvironmentConfig } from '../stacks/environment-config';
+import { StateStore } from '../stacks/state-store';
+
+import { DEFAULTS } from './defaults';
+
+/** One environment's settings of one service, as its variables receive them. */
+export interface ServiceValues {
+  readonly memoryMb: number;
+  readonly cpus: number;
+  readonly replicas: number;
+  /** Only for a published service. */
+  readonly port?: number;
+  readonly env: { readonly [name: string]: string };
+}
+
+/**
+ * Every value an environment gives its stack's variables: what makes one environment stack
+ * differ from another. The one place these values are computed, for a stack built from the
+ * definition and for an instance of it alike.
+ */
+export interface EnvironmentValues {
+  readonly environment: string;
+  readonly upstreamStage: string;
+  readonly upstreamState: string;
+  readonly requireApproval: boolean;
+  readonly approvedDigests: readonly string[];
+  readonly publishAddress: string;
+  readonly services: ReadonlyArray<{ readonly name: string; readonly values: ServiceValues }>;
+}
+
+/** What the values are made from. */
+export interface EnvironmentValuesSource {
+  readonly environment: EnvironmentConfig;
+  readonly services: readonly ServiceDefinition[];
+  readonly approvedDigests?: readonly string[];
+  readonly projectRoot: string;
+  readonly state: StateStore;
+}
+
+/** The values of one environment's variables. */
+export function environmentValues(source: EnvironmentValuesSource): EnvironmentValues {
+  const env = source.environment;
+  const upstreamAt = source.state.locationOf(source.projectRoot, env.upstream);
+  return {
+    environment: env.name,
+    upstreamStage: env.upstream,
+    upstreamState: upstreamAt.backend === 'local' ? upstreamAt.path : upstreamAt.schema,
+    requireApproval: env.approval.isRequired,
+    approvedDigests: source.approvedDigests ?? [],
+    publishAddress: env.publishAddress ?? DEFAULTS.publishAddress,
+    services: source.services.map((def) => {
+      const settings = env.services[def.name];
+      return {
+        name: def.name,
+        values: {
+          memoryMb: settings.memoryMb ?? DEFAULTS.memoryMb,
+          cpus: settings.cpus ?? DEFAULTS.cpus,
+          replicas: settings.replicas,
+          port: def.published ? (settings.port ?? 0) : undefined,
+          env: settings.env ?? {},
+        },
+      };
+    }),
+  };
+}
+
+/** The variable names the environment stack declares for a service's settings. */
+export const serviceVariable = {
+  memoryMb: (service: string) => `${service}_memory_mb`,
+  cpus: (service: string) => `${service}_cpus`,
+  replicas: (service: string) => `${service}_replicas`,
+  port: (service: string) => `${service}_port`,
+  env: (service: string) => `${service}_env`,
+};
+
+/**
+ * The variables file's content: each variable's value by name, in the order the environment
+ * stack declares them.
+ */
+export function variablesFileContent(values: EnvironmentValues): {
+  readonly [name: string]: unknown;
+} {
+  const content: { [name: string]: unknown } = {
+    environment: values.environment,
+    upstream_stage: values.upstreamStage,
+    upstream_state: values.upstreamState,
+    require_approval: values.requireApproval,
+    approved_digests: values.approvedDigests,
+    publish_address: values.publishAddress,
+  };
+  for (const { name, values: s } of values.services) {
+    content[serviceVariable.memoryMb(name)] = s.memoryMb;
+    content[serviceVariable.cpus(name)] = s.cpus;
+    content[serviceVariable.replicas(name)] = s.replicas;
+    if (s.port !== undefined) content[serviceVariable.port(name)] = s.port;
+    content[serviceVariable.env(name)] = s.env;
+  }
+  return content;
+}
