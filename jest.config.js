@@ -1,4 +1,7 @@
-/** Unit tests synthesize only; integration tests deploy for real and run one at a time. */
+/**
+ * Unit tests run in the test process (they synthesize); tool tests run programs; integration tests
+ * deploy for real.
+ */
 const transform = { '^.+\\.ts$': 'ts-jest' };
 const common = {
   testEnvironment: 'node',
@@ -8,6 +11,23 @@ const common = {
   // gitlab-ci-local copies the tracked files under .gitlab-ci-local/: not this project's tests.
   modulePathIgnorePatterns: ['<rootDir>/.gitlab-ci-local/', '<rootDir>/dist/'],
 };
+
+/**
+ * Tests that run programs (the CLI, npm, node scripts, the engine's plan, the Docker engine): they
+ * take seconds each, so they are a project of their own, beside the in-process unit tests.
+ */
+const TOOL_TESTS = [
+  '<rootDir>/__tests__/main.test.ts',
+  '<rootDir>/__tests__/package.test.ts',
+  '<rootDir>/__tests__/stacks/sample-delivery.plan.test.ts',
+  '<rootDir>/__tests__/stacks/sample-pipeline.test.ts',
+  '<rootDir>/__tests__/lib/cli/cli.errors.test.ts',
+  '<rootDir>/__tests__/lib/cli/parity.test.ts',
+  '<rootDir>/__tests__/lib/cli/run-digest.test.ts',
+  '<rootDir>/__tests__/lib/renderers/github-workflow-renderer.test.ts',
+  '<rootDir>/__tests__/lib/runner/local-runner.test.ts',
+  '<rootDir>/__tests__/lib/testing/plan-of.test.ts',
+];
 
 module.exports = {
   // Several unit tests run real tools (the CLI, the engine's plan, npm, ESLint): seconds each,
@@ -23,7 +43,13 @@ module.exports = {
         '<rootDir>/__tests__/integration/',
         '<rootDir>/__tests__/fixtures/',
         '<rootDir>/.gitlab-ci-local/',
+        ...TOOL_TESTS.map((path) => `^${path.replace('<rootDir>', __dirname)}$`),
       ],
+    },
+    {
+      ...common,
+      displayName: 'tools',
+      testMatch: TOOL_TESTS,
     },
     {
       ...common,

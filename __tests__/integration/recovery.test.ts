@@ -185,7 +185,7 @@ describe('an interrupted deploy is followed by a plain redeploy', () => {
     await until('the push', () =>
       logShows(
         'image',
-        /terraform_data\.Service_SmokeTest\S* \([^)]*\): Creation complete|docker_registry_image\.\S+ \([^)]*\): Creating\.\.\./,
+        /terraform_data\.Service_SmokeTest\S*: Creation complete|docker_registry_image\.\S+: Creating\.\.\./,
       ),
     );
     await killGroup(deploy);
@@ -202,7 +202,7 @@ describe('an interrupted deploy is followed by a plain redeploy', () => {
     expect(release).not.toBe(served);
     const deploy = startCli(['deploy', 'dev']);
     await until('the smoke tests', () =>
-      logShows('dev', /terraform_data\.SmokeTest1\S* \([^)]*\): Creating\.\.\./),
+      logShows('dev', /terraform_data\.SmokeTest1\S*: Creating\.\.\./),
     );
     await killGroup(deploy);
     // The containers run the new release, but dev has not verified it.
@@ -278,7 +278,7 @@ describe('faults: a clear error, and what runs keeps running', () => {
     setGreeting('hello after the engine came back');
     const deploy = startCli(['deploy', 'dev']);
     await until('a container to be created', () =>
-      logShows('dev', /docker_container\.\S+ \([^)]*\)(\[\d+\])?: Creating\.\.\./),
+      logShows('dev', /docker_container\.\S+: Creating\.\.\./),
     );
     process.kill(engine, 'SIGKILL');
     const failed = await deploy.result;

@@ -17,6 +17,11 @@ export interface RunLoggedOptions {
   readonly heartbeat?: (seconds: number) => void;
   /** @default 30 */
   readonly heartbeatSeconds?: number;
+  /**
+   * Whether the output goes after what the log file holds already.
+   * @default false
+   */
+  readonly append?: boolean;
 }
 
 /** Runs a program with its output going to a log file; resolves with its exit code. */
@@ -26,7 +31,7 @@ export function runLogged(
   options: RunLoggedOptions,
 ): Promise<Finished> {
   mkdirSync(dirname(options.logFile), { recursive: true });
-  const log = createWriteStream(options.logFile);
+  const log = createWriteStream(options.logFile, { flags: options.append ? 'a' : 'w' });
   return new Promise((resolve) => {
     const child = spawn(program, args, {
       cwd: options.cwd,

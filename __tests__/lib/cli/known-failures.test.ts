@@ -1,23 +1,23 @@
 import { knownFailure } from '../../../lib/cli/known-failures';
 import { StageManifest } from '../../../lib/private/delivery-manifest';
 
-/** Log lines as the engine writes them (taken from real failed deploys). */
+/** Log lines as the engine writes them into the CLI's log (taken from real failed deploys). */
 const ENGINE_LOST = [
-  'dev  docker_container.Services_Web_00C5A910 (Delivery/Services/Web)[0]: Creating...',
-  'dev  Error: Unable to start container: error during connect: Post "http://%2Fvar%2Frun%2Fdocker.sock/v1.41/containers/7c93/start": EOF',
-  '       with docker_container.Services_Web_00C5A910 (Delivery/Services/Web)[0],',
+  'docker_container.Services_Web_00C5A910[0]: Creating...',
+  'Error: Unable to start container: error during connect: Post "http://%2Fvar%2Frun%2Fdocker.sock/v1.41/containers/7c93/start": EOF',
+  '  with docker_container.Services_Web_00C5A910[0],',
 ].join('\n');
 const REGISTRY_DOWN = [
-  'image  docker_registry_image.Service_Push_71EE9FF9 (Delivery/Service/Push): Creating...',
-  'image  Error: Error pushing docker image: Error pushing image. . Full error: Get "http://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused',
-  '',
-  '         with docker_registry_image.Service_Push_71EE9FF9 (Delivery/Service/Push),',
+  'docker_registry_image.Service_Push_71EE9FF9: Creating...',
+  'Error: Error pushing docker image: Error pushing image. . Full error: Get "http://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused',
+  '  with docker_registry_image.Service_Push_71EE9FF9,',
+  '  on cdk.tf.json line 85, in resource.docker_registry_image.Service_Push_71EE9FF9:',
 ].join('\n');
 const DATABASE_DOWN = [
-  'image  Error: Failed to get existing workspaces: dial tcp 127.0.0.1:5432: connect: connection refused',
+  'Error: Failed to get existing workspaces: dial tcp 127.0.0.1:5432: connect: connection refused',
   '',
-  'image  Error: a later error',
-  '         with docker_registry_image.Service_Push_71EE9FF9 (Delivery/Service/Push),',
+  'Error: a later error',
+  '  with docker_registry_image.Service_Push_71EE9FF9,',
 ].join('\n');
 
 const stage = (name: string, kind: StageManifest['kind']): StageManifest => ({

@@ -2,7 +2,7 @@ import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { Project } from '../project';
 
-import { cdktf, forget } from './stack-actions';
+import { forget, runEngine } from './stack-actions';
 
 const UNITS: { readonly [unit: string]: number } = {
   minute: 60,
@@ -51,7 +51,7 @@ export async function expireReviews(project: Project, args: readonly string[]): 
     }
     for (const name of expired) {
       out.log(`destroying ${name}`);
-      await cdktf(
+      await runEngine(
         project,
         out,
         'destroy',

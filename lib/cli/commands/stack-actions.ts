@@ -23,7 +23,7 @@ import { isAlive, runCollected, runLogged } from '../process';
 import { Project } from '../project';
 import { publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
 import { loadStatePassphrase, secretsEnv } from '../secrets';
-import { encryptState, requireEncryption } from '../state-engine';
+import { encryptState, engineBinary, requireEncryption } from '../state-engine';
 import {
   describeClient,
   isLockFailure,
@@ -34,16 +34,31 @@ import {
 import { StateReader } from '../state-reader';
 import { isSwarmRollback, rollbackError, rolledBackServices } from '../swarm-rollback';
 
+/** The folder of `stack` in a synthesized app, as cdktf's manifest names it. */
+function stackDirectory(synthesized: string, stack: string): string {
+  const manifest = JSON.parse(readFileSync(join(synthesized, 'manifest.json'), 'utf8')) as {
+    stacks?: { [name: string]: { workingDirectory?: string } };
+  };
+  const working = manifest.stacks?.[stack]?.workingDirectory;
+  if (working === undefined) {
+    throw new CliError(
+      `the app synthesized no stack ${stack}.`,
+      'Name a stack of the delivery (cdktf-pipeline status lists them).',
+    );
+  }
+  return join(synthesized, working);
+}
+
 /**
- * `cdktf deploy|destroy STACK` with the flags an unattended run needs, its output in
- * `.pipeline/logs/<action>-<stack>.log`, a line every 30 s while it runs; on failure the log's
- * last lines and an error naming the log. It runs in `synthesized`, the folder this command
- * synthesized the app into (one per process, so deploys from one clone never share one), without
- * synthesizing it again; a stack's state lock is waited for
- * up to PIPELINE_LOCK_TIMEOUT, and a lock that stays taken is an error naming who holds it.
- * Resolves with the log's text.
+ * The engine's `init`, then `apply` or `destroy`, of STACK in the folder this command synthesized
+ * the app into (one per process, so deploys from one clone never share one), with the flags an
+ * unattended run needs: what `cdktf deploy|destroy --auto-approve` runs after its own synthesis,
+ * without the cdktf CLI's start-up. Its output goes to `.pipeline/logs/<action>-<stack>.log`, with
+ * a line every 30 s while it runs; on failure the log's last lines and an error naming the log. A
+ * stack's state lock is waited for up to PIPELINE_LOCK_TIMEOUT, and a lock that stays taken is an
+ * error naming who holds it. Resolves with the log's text.
  */
-export async function cdktf(
+export async function runEngine(
   project: Project,
   out: Output,
   action: 'deploy' | 'destroy',
@@ -59,34 +74,37 @@ export async function cdktf(
   const logFile = uniqueLog(project.logFile(`${action}-${stack}`));
   // Folders of runs before 0.5, which synthesized the app a second time.
   removeStaleOutputs(join(project.work, 'out'));
-  // The app this command synthesized already (into a folder of its own): cdktf runs the engine
-  // in it rather than synthesizing the whole app again.
-  const args = [
-    action,
-    stack,
-    '--auto-approve',
-    '--skip-provider-lock',
-    '--skip-synth',
-    '--output',
-    synthesized,
-  ];
-  if (action === 'deploy') {
-    mkdirSync(dirname(project.outputsFile(stack)), { recursive: true });
-    args.push('--outputs-file', project.outputsFile(stack));
-  }
+  if (action === 'deploy') mkdirSync(dirname(project.outputsFile(stack)), { recursive: true });
   const env = { ...project.env([stack]), ...lock.env, ...secrets };
   const connection = namedConnection(env.PG_CONN_STR, describeClient(action, stack));
   if (connection !== undefined) env.PG_CONN_STR = connection;
-  let code: number;
+  // The engine runs in the stack's folder of the app this command synthesized (a folder of its
+  // own), as `cdktf deploy|destroy` would after its own synthesis: init, then apply or destroy.
+  const dir = stackDirectory(synthesized, stack);
+  let code = 0;
   try {
-    ({ code } = await runLogged('cdktf', args, {
-      cwd: project.root,
-      env,
-      logFile,
-      heartbeat: (seconds) => out.log(`… still running ${action} ${stack} (${seconds}s)`),
-    }));
+    for (const [i, command] of [
+      ['init', '-input=false', '-no-color'],
+      [action === 'deploy' ? 'apply' : 'destroy', '-auto-approve', '-input=false', '-no-color'],
+    ].entries()) {
+      ({ code } = await runLogged(engineBinary(), command, {
+        cwd: dir,
+        env,
+        logFile,
+        append: i > 0,
+        heartbeat: (seconds) => out.log(`… still running ${action} ${stack} (${seconds}s)`),
+      }));
+      if (code !== 0) break;
+    }
   } finally {
     rmSync(`${logFile}.pid`, { force: true });
+  }
+  // Its age is the environment's last deploy (expire-reviews reads it).
+  if (code === 0 && action === 'deploy') {
+    writeFileSync(
+      project.outputsFile(stack),
+      `${JSON.stringify({ stack, deployed: new Date().toISOString() }, null, 2)}\n`,
+    );
   }
   const log = readFileSync(logFile, 'utf8');
   // A name taken by what an interrupted deploy created and never recorded: remove it, once.
@@ -99,7 +117,7 @@ export async function cdktf(
     }
     if (orphans.length > 0 && (await removeOrphans(orphans, env, project.root)).length === 0) {
       out.log(`deploying ${stack} again`);
-      return cdktf(project, out, action, stage, delivery, synthesized, true);
+      return runEngine(project, out, action, stage, delivery, synthesized, true);
     }
   }
   if (code !== 0 && isLockFailure(log)) {
@@ -266,7 +284,7 @@ export async function deploy(project: Project, given: readonly string[]): Promis
           : undefined;
       let log: string;
       try {
-        log = await cdktf(project, out, 'deploy', stage, delivery, outdir);
+        log = await runEngine(project, out, 'deploy', stage, delivery, outdir);
       } catch (error) {
         if (record) {
           const { outcome, detail } = failedOutcome(error);
@@ -344,7 +362,7 @@ export async function destroy(project: Project, args: readonly string[]): Promis
     for (const name of args) {
       const stage = Project.stage(delivery, name, 'destroy');
       out.log(`destroying ${name}`);
-      await cdktf(project, out, 'destroy', stage, delivery, outdir);
+      await runEngine(project, out, 'destroy', stage, delivery, outdir);
       forget(project, name);
       out.log(`destroyed ${name}`);
     }
@@ -373,7 +391,7 @@ export async function teardown(project: Project, args: readonly string[]): Promi
       .reverse();
     for (const name of order) {
       out.log(`destroying ${name}`);
-      await cdktf(
+      await runEngine(
         project,
         out,
         'destroy',
