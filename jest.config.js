@@ -33,6 +33,8 @@ module.exports = {
   // Several unit tests run real tools (the CLI, the engine's plan, npm, ESLint): seconds each,
   // many more on a machine busy with a pipeline run. (A global option: projects cannot set it.)
   testTimeout: 120_000,
+  // One worker per core: jest's default leaves one core idle, half the machine on two cores.
+  maxWorkers: '100%',
   projects: [
     {
       ...common,

@@ -1,7 +1,8 @@
-import 'cdktf/lib/testing/adapters/jest';
-import { Testing } from 'cdktf';
+// cdktf's matchers, from their own module: what Testing.setupJest() calls, without loading all of
+// cdktf into test files that never synthesize.
+import { setupJest } from 'cdktf/lib/testing/adapters/jest';
 
-Testing.setupJest();
+setupJest();
 
 // Review environments are named by PIPELINE_REVIEW_IDS; a caller's value (a merge request
 // pipeline runs the unit tests with one) must not change what the tests synthesize. Tests that

@@ -21,7 +21,7 @@ import {
   testStack,
 } from '../../helpers/test-app';
 
-const REVIEWS = ['42', 'login-form', '7'];
+const REVIEWS = ['42', 'login-form'];
 
 /** Every file synthesis wrote for the environment stacks, by path below the output folder. */
 function synthesizedFiles(reviewsAsInstances: boolean, target?: DeploymentTarget) {
@@ -63,7 +63,6 @@ describe('EnvironmentInstance', () => {
       ['prod', 'EnvironmentStack'],
       ['review-42', 'EnvironmentInstance'],
       ['review-login-form', 'EnvironmentInstance'],
-      ['review-7', 'EnvironmentInstance'],
     ]);
     const review = others[2] as EnvironmentInstance;
     expect(review.definition).toBe(dev);
