@@ -1,7 +1,6 @@
 import { ISynthesisSession, TerraformStack } from 'cdktf';
 
 import { ServiceDefinition } from '../constructs/service-definition';
-import { BackendLocation } from '../parity/environment-parity';
 import { StateStore } from '../stacks/state-store';
 
 import { afterSynthesis } from './synthesis-hook';
@@ -11,8 +10,6 @@ export interface EnvironmentDefinition {
   readonly services: readonly ServiceDefinition[];
   readonly projectRoot: string;
   readonly state: StateStore;
-  readonly backendLocation: BackendLocation;
-  readonly variablesFile: string;
 }
 
 type Configuration = { [key: string]: unknown };

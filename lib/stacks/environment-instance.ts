@@ -1,6 +1,7 @@
 import { ISynthesisSession, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 
+import { VARIABLES_FILE } from '../constructs/variables-file';
 import { EnvironmentParity } from '../parity/environment-parity';
 import { configurationOf, definitionOf } from '../private/environment-definition';
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
@@ -59,7 +60,7 @@ export class EnvironmentInstance extends TerraformStack {
       'Fix it in the props of the EnvironmentInstance.',
     );
     const definition = definitionOf(props.definition);
-    if (!(props.definition instanceof EnvironmentStack) || definition === undefined) {
+    if (definition === undefined) {
       throw new ConfigurationError([
         invalidValue(
           `environment instance '${id}'`,
@@ -73,13 +74,11 @@ export class EnvironmentInstance extends TerraformStack {
     this.definition = props.definition;
     definition.state.bind(this, definition.projectRoot);
     EnvironmentParity.include(this, {
-      backendLocation: definition.backendLocation,
-      variablesFile: definition.variablesFile,
+      backendLocation: definition.state.backendLocation(definition.projectRoot),
+      variablesFile: VARIABLES_FILE,
     });
-    this.values = variablesFileContent(
-      environmentValues({ ...definition, ...props, approvedDigests: props.approvedDigests }),
-    );
-    writeVariablesFile(this, definition.variablesFile, () => this.values);
+    this.values = variablesFileContent(environmentValues({ ...definition, ...props }));
+    writeVariablesFile(this, VARIABLES_FILE, () => this.values);
     beforeSynthesis(this, (session) => (this.session = session));
   }
 

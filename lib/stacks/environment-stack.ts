@@ -125,13 +125,7 @@ export class EnvironmentStack extends TerraformStack {
     (props.encryption ?? StateEncryption.none()).bind(this);
     const backendLocation = state.backendLocation(props.projectRoot);
     EnvironmentParity.include(this, { backendLocation, variablesFile: VARIABLES_FILE });
-    registerDefinition(this, {
-      services: props.services,
-      projectRoot: props.projectRoot,
-      state,
-      backendLocation,
-      variablesFile: VARIABLES_FILE,
-    });
+    registerDefinition(this, { services: props.services, projectRoot: props.projectRoot, state });
 
     const values = environmentValues({ ...props, state });
     const vars = (this.variables = new VariablesFile(this, 'Variables'));
