@@ -8,10 +8,13 @@ import { sampleDelivery } from './stacks/sample-delivery';
 // PIPELINE_TARGET=swarm runs every environment as Swarm services (scripts/setup then makes a swarm);
 // PIPELINE_SWARM_PLACEMENT (comma-separated constraints) says on which nodes they may run, and
 // PIPELINE_SWARM_PUBLISHERS on how many nodes published ports answer (default 1).
+// PIPELINE_NAME_PREFIX prefixes every container, network and service name (and the environment
+// label), so that two clones of this project deploy to one Docker engine side by side.
 try {
   const app = new App();
   sampleDelivery(app, {
     serviceContext: process.env.PIPELINE_SERVICE_CONTEXT,
+    namePrefix: process.env.PIPELINE_NAME_PREFIX,
     target:
       process.env.PIPELINE_TARGET === 'swarm'
         ? DeploymentTarget.swarm({

@@ -50,6 +50,11 @@ export interface SampleDeliveryOptions {
    * @default true
    */
   readonly reviewsAsInstances?: boolean;
+  /**
+   * Prefix of the names the environments take on the Docker engine.
+   * @default ''
+   */
+  readonly namePrefix?: string;
 }
 
 /** The sample delivery: the sample service, built once and promoted dev → staging → prod. */
@@ -68,6 +73,7 @@ export function sampleDelivery(scope: Construct, options: SampleDeliveryOptions 
     projectRoot: options.projectRoot ?? SAMPLE_ROOT,
     target: options.target,
     reviewsAsInstances: options.reviewsAsInstances,
+    namePrefix: options.namePrefix,
     howToApprove:
       'Approve it with: npm run approve -- <environment> <digest> (commit the record), then deploy again.',
   });

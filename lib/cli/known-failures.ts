@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../private/defaults';
-import { StageManifest } from '../private/delivery-manifest';
+import { dockerNameOf, StageManifest } from '../private/delivery-manifest';
 
 import { CliError } from './cli-error';
 import { isNameConflict } from './orphans';
@@ -49,7 +49,7 @@ export function knownFailure(
   }
   if (isNameConflict(log)) {
     return new CliError(
-      `${action} ${stack} failed: a name it creates is taken by something this project did not make (not labelled ${DEFAULTS.environmentLabel}=${stack}). The full log is ${logFile}.`,
+      `${action} ${stack} failed: a name it creates is taken by something this project did not make (not labelled ${DEFAULTS.environmentLabel}=${dockerNameOf(stage)}). The full log is ${logFile}.`,
       'Remove or rename that container, network or service (the error above names it), then deploy again.',
     );
   }

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../private/defaults';
-import { StageManifest } from '../private/delivery-manifest';
+import { dockerNameOf, StageManifest } from '../private/delivery-manifest';
 
 import { runCollected } from './process';
 import { StateReader } from './state-reader';
@@ -42,11 +42,11 @@ function recordedIds(stage: StageManifest): Set<string> {
 
 /** The containers, networks and Swarm services labelled as the environment's. */
 async function labelled(
-  stack: string,
+  dockerName: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): Promise<LabelledObject[]> {
-  const filter = `label=${DEFAULTS.environmentLabel}=${stack}`;
+  const filter = `label=${DEFAULTS.environmentLabel}=${dockerName}`;
   const list = async (kind: LabelledObject['kind'], args: string[]) => {
     const result = await runCollected('docker', args, { cwd, env });
     // `docker service ls` fails where the engine is not a swarm manager: there are none.
@@ -95,7 +95,7 @@ export async function orphansOf(
   const recorded = recordedIds(stage);
   // Swarm reports a service's ID short; the state records it whole.
   const known = (id: string) => recorded.has(id) || [...recorded].some((r) => r.startsWith(id));
-  return (await labelled(stage.name, env, cwd)).filter((o) => !known(o.id));
+  return (await labelled(dockerNameOf(stage), env, cwd)).filter((o) => !known(o.id));
 }
 
 /** Removes orphans: containers and services first, then the networks they were on. */

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { DEFAULTS } from '../private/defaults';
-import { DeliveryManifest, StageManifest } from '../private/delivery-manifest';
+import { DeliveryManifest, dockerNameOf, StageManifest } from '../private/delivery-manifest';
 
 import { CliError } from './cli-error';
 import { runCollected } from './process';
@@ -55,10 +55,16 @@ function taken(address: string, port: number): Promise<boolean> {
  * The host ports the environment's own containers publish now (on Swarm, the tasks on this node:
  * `docker service ls` does not show host-mode ports).
  */
-async function ownPorts(stack: string, cwd: string): Promise<Set<number>> {
+async function ownPorts(dockerName: string, cwd: string): Promise<Set<number>> {
   const result = await runCollected(
     'docker',
-    ['ps', '--filter', `label=${DEFAULTS.environmentLabel}=${stack}`, '--format', '{{.Ports}}'],
+    [
+      'ps',
+      '--filter',
+      `label=${DEFAULTS.environmentLabel}=${dockerName}`,
+      '--format',
+      '{{.Ports}}',
+    ],
     { cwd, env: process.env },
   );
   return new Set([...result.output.matchAll(/:(\d+)->/g)].map((m) => Number(m[1])));
@@ -77,7 +83,7 @@ export async function requireFreePorts(
 ): Promise<void> {
   const ports = publishedPorts(outdir, stage, delivery);
   if (ports.length === 0) return;
-  const own = await ownPorts(stage.name, cwd);
+  const own = await ownPorts(dockerNameOf(stage), cwd);
   const busy: PublishedPort[] = [];
   for (const p of ports) {
     if (own.has(p.port)) continue;

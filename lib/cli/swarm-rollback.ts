@@ -27,12 +27,14 @@ export function isSwarmRollback(log: string): boolean {
 /**
  * The error of a deploy that failed because Swarm rolled a rollout back: which services, why
  * their new tasks failed, and that the environment keeps the version it ran and verified before.
+ * `dockerName` is what the environment's services are labelled with.
  */
 export function rollbackError(
   stack: string,
   log: string,
   services: readonly RolledBackService[],
   logFile: string,
+  dockerName = stack,
 ): CliError {
   const said = ROLLBACK.exec(log)?.[0].trim() ?? 'service rollback completed';
   const which =
@@ -47,7 +49,7 @@ export function rollbackError(
           .join('; ');
   const inspect =
     services.length === 0
-      ? `docker service ls --filter label=${DEFAULTS.environmentLabel}=${stack}`
+      ? `docker service ls --filter label=${DEFAULTS.environmentLabel}=${dockerName}`
       : services.map((s) => `docker service ps --no-trunc ${s.swarmService}`).join(', ');
   return new CliError(
     `deploy ${stack} failed: ${which}. ${stack} runs the version it ran before, and its verified image is unchanged.`,
@@ -56,11 +58,12 @@ export function rollbackError(
 }
 
 /**
- * Asks the Docker engine which services of an environment (by their environment label) last
- * rolled back, and the errors of their failed tasks. Empty when the engine cannot tell.
+ * Asks the Docker engine which services of an environment (by their environment label, its
+ * Docker name) last rolled back, and the errors of their failed tasks. Empty when the engine
+ * cannot tell.
  */
 export async function rolledBackServices(
-  stack: string,
+  dockerName: string,
   env: NodeJS.ProcessEnv,
 ): Promise<RolledBackService[]> {
   const docker = async (...args: string[]): Promise<string[]> => {
@@ -72,7 +75,7 @@ export async function rolledBackServices(
     'ls',
     '-q',
     '--filter',
-    `label=${DEFAULTS.environmentLabel}=${stack}`,
+    `label=${DEFAULTS.environmentLabel}=${dockerName}`,
   );
   if (ids.length === 0) return [];
   const found = await docker(

@@ -18,6 +18,17 @@ export interface StageManifest {
   readonly state: StateLocation;
   /** Absolute path of its approval record, when it requires approval. */
   readonly approvalRecord?: string;
+  /**
+   * What its containers, networks and Swarm services are named after, and the value of their
+   * environment label: the delivery's name prefix and the stack name (environments only; absent
+   * before 0.6: the stack name).
+   */
+  readonly dockerName?: string;
+}
+
+/** The name an environment's Docker objects start with and are labelled with. */
+export function dockerNameOf(stage: StageManifest): string {
+  return stage.dockerName ?? stage.name;
 }
 
 /** A secret of the delivery: its name and the services that read it (never a value). */

@@ -10,6 +10,7 @@ export interface EnvironmentDefinition {
   readonly services: readonly ServiceDefinition[];
   readonly projectRoot: string;
   readonly state: StateStore;
+  readonly namePrefix: string;
 }
 
 type Configuration = { [key: string]: unknown };

@@ -21,6 +21,7 @@ export interface ServiceValues {
  */
 export interface EnvironmentValues {
   readonly environment: string;
+  readonly namePrefix: string;
   readonly upstreamStage: string;
   readonly upstreamState: string;
   readonly requireApproval: boolean;
@@ -36,6 +37,8 @@ export interface EnvironmentValuesSource {
   readonly approvedDigests?: readonly string[];
   readonly projectRoot: string;
   readonly state: StateStore;
+  /** @default '' */
+  readonly namePrefix?: string;
 }
 
 /** The values of one environment's variables. */
@@ -44,6 +47,7 @@ export function environmentValues(source: EnvironmentValuesSource): EnvironmentV
   const upstreamAt = source.state.locationOf(source.projectRoot, env.upstream);
   return {
     environment: env.name,
+    namePrefix: source.namePrefix ?? '',
     upstreamStage: env.upstream,
     upstreamState: upstreamAt.backend === 'local' ? upstreamAt.path : upstreamAt.schema,
     requireApproval: env.approval.isRequired,
@@ -83,6 +87,7 @@ export function variablesFileContent(values: EnvironmentValues): {
 } {
   const content: { [name: string]: unknown } = {
     environment: values.environment,
+    name_prefix: values.namePrefix,
     upstream_stage: values.upstreamStage,
     upstream_state: values.upstreamState,
     require_approval: values.requireApproval,

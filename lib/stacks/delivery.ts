@@ -120,6 +120,14 @@ export interface DeliveryProps {
    */
   readonly reviewsAsInstances?: boolean;
   /**
+   * Prefix of every name the environments take on the engine (containers, networks, Swarm
+   * services and secrets) and of their environment label's value: two deliveries, or two clones
+   * of one (a developer's and a CI runner's), share one Docker engine without touching each
+   * other's environments. Their published ports must still differ (port or publish address).
+   * @default '' (names start with the environment's name)
+   */
+  readonly namePrefix?: string;
+  /**
    * How to approve a digest; `<environment>` and `<digest>` are filled in.
    * @default 'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.'
    */
@@ -149,6 +157,7 @@ const DELIVERY_PROPS = shape.object({
   howToDeployUpstream: shape.optional(shape.string),
   howToApprove: shape.optional(shape.string),
   reviewsAsInstances: shape.optional(shape.boolean),
+  namePrefix: shape.optional(shape.string),
 });
 
 /**
@@ -189,6 +198,7 @@ export class Delivery extends Construct {
       imageStage,
       reservedPorts: props.reservedPorts,
       target: props.target,
+      namePrefix: props.namePrefix,
     });
 
     const secrets = secretsOf(props.services);
@@ -226,6 +236,7 @@ export class Delivery extends Construct {
         smokeTests: props.smokeTests,
         approvedDigests,
         projectRoot: root,
+        namePrefix: props.namePrefix,
         state,
         encryption,
         registry: props.registry,
@@ -266,6 +277,7 @@ export class Delivery extends Construct {
           state: state.locationOf(root, e.name),
           approvalRecord:
             e.approval.record === undefined ? undefined : join(root, e.approval.record),
+          dockerName: `${props.namePrefix ?? ''}${e.name}`,
         })),
       ],
       smokeTests: (props.smokeTests ?? []).map((t) => ({

@@ -20,6 +20,8 @@ import {
 import { noteProduced, registerDefinition } from '../private/environment-definition';
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { environmentValues, serviceVariable } from '../private/environment-values';
+import { ConfigurationError } from '../private/errors';
+import { namePrefixProblem } from '../private/name-prefix';
 import { SERVICE_DEFINITION } from '../private/service-specs';
 import { assertShape, shape } from '../private/shape';
 import {
@@ -52,6 +54,13 @@ export interface EnvironmentStackProps {
   readonly approvedDigests?: readonly string[];
   /** Project root: relative state locations resolve from it. */
   readonly projectRoot: string;
+  /**
+   * Prefix of every name the environment takes on the engine (containers, networks, Swarm
+   * services and secrets) and of its environment label's value: deliveries with different
+   * prefixes share one Docker engine without touching each other's environments.
+   * @default '' (names start with the environment's name)
+   */
+  readonly namePrefix?: string;
   /**
    * Where this stack and its upstream keep their state.
    * @default StateStore.local()
@@ -110,6 +119,7 @@ export class EnvironmentStack extends TerraformStack {
         smokeTests: OPTIONAL_SMOKE_TESTS,
         approvedDigests: shape.optional(shape.list(shape.string)),
         projectRoot: shape.string,
+        namePrefix: shape.optional(shape.string),
         state: OPTIONAL_STATE_STORE,
         encryption: OPTIONAL_STATE_ENCRYPTION,
         registry: shape.optional(shape.string),
@@ -119,21 +129,35 @@ export class EnvironmentStack extends TerraformStack {
       }),
       'Fix it in the props of the EnvironmentStack.',
     );
+    const namePrefix = props.namePrefix ?? '';
+    const prefixProblem = namePrefixProblem(
+      `environment stack '${id}'`,
+      namePrefix,
+      'Fix it in the props of the EnvironmentStack.',
+    );
+    if (prefixProblem !== undefined) throw new ConfigurationError([prefixProblem]);
     const state = props.state ?? StateStore.local();
     new LocalDockerProvider(this, 'Docker', { registry: props.registry });
     state.bind(this, props.projectRoot);
     (props.encryption ?? StateEncryption.none()).bind(this);
     const backendLocation = state.backendLocation(props.projectRoot);
     EnvironmentParity.include(this, { backendLocation, variablesFile: VARIABLES_FILE });
-    registerDefinition(this, { services: props.services, projectRoot: props.projectRoot, state });
+    registerDefinition(this, {
+      services: props.services,
+      projectRoot: props.projectRoot,
+      state,
+      namePrefix,
+    });
 
-    const values = environmentValues({ ...props, state });
+    const values = environmentValues({ ...props, state, namePrefix });
     const vars = (this.variables = new VariablesFile(this, 'Variables'));
-    const name = vars.string(
-      'environment',
-      values.environment,
-      'Environment name; prefixes containers and networks.',
-    );
+    const name = vars.string('environment', values.environment, 'Environment name.');
+    // What the environment's containers, networks and services are named after and labelled with.
+    const dockerName = `${vars.string(
+      'name_prefix',
+      values.namePrefix,
+      'Prefix of the names and label of everything the environment runs.',
+    )}${name}`;
     const upstream = vars.string(
       'upstream_stage',
       values.upstreamStage,
@@ -239,10 +263,10 @@ export class EnvironmentStack extends TerraformStack {
     });
     this.deployment = (props.target ?? DeploymentTarget.containers()).bind(this, 'Services', {
       release,
-      namePrefix: name,
+      namePrefix: dockerName,
       publishAddress,
       services: specs,
-      labels: { [DEFAULTS.environmentLabel]: name },
+      labels: { [DEFAULTS.environmentLabel]: dockerName },
     });
 
     // Ports bound to every address answer on loopback too.

@@ -7,6 +7,7 @@ import {
 } from '../private/defaults';
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { namePrefixProblem } from '../private/name-prefix';
 import { securityProblems, SERVICE_DEFINITION } from '../private/service-specs';
 import { shapeProblems } from '../private/shape';
 import { toposort } from '../private/toposort';
@@ -99,6 +100,11 @@ export interface ValidateEnvironmentsOptions {
    * @default DeploymentTarget.containers()
    */
   readonly target?: DeploymentTarget;
+  /**
+   * The delivery's name prefix, checked with the environments.
+   * @default ''
+   */
+  readonly namePrefix?: string;
 }
 
 /**
@@ -134,6 +140,12 @@ export function validateEnvironments(
   }
   const shapes = shapeOf(environments, services);
   const problems: string[] = [...shapes.problems];
+  const prefixProblem = namePrefixProblem(
+    'delivery',
+    options.namePrefix ?? '',
+    'Fix it in the props of the Delivery.',
+  );
+  if (prefixProblem !== undefined) problems.push(prefixProblem);
   if (!shapes.soundServices) {
     // Every other check reads the services: stop at what is there.
     throw new ConfigurationError(problems);

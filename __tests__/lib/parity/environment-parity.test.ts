@@ -124,7 +124,7 @@ describe('EnvironmentParity', () => {
       {
         stacks: ['dev', 'staging'],
         path: expect.stringMatching(/^resource\.docker_network\.Services_Network_\w+\.name$/),
-        expected: '${var.environment}-net',
+        expected: '${var.name_prefix}${var.environment}-net',
         actual: 'staging-net',
         expectation: 'reference',
       },

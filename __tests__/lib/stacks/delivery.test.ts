@@ -71,6 +71,7 @@ describe('Delivery', () => {
           upstream: 'image',
           review: false,
           state: state('qa'),
+          dockerName: 'qa',
         },
         {
           name: 'live',
@@ -79,10 +80,62 @@ describe('Delivery', () => {
           review: false,
           state: state('live'),
           approvalRecord: join(PROJECT_ROOT, 'approvals', 'prod.txt'),
+          dockerName: 'live',
         },
       ],
       smokeTests: [{ name: 'web/health', service: 'web', path: '/health', expectStatus: 200 }],
     });
+  });
+
+  test('namePrefix: every environment, built or an instance, takes it in its variables and delivery.json', () => {
+    const app = Testing.app();
+    build(app, {
+      namePrefix: 'team-a-',
+      reviewIds: ['7'],
+      reviewEnvironment: (id) =>
+        fixtureEnvironment({
+          name: `review-${id}`,
+          services: { web: { replicas: 1, port: 19000 }, api: { replicas: 1 } },
+        }),
+    });
+    app.synth();
+    const manifest = JSON.parse(readFileSync(join(app.outdir, 'delivery.json'), 'utf8')) as {
+      stages: { name: string; dockerName?: string }[];
+    };
+    expect(manifest.stages.map((s) => [s.name, s.dockerName])).toEqual([
+      ['image', undefined],
+      ['qa', 'team-a-qa'],
+      ['live', 'team-a-live'],
+      ['review-7', 'team-a-review-7'],
+    ]);
+    for (const stack of ['qa', 'live', 'review-7']) {
+      const values = JSON.parse(
+        readFileSync(join(app.outdir, 'stacks', stack, 'terraform.tfvars.json'), 'utf8'),
+      ) as Record<string, unknown>;
+      expect([values.environment, values.name_prefix]).toEqual([stack, 'team-a-']);
+    }
+  });
+
+  test('namePrefix: a name the engine would refuse is a problem, collected with the others', () => {
+    expect(
+      problemsOf(() =>
+        build(Testing.app(), {
+          namePrefix: 'Team A',
+          environments: [
+            qa,
+            fixtureEnvironment({
+              name: 'live',
+              upstream: 'nowhere',
+              source: 'environments/live.ts',
+              services: { web: { replicas: 1, port: 18580 }, api: { replicas: 1 } },
+            }),
+          ],
+        }),
+      ),
+    ).toEqual([
+      "delivery: 'namePrefix' must be lower-case letters, digits and hyphens, starting with a letter or digit, at most 20 characters, got 'Team A'. Fix it in the props of the Delivery.",
+      "environment 'live': 'upstream' must be 'image' or another environment (qa), got 'nowhere'. Set upstream in environments/live.ts.",
+    ]);
   });
 
   test('state: local files under .pipeline/state by default, or a folder of your choice', () => {

@@ -66,14 +66,14 @@ describe('DeploymentTarget.swarm()', () => {
         .map((s) => s.name)
         .sort(),
     ).toEqual([
-      '${var.environment}-api',
-      '${var.environment}-web',
-      '${var.environment}-web-published',
+      '${var.name_prefix}${var.environment}-api',
+      '${var.name_prefix}${var.environment}-web',
+      '${var.name_prefix}${var.environment}-web-published',
     ]);
     for (const service of Object.values(json.resource.docker_service)) {
       expect(service).toMatchObject({
         labels: expect.arrayContaining([
-          { label: 'cdktf-pipeline.environment', value: '${var.environment}' },
+          { label: 'cdktf-pipeline.environment', value: '${var.name_prefix}${var.environment}' },
         ]),
         task_spec: {
           container_spec: expect.objectContaining({ image: '${docker_image.Release.name}' }),

@@ -6,7 +6,8 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { TerraformStack, Testing } from 'cdktf';
 
 import { EnvironmentInstance, EnvironmentStack, VARIABLES_FILE } from '../../../lib';
-import { PROJECT_ROOT } from '../../helpers/test-app';
+import { SERVICES } from '../../../stacks/sample-service';
+import { fixtureEnvironment, problemsOf, PROJECT_ROOT } from '../../helpers/test-app';
 import { resources, synth, synthJson, testPipeline } from '../../helpers/test-app';
 
 function environment(name: string): EnvironmentStack | EnvironmentInstance {
@@ -31,15 +32,17 @@ describe('EnvironmentStack', () => {
   });
 
   test('runs web and api from the released image on their own network, api first', () => {
-    expect(synth(dev)).toHaveResourceWithProperties(Network, { name: '${var.environment}-net' });
+    expect(synth(dev)).toHaveResourceWithProperties(Network, {
+      name: '${var.name_prefix}${var.environment}-net',
+    });
     const [api, web] = resources(dev, 'docker_container');
     expect(api).toMatchObject({
-      name: '${var.environment}-api-${count.index}',
+      name: '${var.name_prefix}${var.environment}-api-${count.index}',
       count: '${var.api_replicas}',
       image: '${docker_image.Release.image_id}',
     });
     expect(web).toMatchObject({
-      name: '${var.environment}-web-${count.index}',
+      name: '${var.name_prefix}${var.environment}-web-${count.index}',
       count: '${var.web_replicas}',
       ports: [
         {
@@ -72,6 +75,7 @@ describe('EnvironmentStack', () => {
       'api_replicas',
       'approved_digests',
       'environment',
+      'name_prefix',
       'publish_address',
       'require_approval',
       'upstream_stage',
@@ -130,6 +134,22 @@ describe('EnvironmentStack', () => {
     const values = variablesFile(environment(name));
     expect(values).toMatchObject(expected);
     expect(values.upstream_state).toBe(`<root>/.pipeline/state/${expected.upstream_stage}.tfstate`);
+  });
+
+  test('a name prefix the engine would refuse is a configuration error', () => {
+    expect(
+      problemsOf(
+        () =>
+          new EnvironmentStack(Testing.app(), 'qa', {
+            environment: fixtureEnvironment({ name: 'qa' }),
+            services: SERVICES,
+            projectRoot: PROJECT_ROOT,
+            namePrefix: '-qa',
+          }),
+      ),
+    ).toEqual([
+      "environment stack 'qa': 'namePrefix' must be lower-case letters, digits and hyphens, starting with a letter or digit, at most 20 characters, got '-qa'. Fix it in the props of the EnvironmentStack.",
+    ]);
   });
 
   test('runs the smoke test after the services and publishes the image only after it', () => {

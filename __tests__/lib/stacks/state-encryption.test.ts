@@ -85,7 +85,7 @@ describe('StateEncryption and secrets', () => {
     const [qa] = delivery({ target: DeploymentTarget.swarm() }).environments;
     const [secret] = resources(qa, 'docker_secret');
     expect(secret).toMatchObject({
-      name: '${var.environment}-web-api-token-${substr(sha256(var.secret_api_token), 0, 12)}',
+      name: '${var.name_prefix}${var.environment}-web-api-token-${substr(sha256(var.secret_api_token), 0, 12)}',
       data: '${base64encode(var.secret_api_token)}',
       lifecycle: { create_before_destroy: true },
     });

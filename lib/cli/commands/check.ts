@@ -1,6 +1,7 @@
 import { Agent } from 'node:http';
 
 import { PIPELINE_DEFAULTS } from '../../private/defaults';
+import { dockerNameOf } from '../../private/delivery-manifest';
 import { CliError } from '../cli-error';
 import { Output } from '../output';
 import { Project } from '../project';
@@ -60,8 +61,8 @@ export async function check(project: Project, args: readonly string[]): Promise<
         throw new CliError(
           `smoke test ${test.name} of ${stack}: ${result.failure}.`,
           target === 'swarm'
-            ? `Read the service's logs: docker service logs ${stack}-${test.service}.`
-            : `Read the containers' logs: docker logs ${stack}-${test.service}-0.`,
+            ? `Read the service's logs: docker service logs ${dockerNameOf(stage)}-${test.service}.`
+            : `Read the containers' logs: docker logs ${dockerNameOf(stage)}-${test.service}-0.`,
         );
       }
       out.log(`${stack}: ${test.name} answered ${result.status} (${result.url})`);

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 
 import { approvalLines } from '../../private/approval-record';
 import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
-import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
+import { DeliveryManifest, dockerNameOf, StageManifest } from '../../private/delivery-manifest';
 import { digestOf } from '../../private/digest';
 import { CliError } from '../cli-error';
 import { currentRun, FinishedRecord, History } from '../history';
@@ -140,8 +140,9 @@ export async function runEngine(
         ? rollbackError(
             stack,
             log,
-            await rolledBackServices(stack, project.env([stack])),
+            await rolledBackServices(dockerNameOf(stage), project.env([stack])),
             project.show(logFile),
+            dockerNameOf(stage),
           )
         : (knownFailure(action, stage, log, project.show(logFile)) ??
           new CliError(

@@ -1,0 +1,20 @@
+import { invalidValue } from './errors';
+
+/** Longest name prefix: Swarm service names, which carry it, may have at most 63 characters. */
+const MAX_NAME_PREFIX = 20;
+
+/**
+ * The problem with a name prefix, if any: it starts every Docker name of an environment, so it
+ * must be what container, network and Swarm service names accept.
+ */
+export function namePrefixProblem(subject: string, value: string, fix: string): string | undefined {
+  if (value === '') return undefined;
+  if (/^[a-z0-9][a-z0-9-]*$/.test(value) && value.length <= MAX_NAME_PREFIX) return undefined;
+  return invalidValue(
+    subject,
+    'namePrefix',
+    `must be lower-case letters, digits and hyphens, starting with a letter or digit, at most ${MAX_NAME_PREFIX} characters`,
+    value,
+    fix,
+  );
+}
