@@ -29,6 +29,18 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/lib/testing/plan-of.test.ts',
 ];
 
+/**
+ * End-to-end suites that need the engine to themselves: the recovery suite kills and restarts the
+ * Docker engine, the Swarm suite makes it a swarm manager, and the pipeline suite deploys this
+ * checkout's default lane, as the delivery-pipeline suite does. The other suites each take a lane
+ * of their own (__tests__/helpers/lane.ts) and run side by side.
+ */
+const SOLO_SUITES = [
+  '<rootDir>/__tests__/integration/recovery.test.ts',
+  '<rootDir>/__tests__/integration/swarm-sample.test.ts',
+  '<rootDir>/__tests__/integration/pipeline.test.ts',
+];
+
 module.exports = {
   // Several unit tests run real tools (the CLI, the engine's plan, npm, ESLint): seconds each,
   // many more on a machine busy with a pipeline run. (A global option: projects cannot set it.)
@@ -57,7 +69,12 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.gitlab-ci-local/'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.gitlab-ci-local/', ...SOLO_SUITES],
+    },
+    {
+      ...common,
+      displayName: 'integration-solo',
+      testMatch: SOLO_SUITES,
     },
   ],
 };

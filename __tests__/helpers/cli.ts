@@ -101,11 +101,19 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
 
 /**
  * Records the Docker engine's image events (`push <name>`, `tag <name>`, ...) from now until
- * `stop()`. It proves its own subscription: it creates a marker volume and waits until the
+ * `stop()`, except those that name another repository than `repository` (suites in other lanes
+ * build and push their own beside this one). It proves its own subscription: it creates a marker volume and waits until the
  * engine reports it, and `stop()` removes the marker and waits for that event too, so every
  * image event in between has been delivered. A watcher that never sees its marker fails.
  */
-export async function watchImageEvents(): Promise<{ stop: () => Promise<string[]> }> {
+export async function watchImageEvents(
+  repository = '127.0.0.1:5000/sample-service',
+): Promise<{ stop: () => Promise<string[]> }> {
+  const another = (name: string) =>
+    name.includes('/') &&
+    name !== repository &&
+    !name.startsWith(`${repository}:`) &&
+    !name.startsWith(`${repository}@`);
   const marker = `events-marker-${process.pid}-${Date.now()}`;
   const child = spawn('docker', [
     'events',
@@ -169,10 +177,9 @@ export async function watchImageEvents(): Promise<{ stop: () => Promise<string[]
       }
       return lines
         .filter((l) => l.startsWith('image|'))
-        .map((l) => {
-          const [, action, , name] = l.split('|');
-          return `${action} ${name}`;
-        });
+        .map((l) => l.split('|'))
+        .filter(([, , , name]) => !another(name))
+        .map(([, action, , name]) => `${action} ${name}`);
     },
   };
 }

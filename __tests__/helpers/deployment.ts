@@ -14,7 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { cdktf, containerNames, docker, networkNames } from './cli';
+import { cdktf, docker } from './cli';
+import { engineObjectsOf, runningEnvironments } from './lane';
 import { PROJECT_ROOT } from './test-app';
 
 export const APPROVALS = join(PROJECT_ROOT, 'approvals', 'prod.txt');
@@ -49,16 +50,23 @@ export async function runningImages(environment: string): Promise<string[]> {
   ];
 }
 
-/** IDs of all running containers of the pipeline's environments. */
-export async function pipelineContainers(): Promise<string[]> {
-  const ids = await docker(
+/** IDs of the running containers of these environments (by their Docker names). */
+export async function environmentContainers(dockerNames: readonly string[]): Promise<string[]> {
+  const lines = await docker(
     'ps',
-    '-q',
     '--no-trunc',
     '--filter',
     'label=cdktf-pipeline.environment',
+    '--format',
+    '{{.ID}} {{.Label "cdktf-pipeline.environment"}}',
   );
-  return ids.split('\n').filter(Boolean).sort();
+  return lines
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.split(' '))
+    .filter(([, label]) => dockerNames.includes(label))
+    .map(([id]) => id)
+    .sort();
 }
 
 /** The repo digest (`registry/repo@sha256:...`) of an image ID. */
@@ -81,19 +89,24 @@ export async function serviceImages(): Promise<string[]> {
 }
 
 /**
- * One suite's deployment: a copy of the service to change (unique per run, so that its image is
- * built here, not found from an earlier run), the environment that points the app at it, and
- * the set-up and clean-up around the suite.
+ * One suite's deployment in this checkout (the default lane: no name prefix, 127.0.0.1): a copy
+ * of the service to change (unique per run, so that its image is built here, not found from an
+ * earlier run), the environment that points the app at it, and the set-up and clean-up around
+ * the suite. It claims only its own environments' containers and networks on the engine, so
+ * suites in other lanes may run beside it.
  */
 export class TestDeployment {
   /** The service's build context: a copy, so that tests can change the service. */
   public readonly context = mkdtempSync(join(tmpdir(), 'e2e-service-'));
   public readonly env: NodeJS.ProcessEnv;
   private readonly runId = `${Date.now()}-${process.pid}`;
+  /** The Docker names of its environments (no prefix: their stack names). */
+  public readonly environments: readonly string[];
   private before?: { containers: string[]; networks: string[]; approvals: string };
 
   constructor(private readonly reviewIds: readonly string[] = []) {
     this.env = { PIPELINE_SERVICE_CONTEXT: this.context, PIPELINE_REVIEW_IDS: reviewIds.join(',') };
+    this.environments = ['dev', 'staging', 'prod', ...reviewIds.map((id) => `review-${id}`)];
   }
 
   /** Replaces the service copy with a fresh one, then lets `change` edit it. */
@@ -115,17 +128,16 @@ export class TestDeployment {
               .resources?.length,
         )
       : [];
-    const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
-    if (deployed.length > 0 || running) {
+    const running = await runningEnvironments(this.environments);
+    if (deployed.length > 0 || running.length > 0) {
       throw new Error(
         'The end-to-end tests deploy every stage themselves, but this clone or this Docker engine already has a deployment ' +
-          `(state: ${deployed.join(', ') || 'none'}; containers: ${running ? running.split('\n').length : 0}). ` +
+          `(state: ${deployed.join(', ') || 'none'}; containers of: ${running.join(', ') || 'none'}). ` +
           'Run npm run down first (it destroys what this clone deployed).',
       );
     }
     this.before = {
-      containers: await containerNames(),
-      networks: await networkNames(),
+      ...(await engineObjectsOf(this.environments)),
       approvals: readFileSync(APPROVALS, 'utf8'),
     };
     this.setService();
@@ -146,7 +158,7 @@ export class TestDeployment {
       rmSync(join(PROJECT_ROOT, '.pipeline', dir), { recursive: true, force: true });
     }
     rmSync(this.context, { recursive: true, force: true });
-    expect(await containerNames()).toEqual(this.before.containers);
-    expect(await networkNames()).toEqual(this.before.networks);
+    const { containers, networks } = this.before;
+    expect(await engineObjectsOf(this.environments)).toEqual({ containers, networks });
   }
 }

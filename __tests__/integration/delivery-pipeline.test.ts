@@ -23,7 +23,7 @@ import { EnvironmentStatus, shortTime, StatusView } from '../../lib/cli/status-v
 import { CommandResult, expectSuccess, httpGet, sh, watchImageEvents } from '../helpers/cli';
 import {
   APPROVALS,
-  pipelineContainers,
+  environmentContainers,
   runningImages,
   repoDigests,
   serviceImages,
@@ -279,7 +279,7 @@ describe('npm run pipeline, the local runner', () => {
   });
 
   test('run twice: the second run builds no image, finds the digest approved and changes nothing', async () => {
-    const containers = await pipelineContainers();
+    const containers = await environmentContainers(deployment.environments);
     const images = await serviceImages();
     const events = await watchImageEvents();
     const run = await pipeline();
@@ -294,7 +294,7 @@ describe('npm run pipeline, the local runner', () => {
     expect(run.output).toMatch(
       /register-endpoints\.yml for dev: playbook and inputs unchanged .*skipped/,
     );
-    expect(await pipelineContainers()).toEqual(containers);
+    expect(await environmentContainers(deployment.environments)).toEqual(containers);
     expect(await serviceImages()).toEqual(images);
     expect(imageEvents.filter((e) => !e.startsWith('pull '))).toEqual([]);
   });

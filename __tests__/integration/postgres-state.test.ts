@@ -18,14 +18,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Deployment } from '../../lib/cli/history';
-import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
+import { docker, expectSuccess, httpGet, sh } from '../helpers/cli';
+import {
+  engineObjectsOf,
+  enterLane,
+  laneNames,
+  LANES,
+  laneUrl,
+  runningEnvironments,
+} from '../helpers/lane';
 import { pipelineEnv, projectCopy, start } from '../helpers/project-copy';
 
 jest.setTimeout(15 * 60 * 1000);
 
-const URLS = { dev: 'http://127.0.0.1:8080', staging: 'http://127.0.0.1:8180' };
+/** This suite's lane: it runs beside the other suites on one engine. */
+const LANE = LANES.postgres;
+const URLS = { dev: laneUrl(LANE, 8080), staging: laneUrl(LANE, 8180) };
 const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
 const REVIEW = 'pg';
+const DOCKER_NAMES = laneNames(LANE, ['dev', 'staging', 'prod', `review-${REVIEW}`]);
 
 let a = '';
 let b = '';
@@ -89,7 +100,12 @@ function setGreeting(dir: string, stack: 'dev' | 'staging', greeting: string): v
 }
 
 async function greetingOf(stack: string): Promise<string> {
-  const env = await docker('inspect', '--format', '{{json .Config.Env}}', `${stack}-web-0`);
+  const env = await docker(
+    'inspect',
+    '--format',
+    '{{json .Config.Env}}',
+    `${LANE.namePrefix}${stack}-web-0`,
+  );
   return ((JSON.parse(env) as string[]).find((e) => e.startsWith('GREETING=')) ?? '').slice(9);
 }
 
@@ -105,10 +121,12 @@ function filesUnder(dir: string): string[] {
 beforeAll(async () => {
   a = await projectCopy('pg-clone-a-');
   b = await projectCopy('pg-clone-b-');
+  let laneEnv: NodeJS.ProcessEnv = {};
   for (const dir of [a, b]) {
+    laneEnv = enterLane(dir, LANE);
     expectSuccess(await sh('scripts/setup', [], { PIPELINE_STATE: 'pg' }, dir));
   }
-  env = { ...pipelineEnv(a), PIPELINE_REVIEW_IDS: '' };
+  env = { ...pipelineEnv(a), ...laneEnv, PIPELINE_REVIEW_IDS: '' };
   expect(env.PIPELINE_STATE).toBe('pg');
   expect(env.PG_CONN_STR).toMatch(
     /^postgres:\/\/cdktf_pipeline:\w+@127\.0\.0\.1:\d+\/cdktf_pipeline/,
@@ -125,15 +143,15 @@ beforeAll(async () => {
       data !== '' && ((JSON.parse(data) as { resources?: unknown[] }).resources ?? []).length > 0
     );
   });
-  const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
-  if (deployed.length > 0 || running) {
+  const running = await runningEnvironments(DOCKER_NAMES);
+  if (deployed.length > 0 || running.length > 0) {
     throw new Error(
-      `PostgreSQL already holds deployed pipeline state (${deployed.join(', ') || 'none'}) or the engine runs pipeline containers (${running ? running.split('\n').length : 0}); run npm run down with PIPELINE_STATE=pg first.`,
+      `PostgreSQL already holds deployed pipeline state (${deployed.join(', ') || 'none'}) or the engine runs containers of this suite's environments (${running.join(', ') || 'none'}); run npm run down with PIPELINE_STATE=pg first.`,
     );
   }
   for (const schema of schemas) psql(`DROP SCHEMA "${schema}" CASCADE`);
   psql(`SET client_min_messages = warning; DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
-  before = { containers: await containerNames(), networks: await networkNames() };
+  before = await engineObjectsOf(DOCKER_NAMES);
 });
 
 afterAll(async () => {
@@ -150,8 +168,7 @@ afterAll(async () => {
   }
   psql(`SET client_min_messages = warning; DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
   for (const dir of [a, b]) rmSync(dir, { recursive: true, force: true });
-  expect(await containerNames()).toEqual(before.containers);
-  expect(await networkNames()).toEqual(before.networks);
+  expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(before);
 });
 
 describe('state in PostgreSQL', () => {
@@ -163,7 +180,9 @@ describe('state in PostgreSQL', () => {
     expectSuccess(await cli(a, ['deploy', 'prod']));
     expectSuccess(await cli(a, ['deploy', `review-${REVIEW}`]));
     release = verifiedImage('image') ?? '';
-    expect(release).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);
+    expect(release).toMatch(
+      new RegExp(`^127\\.0\\.0\\.1:5000/${LANE.repository}@sha256:[0-9a-f]{64}$`),
+    );
     for (const stage of ['dev', 'staging', 'prod', `review-${REVIEW}`]) {
       expect(verifiedImage(stage)).toBe(release);
     }

@@ -9,24 +9,28 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { CommandResult, docker, expectSuccess, httpGet, sh } from '../helpers/cli';
 import {
-  CommandResult,
-  containerNames,
-  docker,
-  expectSuccess,
-  httpGet,
-  networkNames,
-  sh,
-} from '../helpers/cli';
+  engineObjectsOf,
+  enterLane,
+  laneNames,
+  LANES,
+  laneUrl,
+  runningEnvironments,
+} from '../helpers/lane';
 import { giveApiSecret, pipelineEnv, projectCopy } from '../helpers/project-copy';
 
 jest.setTimeout(15 * 60 * 1000);
 
+/** This suite's lane: it runs beside the other suites on one engine. */
+const LANE = LANES.secrets;
+const P = LANE.namePrefix;
 const URLS = {
-  dev: 'http://127.0.0.1:8080',
-  staging: 'http://127.0.0.1:8180',
-  prod: 'http://127.0.0.1:8280',
+  dev: laneUrl(LANE, 8080),
+  staging: laneUrl(LANE, 8180),
+  prod: laneUrl(LANE, 8280),
 };
+const DOCKER_NAMES = laneNames(LANE, ['dev', 'staging', 'prod']);
 const STAGES = ['dev', 'staging', 'prod'] as const;
 
 let copy = '';
@@ -105,15 +109,21 @@ async function showState(stateFile: string, withPassphrase: string): Promise<Com
 beforeAll(async () => {
   copy = await projectCopy('secrets-');
   secretsDir = mkdtempSync(join(tmpdir(), 'secrets-values-'));
+  const laneEnv = enterLane(copy, LANE);
   expectSuccess(await sh('scripts/setup', [], {}, copy));
-  env = { ...pipelineEnv(copy), PIPELINE_REVIEW_IDS: '', PIPELINE_SECRETS_DIR: secretsDir };
-  const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
-  if (running) {
+  env = {
+    ...pipelineEnv(copy),
+    ...laneEnv,
+    PIPELINE_REVIEW_IDS: '',
+    PIPELINE_SECRETS_DIR: secretsDir,
+  };
+  const running = await runningEnvironments(DOCKER_NAMES);
+  if (running.length > 0) {
     throw new Error(
-      `the engine runs pipeline containers (${running.split('\n').length}); run npm run down first.`,
+      `the engine runs containers of this suite's environments (${running.join(', ')}); run npm run down first.`,
     );
   }
-  before = { containers: await containerNames(), networks: await networkNames() };
+  before = await engineObjectsOf(DOCKER_NAMES);
 });
 
 afterAll(async () => {
@@ -122,8 +132,7 @@ afterAll(async () => {
   if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
   rmSync(copy, { recursive: true, force: true });
   rmSync(secretsDir, { recursive: true, force: true });
-  expect(await containerNames()).toEqual(before.containers);
-  expect(await networkNames()).toEqual(before.networks);
+  expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(before);
 });
 
 describe('secrets and encrypted state', () => {
@@ -184,7 +193,7 @@ describe('secrets and encrypted state', () => {
     } finally {
       renameSync(`${file}.away`, file);
     }
-    expect((await docker('ps', '-q', '--filter', 'name=staging-')).trim()).toBe('');
+    expect((await docker('ps', '-q', '--filter', `name=${P}staging-`)).trim()).toBe('');
   });
 
   test('dev, staging and prod each run with their own secret; no value is in any file, the state or any output', async () => {
@@ -247,7 +256,7 @@ describe('secrets and encrypted state', () => {
   });
 
   test('the containers run hardened: a non-root user, read-only root filesystem, no capabilities, no new privileges, limits, ports on loopback', async () => {
-    const inspected = JSON.parse(await docker('inspect', 'prod-api-0', 'prod-web-1')) as {
+    const inspected = JSON.parse(await docker('inspect', `${P}prod-api-0`, `${P}prod-web-1`)) as {
       Config: { User: string; Env: string[] };
       HostConfig: {
         ReadonlyRootfs: boolean;
@@ -275,9 +284,9 @@ describe('secrets and encrypted state', () => {
       });
     }
     expect(inspected[1].HostConfig.PortBindings).toEqual({
-      '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: '8281' }],
+      '8080/tcp': [{ HostIp: LANE.address, HostPort: '8281' }],
     });
-    const write = await sh('docker', ['exec', 'prod-web-1', 'sh', '-c', 'id -u; touch /www/x']);
+    const write = await sh('docker', ['exec', `${P}prod-web-1`, 'sh', '-c', 'id -u; touch /www/x']);
     expect(write.code).not.toBe(0);
     expect(write.output).toContain('65534\n');
     expect(write.output).toContain('Read-only file system');
@@ -299,9 +308,9 @@ describe('drift', () => {
   });
 
   test('a replica removed, one stopped and one cut from its network are each named: exit 2; a redeploy heals it', async () => {
-    await docker('rm', '-f', 'prod-web-1');
-    await docker('stop', 'prod-api-1');
-    await docker('network', 'disconnect', 'prod-net', 'prod-web-0');
+    await docker('rm', '-f', `${P}prod-web-1`);
+    await docker('stop', `${P}prod-api-1`);
+    await docker('network', 'disconnect', `${P}prod-net`, `${P}prod-web-0`);
     const result = await drift('prod');
     expect(result.code).toBe(2);
     // The report (by address), then the verdict on stderr.
@@ -309,19 +318,25 @@ describe('drift', () => {
     expect(lines).toEqual([
       '[drift] prod: drifted, 3 resources differ from the last deploy:',
       expect.stringMatching(
-        /^\[drift\] {3}docker_container\.Services_Api_\w+\[1\] \(prod-api-1\): stopped outside a deploy: .*must_run/,
+        new RegExp(
+          `^\\[drift\\] {3}docker_container\\.Services_Api_\\w+\\[1\\] \\(${P}prod-api-1\\): stopped outside a deploy: .*must_run`,
+        ),
       ),
       expect.stringMatching(
-        /^\[drift\] {3}docker_container\.Services_Web_\w+\[0\] \(prod-web-0\): changed outside a deploy: .*network_data/,
+        new RegExp(
+          `^\\[drift\\] {3}docker_container\\.Services_Web_\\w+\\[0\\] \\(${P}prod-web-0\\): changed outside a deploy: .*network_data`,
+        ),
       ),
       expect.stringMatching(
-        /^\[drift\] {3}docker_container\.Services_Web_\w+\[1\] \(prod-web-1\): removed outside a deploy$/,
+        new RegExp(
+          `^\\[drift\\] {3}docker_container\\.Services_Web_\\w+\\[1\\] \\(${P}prod-web-1\\): removed outside a deploy$`,
+        ),
       ),
       '[drift] 1 of 1 environment drifted. Heal with a redeploy: cdktf-pipeline deploy prod (it puts back what the last deploy recorded).',
     ]);
     expect(result.output).not.toContain(values.prod);
     // Nothing was changed by looking.
-    expect(await containerState('prod-api-1')).toBe('exited');
+    expect(await containerState(`${P}prod-api-1`)).toBe('exited');
 
     expectSuccess(await cli(['deploy', 'prod']));
     expect(await drift('prod')).toEqual({

@@ -1,0 +1,96 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { containerNames, docker, networkNames } from './cli';
+
+/**
+ * What an end-to-end suite takes on the shared Docker engine, so that suites run side by side:
+ * a name prefix for everything its environments create (the Delivery's `namePrefix`), a loopback
+ * address they publish on, and an image repository of its own (image events and image lists are
+ * read per repository).
+ */
+export interface Lane {
+  readonly namePrefix: string;
+  readonly address: string;
+  readonly repository: string;
+}
+
+/** The sample as committed: no prefix, 127.0.0.1, `sample-service`. */
+export const DEFAULT_LANE: Lane = {
+  namePrefix: '',
+  address: '127.0.0.1',
+  repository: 'sample-service',
+};
+
+/** The lanes of the suites that run beside the default one, each in a copy of the project. */
+export const LANES = {
+  postgres: { namePrefix: 'pg-', address: '127.0.0.2', repository: 'sample-service-pg' },
+  secrets: { namePrefix: 'sec-', address: '127.0.0.3', repository: 'sample-service-sec' },
+} as const satisfies { readonly [suite: string]: Lane };
+
+/** The base URL of a published port in a lane. */
+export function laneUrl(lane: Lane, port: number): string {
+  return `http://${lane.address}:${port}`;
+}
+
+function patch(file: string, change: (text: string) => string): void {
+  const text = readFileSync(file, 'utf8');
+  const changed = change(text);
+  if (changed === text) throw new Error(`patching ${file} for a lane changed nothing`);
+  writeFileSync(file, changed);
+}
+
+/**
+ * Puts a copy of the project in a lane, as a user would give a second clone its own address and
+ * repository: every environment publishes on the lane's address and the image goes to the
+ * lane's repository. Returns the variables that give the app the lane's name prefix.
+ */
+export function enterLane(dir: string, lane: Lane): NodeJS.ProcessEnv {
+  for (const name of ['dev', 'staging', 'prod', 'review']) {
+    patch(join(dir, 'environments', `${name}.ts`), (text) =>
+      text.replace(/^(\s*)source: /m, `$1publishAddress: '${lane.address}',\n$1source: `),
+    );
+  }
+  patch(join(dir, 'stacks', 'sample-service.ts'), (text) =>
+    text.replace(
+      `export const REPOSITORY = '${DEFAULT_LANE.repository}';`,
+      `export const REPOSITORY = '${lane.repository}';`,
+    ),
+  );
+  return { PIPELINE_NAME_PREFIX: lane.namePrefix };
+}
+
+/**
+ * The engine's containers and networks of these environments (by their Docker names, prefix
+ * included): what a suite may create and must leave as it found it.
+ */
+export async function engineObjectsOf(
+  dockerNames: readonly string[],
+): Promise<{ containers: string[]; networks: string[] }> {
+  const owned = (name: string) => dockerNames.some((d) => name.startsWith(`${d}-`));
+  return {
+    containers: (await containerNames()).filter(owned),
+    networks: (await networkNames()).filter(owned),
+  };
+}
+
+/**
+ * The Docker names of the environments whose containers run on the engine (their environment
+ * label's values), among those given.
+ */
+export async function runningEnvironments(dockerNames: readonly string[]): Promise<string[]> {
+  const labels = await docker(
+    'ps',
+    '-a',
+    '--filter',
+    'label=cdktf-pipeline.environment',
+    '--format',
+    '{{.Label "cdktf-pipeline.environment"}}',
+  );
+  return [...new Set(labels.split('\n'))].filter((l) => dockerNames.includes(l)).sort();
+}
+
+/** Every Docker name a lane's environments can take: the long-lived ones and its reviews. */
+export function laneNames(lane: Lane, environments: readonly string[]): string[] {
+  return environments.map((e) => `${lane.namePrefix}${e}`);
+}
