@@ -101,13 +101,13 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
 
 /**
  * Records the Docker engine's image events (`push <name>`, `tag <name>`, ...) from now until
- * `stop()`, except those that name another repository than `repository` (suites in other lanes
- * build and push their own beside this one). It proves its own subscription: it creates a marker volume and waits until the
+ * `stop()`, except those that name another repository than `repository` (`registry/name`: suites
+ * in other lanes build and push their own beside this one). It proves its own subscription: it creates a marker volume and waits until the
  * engine reports it, and `stop()` removes the marker and waits for that event too, so every
  * image event in between has been delivered. A watcher that never sees its marker fails.
  */
 export async function watchImageEvents(
-  repository = '127.0.0.1:5000/sample-service',
+  repository: string,
 ): Promise<{ stop: () => Promise<string[]> }> {
   const another = (name: string) =>
     name.includes('/') &&

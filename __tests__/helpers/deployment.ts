@@ -14,11 +14,15 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { REPOSITORY } from '../../stacks/sample-service';
+
 import { cdktf, docker } from './cli';
 import { engineObjectsOf, runningEnvironments } from './lane';
 import { PROJECT_ROOT } from './test-app';
 
 export const APPROVALS = join(PROJECT_ROOT, 'approvals', 'prod.txt');
+/** The sample service's repository in the local registry, as image events and lists name it. */
+export const SERVICE_REPOSITORY = `127.0.0.1:5000/${REPOSITORY}`;
 export const STATE = join(PROJECT_ROOT, '.pipeline', 'state');
 export const URLS = {
   dev: 'http://127.0.0.1:8080',
@@ -78,13 +82,7 @@ export async function repoDigests(imageId: string): Promise<string[]> {
 
 /** IDs of the service's images on the engine (a build makes a new one). */
 export async function serviceImages(): Promise<string[]> {
-  const out = await docker(
-    'images',
-    '--no-trunc',
-    '--format',
-    '{{.ID}}',
-    '127.0.0.1:5000/sample-service',
-  );
+  const out = await docker('images', '--no-trunc', '--format', '{{.ID}}', SERVICE_REPOSITORY);
   return [...new Set(out.split('\n').filter(Boolean))].sort();
 }
 

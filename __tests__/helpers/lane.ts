@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { REPOSITORY } from '../../stacks/sample-service';
+
 import { containerNames, docker, networkNames } from './cli';
 
 /**
@@ -19,7 +21,7 @@ export interface Lane {
 export const DEFAULT_LANE: Lane = {
   namePrefix: '',
   address: '127.0.0.1',
-  repository: 'sample-service',
+  repository: REPOSITORY,
 };
 
 /** The lanes of the suites that run beside the default one, each in a copy of the project. */

@@ -27,6 +27,7 @@ import {
   runningImages,
   repoDigests,
   serviceImages,
+  SERVICE_REPOSITORY,
   STATE,
   TestDeployment,
   URLS,
@@ -189,7 +190,7 @@ function statusRows(output: string): Record<string, Record<string, string>> {
 describe('npm run pipeline, the local runner', () => {
   test('from nothing to prod: every stage in order, one image built and pushed, and a summary', async () => {
     const imagesBefore = await serviceImages();
-    const events = await watchImageEvents();
+    const events = await watchImageEvents(SERVICE_REPOSITORY);
     // The unit tests have just run in npm test; lint runs here, as the pipeline's first stage.
     const run = await fullPipeline('--approve', '--skip', 'unit-tests');
     const imageEvents = await events.stop();
@@ -281,7 +282,7 @@ describe('npm run pipeline, the local runner', () => {
   test('run twice: the second run builds no image, finds the digest approved and changes nothing', async () => {
     const containers = await environmentContainers(deployment.environments);
     const images = await serviceImages();
-    const events = await watchImageEvents();
+    const events = await watchImageEvents(SERVICE_REPOSITORY);
     const run = await pipeline();
     const imageEvents = await events.stop();
     expectSuccess(run);

@@ -21,6 +21,7 @@ import {
   repoDigests,
   runningImages,
   serviceImages,
+  SERVICE_REPOSITORY,
   STATE,
   TestDeployment,
   URLS,
@@ -53,7 +54,7 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
   test('build once: the image stage builds and pushes one image; dev, staging and a review env build none and run its digest', async () => {
     // This run's service content is unique, so its image cannot come from an earlier run.
     const imagesBefore = await serviceImages();
-    const events = await watchImageEvents();
+    const events = await watchImageEvents(SERVICE_REPOSITORY);
     await deploy('image', env);
     first = { image: verifiedImage('image') ?? '', tag: '' };
     expect(first.image).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);

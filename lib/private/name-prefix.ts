@@ -4,6 +4,15 @@ import { invalidValue } from './errors';
 const MAX_NAME_PREFIX = 20;
 
 /**
+ * What an environment's containers, networks and Swarm services are named after, and the value
+ * of their environment label: the delivery's name prefix, then the environment's name (either may
+ * be a token).
+ */
+export function dockerName(namePrefix: string, environment: string): string {
+  return `${namePrefix}${environment}`;
+}
+
+/**
  * The problem with a name prefix, if any: it starts every Docker name of an environment, so it
  * must be what container, network and Swarm service names accept.
  */

@@ -8,6 +8,7 @@ import { SmokeTest } from '../constructs/smoke-test';
 import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
 import { DeliveryManifest, SecretManifest } from '../private/delivery-manifest';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { dockerName } from '../private/name-prefix';
 import { assertShape, shape } from '../private/shape';
 import {
   OPTIONAL_SMOKE_TESTS,
@@ -277,7 +278,7 @@ export class Delivery extends Construct {
           state: state.locationOf(root, e.name),
           approvalRecord:
             e.approval.record === undefined ? undefined : join(root, e.approval.record),
-          dockerName: `${props.namePrefix ?? ''}${e.name}`,
+          dockerName: dockerName(props.namePrefix ?? '', e.name),
         })),
       ],
       smokeTests: (props.smokeTests ?? []).map((t) => ({

@@ -21,7 +21,7 @@ import { noteProduced, registerDefinition } from '../private/environment-definit
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { environmentValues, serviceVariable } from '../private/environment-values';
 import { ConfigurationError } from '../private/errors';
-import { namePrefixProblem } from '../private/name-prefix';
+import { dockerName, namePrefixProblem } from '../private/name-prefix';
 import { SERVICE_DEFINITION } from '../private/service-specs';
 import { assertShape, shape } from '../private/shape';
 import {
@@ -153,11 +153,14 @@ export class EnvironmentStack extends TerraformStack {
     const vars = (this.variables = new VariablesFile(this, 'Variables'));
     const name = vars.string('environment', values.environment, 'Environment name.');
     // What the environment's containers, networks and services are named after and labelled with.
-    const dockerName = `${vars.string(
-      'name_prefix',
-      values.namePrefix,
-      'Prefix of the names and label of everything the environment runs.',
-    )}${name}`;
+    const named = dockerName(
+      vars.string(
+        'name_prefix',
+        values.namePrefix,
+        'Prefix of the names and label of everything the environment runs.',
+      ),
+      name,
+    );
     const upstream = vars.string(
       'upstream_stage',
       values.upstreamStage,
@@ -263,10 +266,10 @@ export class EnvironmentStack extends TerraformStack {
     });
     this.deployment = (props.target ?? DeploymentTarget.containers()).bind(this, 'Services', {
       release,
-      namePrefix: dockerName,
+      namePrefix: named,
       publishAddress,
       services: specs,
-      labels: { [DEFAULTS.environmentLabel]: dockerName },
+      labels: { [DEFAULTS.environmentLabel]: named },
     });
 
     // Ports bound to every address answer on loopback too.
