@@ -50,12 +50,14 @@ pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 # stop_daemon NAME PIDFILE: stops the process PIDFILE records (SIGTERM, then SIGKILL after 30 s)
 # and removes PIDFILE. Nothing to do when it does not run.
 stop_daemon() {
-  local name=$1 pidfile=$2
+  local name=$1 pidfile=$2 pid
   pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
-  log "stopping $name (pid $(cat "$pidfile"))"
-  kill "$(cat "$pidfile")"
-  for _ in $(seq 30); do pid_alive "$pidfile" || break; sleep 1; done
-  pid_alive "$pidfile" && kill -9 "$(cat "$pidfile")"
+  # Read once: a daemon may remove its own pid file as it exits (dockerd does).
+  pid=$(cat "$pidfile")
+  log "stopping $name (pid $pid)"
+  kill "$pid"
+  for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
   rm -f "$pidfile"
 }
 
