@@ -177,8 +177,11 @@ export class Project {
   }
 
   /** The outputs a stack's state holds; undefined when it has no state yet. */
-  public static outputs(location: StateLocation): StackOutputs | undefined {
-    const state = StateReader.read(location);
+  public static outputs(
+    location: StateLocation,
+    decrypt?: (location: StateLocation) => string,
+  ): StackOutputs | undefined {
+    const state = StateReader.read(location, decrypt);
     if (!state) return undefined;
     const urls = new Map<string, string>();
     for (const [name, { value }] of Object.entries(state.outputs ?? {})) {

@@ -19,10 +19,17 @@ export interface RawState {
  * (`psql`, with the connection from `PG_CONN_STR` or the libpq variables, as the engine takes it).
  */
 export class StateReader {
-  /** The state at `location`; undefined when there is none yet. */
-  public static read(location: StateLocation): RawState | undefined {
+  /**
+   * The state at `location`; undefined when there is none yet. An encrypted state is decrypted by
+   * `decrypt` when given (an engine run in a folder already initialised for this state), else by
+   * the engine in a scratch folder of its own.
+   */
+  public static read(
+    location: StateLocation,
+    decrypt: (location: StateLocation) => string = decryptedState,
+  ): RawState | undefined {
     const text = StateReader.text(location);
-    return text === undefined ? undefined : parseState(text, location);
+    return text === undefined ? undefined : parseState(text, location, decrypt);
   }
 
   /** Whether the state at `location` exists in plain text (not encrypted). */
@@ -86,8 +93,12 @@ export class StateReader {
 }
 
 /** A state's text as JSON; an encrypted one is decrypted by the engine first. */
-function parseState(text: string, location: StateLocation): RawState {
-  const plain = isEncryptedState(text) ? decryptedState(location) : text;
+function parseState(
+  text: string,
+  location: StateLocation,
+  decrypt: (location: StateLocation) => string,
+): RawState {
+  const plain = isEncryptedState(text) ? decrypt(location) : text;
   try {
     return JSON.parse(plain) as RawState;
   } catch {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   existsSync,
@@ -13,6 +14,7 @@ import { approvalLines } from '../../private/approval-record';
 import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
 import { DeliveryManifest, dockerNameOf, StageManifest } from '../../private/delivery-manifest';
 import { digestOf } from '../../private/digest';
+import { StateLocation } from '../../stacks/state-store';
 import { CliError } from '../cli-error';
 import { currentRun, FinishedRecord, History } from '../history';
 import { engineHost, knownFailure } from '../known-failures';
@@ -23,7 +25,7 @@ import { isAlive, runCollected, runLogged } from '../process';
 import { Project } from '../project';
 import { publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
 import { loadStatePassphrase, secretsEnv } from '../secrets';
-import { encryptState, engineBinary, requireEncryption } from '../state-engine';
+import { decryptedState, encryptState, engineBinary, requireEncryption } from '../state-engine';
 import {
   describeClient,
   isLockFailure,
@@ -33,6 +35,25 @@ import {
 } from '../state-lock';
 import { StateReader } from '../state-reader';
 import { isSwarmRollback, rollbackError, rolledBackServices } from '../swarm-rollback';
+
+/**
+ * A stack's state as the engine reads it in the stack's initialised folder (one run; an encrypted
+ * state comes out decrypted); when that fails, read by the engine in a scratch folder, which says
+ * why.
+ */
+function pulledState(dir: string, env: NodeJS.ProcessEnv, location: StateLocation): string {
+  try {
+    return execFileSync(engineBinary(), ['state', 'pull'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch {
+    return decryptedState(location);
+  }
+}
 
 /** The folder of `stack` in a synthesized app, as cdktf's manifest names it. */
 function stackDirectory(synthesized: string, stack: string): string {
@@ -293,7 +314,10 @@ export async function deploy(project: Project, given: readonly string[]): Promis
         }
         throw error;
       }
-      const outputs = Project.outputs(stage.state);
+      // The engine has just initialised the stack's folder: an encrypted state is decrypted there.
+      const outputs = Project.outputs(stage.state, (location) =>
+        pulledState(stackDirectory(outdir, stage.name), project.env([stage.name]), location),
+      );
       if (record) {
         const verified = outputs?.verifiedImage === bringing;
         history.finished(
