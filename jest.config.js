@@ -19,7 +19,6 @@ const common = {
 const TOOL_TESTS = [
   '<rootDir>/__tests__/main.test.ts',
   '<rootDir>/__tests__/package.test.ts',
-  '<rootDir>/__tests__/stacks/sample-delivery.plan.test.ts',
   '<rootDir>/__tests__/stacks/sample-pipeline.test.ts',
   '<rootDir>/__tests__/lib/cli/cli.errors.test.ts',
   '<rootDir>/__tests__/lib/cli/parity.test.ts',
@@ -27,6 +26,8 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/lib/renderers/github-workflow-renderer.test.ts',
   '<rootDir>/__tests__/lib/runner/local-runner.test.ts',
   '<rootDir>/__tests__/lib/testing/plan-of.test.ts',
+  // The engine's plans of synthesized stacks.
+  '<rootDir>/__tests__/**/*.plan.test.ts',
 ];
 
 /**
@@ -57,7 +58,8 @@ module.exports = {
         '<rootDir>/__tests__/integration/',
         '<rootDir>/__tests__/fixtures/',
         '<rootDir>/.gitlab-ci-local/',
-        ...TOOL_TESTS,
+        ...TOOL_TESTS.filter((path) => !path.includes('*')),
+        '\\.plan\\.test\\.ts$',
       ],
     },
     {

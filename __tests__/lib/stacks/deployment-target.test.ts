@@ -10,7 +10,7 @@ import {
   SwarmServiceDeployment,
   validateEnvironments,
 } from '../../../lib';
-import { parityMatchers, planOf } from '../../../lib/testing';
+import { parityMatchers } from '../../../lib/testing';
 import { SERVICES } from '../../../stacks/sample-service';
 import {
   fixtureEnvironment,
@@ -22,9 +22,6 @@ import {
 } from '../../helpers/test-app';
 
 expect.extend(parityMatchers);
-
-/** What the upstream stage verified, as the plan reads it from the upstream's state. */
-const IMAGE = `127.0.0.1:5000/sample-service@sha256:${'1'.repeat(64)}`;
 
 function environments(target?: DeploymentTarget): {
   app: ReturnType<typeof Testing.app>;
@@ -106,22 +103,6 @@ describe('DeploymentTarget.swarm()', () => {
       id.startsWith('Promotion_Verified'),
     );
     expect(verified?.[1].depends_on).toEqual(['terraform_data.SmokeTest1']);
-  });
-
-  test("the engine's plan of dev: accepted by the docker provider, every service and the network to create", () => {
-    const plan = planOf(dev, { upstreamOutputs: { verified_image: IMAGE }, root: PROJECT_ROOT });
-    expect(plan.changes.map((c) => `${c.address} ${c.actions.join(',')}`)).toEqual([
-      'docker_image.Release create',
-      'docker_network.Services_Network_729EEF64 create',
-      'docker_service.Services_Api_40E84DDA create',
-      'docker_service.Services_WebPublished_F9401B30 create',
-      'docker_service.Services_Web_00C5A910 create',
-      'terraform_data.Approval_Check_F22CAA85 create',
-      'terraform_data.Promotion_UpstreamVerified_6EBACBFA create',
-      'terraform_data.Promotion_Verified_7E54EA00 create',
-      'terraform_data.SmokeTest1 create',
-    ]);
-    expect(plan).toMatchSnapshot();
   });
 });
 
