@@ -327,7 +327,12 @@ describe('npm run pipeline, the local runner', () => {
       });
     }
     // One digest, where it went and when.
-    expect((await history('--digest', digestOf(release).slice(0, 19))).length).toBe(after.length);
+    // (A clone's history may hold records of other digests from before this suite.)
+    const prefix = digestOf(release).slice(0, 19);
+    expect(await history('--digest', prefix)).toEqual(
+      after.filter((d) => d.digest.startsWith(prefix)),
+    );
+    expect(after.filter((d) => d.digest === digestOf(release)).length).toBeGreaterThan(1);
     expect(await history('prod')).toEqual(after.filter((d) => d.environment === 'prod'));
   });
 
