@@ -290,6 +290,14 @@ describe('npm run pipeline, the local runner', () => {
 
     for (const stack of ['image', 'dev', 'staging', 'prod']) {
       expect(run.output).toMatch(new RegExp(`deployed ${stack} in \\d+s, no changes`));
+      // Nothing init depends on changed since the first run: the engine ran without it.
+      expect(
+        readFileSync(join(PROJECT_ROOT, '.pipeline', 'logs', `deploy-${stack}.log`), 'utf8'),
+      ).toMatch(
+        new RegExp(
+          `^init skipped: the engine's data of ${stack} is initialised for this configuration \\(\\.pipeline/engine/${stack}-[0-9a-f]{16}\\)\\n`,
+        ),
+      );
     }
     expect(run.output).toContain(`${digestOf(release)} is already approved for prod`);
     expect(run.output).toMatch(

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 
 import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
 import { CliError } from '../cli-error';
+import { engineDataOf, runInitialised } from '../engine-data';
 import { Output } from '../output';
 import { runCollected, runLogged } from '../process';
 import { Project, Synthesized } from '../project';
@@ -186,34 +187,39 @@ export async function refreshPlan(
     TF_IN_AUTOMATION: '1',
   };
   const engine = engineBinary();
-  const steps: [string, string[]][] = [
-    ['init', ['init', '-input=false', '-no-color']],
-    [
-      'refresh-only plan',
-      // The lock timeout comes with lock.env.
-      ['plan', '-refresh-only', '-input=false', '-no-color', '-out=drift.tfplan'],
-    ],
-  ];
-  for (const [what, args] of steps) {
-    const { code } = await runLogged(engine, args, {
-      cwd: dir,
-      env,
-      logFile,
-      heartbeat: (s) => out.log(`… still comparing ${stage.name} (${s}s)`),
-    });
-    if (code !== 0) {
-      const log = readFileSync(logFile, 'utf8');
-      out.raw(
-        log
-          .split('\n')
-          .filter((l) => l.trim() !== '')
-          .slice(-15),
-      );
-      throw new CliError(
-        `the ${what} of ${stage.name} failed; the full log is ${project.show(logFile)}`,
-        'Read the error above.',
-      );
-    }
+  const { code, failed } = await runInitialised(
+    engineDataOf(project.work, stage.name, dir),
+    env,
+    // The lock timeout comes with lock.env.
+    [['plan', '-refresh-only', '-input=false', '-no-color', '-out=drift.tfplan']],
+    async (args) =>
+      (
+        await runLogged(engine, args, {
+          cwd: dir,
+          env,
+          logFile,
+          append: true,
+          heartbeat: (s) => out.log(`… still comparing ${stage.name} (${s}s)`),
+        })
+      ).code,
+    {
+      file: logFile,
+      root: project.root,
+      again: () => out.log(`initialising ${stage.name} again: the engine asked for init`),
+    },
+  );
+  if (code !== 0) {
+    const log = readFileSync(logFile, 'utf8');
+    out.raw(
+      log
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(-15),
+    );
+    throw new CliError(
+      `the ${failed?.[0] === 'init' ? 'init' : 'refresh-only plan'} of ${stage.name} failed; the full log is ${project.show(logFile)}`,
+      'Read the error above.',
+    );
   }
   const shown = await runCollected(engine, ['show', '-json', 'drift.tfplan'], { cwd: dir, env });
   if (shown.code !== 0) {

@@ -16,6 +16,7 @@ import { DeliveryManifest, dockerNameOf, StageManifest } from '../../private/del
 import { digestOf } from '../../private/digest';
 import { StateLocation } from '../../stacks/state-store';
 import { CliError } from '../cli-error';
+import { engineDataOf, runInitialised } from '../engine-data';
 import { currentRun, FinishedRecord, History } from '../history';
 import { engineHost, knownFailure } from '../known-failures';
 import { isNameConflict, orphansOf, removeOrphans } from '../orphans';
@@ -37,15 +38,23 @@ import { StateReader } from '../state-reader';
 import { isSwarmRollback, rollbackError, rolledBackServices } from '../swarm-rollback';
 
 /**
- * A stack's state as the engine reads it in the stack's initialised folder (one run; an encrypted
- * state comes out decrypted); when that fails, read by the engine in a scratch folder, which says
- * why.
+ * A stack's state as the engine reads it in the stack's synthesized folder, with the data its
+ * deploy has just initialised (one run; an encrypted state comes out decrypted); when that fails,
+ * read by the engine in a scratch folder, which says why.
  */
-function pulledState(dir: string, env: NodeJS.ProcessEnv, location: StateLocation): string {
+function pulledState(
+  project: Project,
+  stack: string,
+  synthesized: string,
+  location: StateLocation,
+): string {
+  const dir = stackDirectory(synthesized, stack);
+  const data = engineDataOf(project.work, stack, dir);
+  if (!data.initialised) return decryptedState(location);
   try {
     return execFileSync(engineBinary(), ['state', 'pull'], {
       cwd: dir,
-      env,
+      env: { ...project.env([stack]), TF_DATA_DIR: data.use() },
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,22 +110,30 @@ export async function runEngine(
   if (connection !== undefined) env.PG_CONN_STR = connection;
   // The engine runs in the stack's folder of the app this command synthesized (a folder of its
   // own), as `cdktf deploy|destroy` would after its own synthesis: init, then apply or destroy.
+  // init runs only when what it depends on changed since the last init (EngineData).
   const dir = stackDirectory(synthesized, stack);
   let code = 0;
   try {
-    for (const [i, command] of [
-      ['init', '-input=false', '-no-color'],
-      [action === 'deploy' ? 'apply' : 'destroy', '-auto-approve', '-input=false', '-no-color'],
-    ].entries()) {
-      ({ code } = await runLogged(engineBinary(), command, {
-        cwd: dir,
-        env,
-        logFile,
-        append: i > 0,
-        heartbeat: (seconds) => out.log(`… still running ${action} ${stack} (${seconds}s)`),
-      }));
-      if (code !== 0) break;
-    }
+    ({ code } = await runInitialised(
+      engineDataOf(project.work, stack, dir),
+      env,
+      [[action === 'deploy' ? 'apply' : 'destroy', '-auto-approve', '-input=false', '-no-color']],
+      async (args) =>
+        (
+          await runLogged(engineBinary(), args, {
+            cwd: dir,
+            env,
+            logFile,
+            append: true,
+            heartbeat: (seconds) => out.log(`… still running ${action} ${stack} (${seconds}s)`),
+          })
+        ).code,
+      {
+        file: logFile,
+        root: project.root,
+        again: () => out.log(`initialising ${stack} again: the engine asked for init`),
+      },
+    ));
   } finally {
     rmSync(`${logFile}.pid`, { force: true });
   }
@@ -316,7 +333,7 @@ export async function deploy(project: Project, given: readonly string[]): Promis
       }
       // The engine has just initialised the stack's folder: an encrypted state is decrypted there.
       const outputs = Project.outputs(stage.state, (location) =>
-        pulledState(stackDirectory(outdir, stage.name), project.env([stage.name]), location),
+        pulledState(project, stage.name, outdir, location),
       );
       if (record) {
         const verified = outputs?.verifiedImage === bringing;
