@@ -102,9 +102,10 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
 /**
  * Records the Docker engine's image events (`push <name>`, `tag <name>`, ...) from now until
  * `stop()`, except those that name another repository than `repository` (`registry/name`: suites
- * in other lanes build and push their own beside this one). It proves its own subscription: it creates a marker volume and waits until the
- * engine reports it, and `stop()` removes the marker and waits for that event too, so every
- * image event in between has been delivered. A watcher that never sees its marker fails.
+ * in other lanes build and push their own beside this one). It proves its own subscription: it
+ * creates a marker volume and waits until the engine reports it, and `stop()` removes the marker
+ * and waits for that event too, so every image event in between has been delivered. A watcher
+ * that never sees its marker fails.
  */
 export async function watchImageEvents(
   repository: string,

@@ -14,10 +14,11 @@ import { dirname, join, relative } from 'node:path';
 import { isAlive } from './process';
 import { engineBinary, engineVersion } from './state-engine';
 
-/** The dependency lock file `init` writes beside the configuration. */
+/**
+ * The dependency lock file `init` writes beside the configuration. Kept data has its copy: the
+ * folder only gets its name (an atomic rename) once `init` succeeded and the copy is in it.
+ */
 const LOCK_FILE = '.terraform.lock.hcl';
-/** Written into a data folder once its `init` has succeeded. */
-const READY = 'initialised';
 
 /**
  * One stack's engine data folder (`TF_DATA_DIR`: the backend's settings and the providers that
@@ -63,7 +64,7 @@ export class EngineData {
 
   /** Whether an `init` with the same inputs has succeeded before. */
   public get initialised(): boolean {
-    return existsSync(join(this.directory, READY)) && existsSync(join(this.directory, LOCK_FILE));
+    return existsSync(join(this.directory, LOCK_FILE));
   }
 
   /** The kept data, for a run without `init`: its lock file is copied beside the configuration. */
@@ -90,7 +91,6 @@ export class EngineData {
     const lock = join(this.stackDir, LOCK_FILE);
     if (existsSync(lock)) {
       copyFileSync(lock, join(scratch, LOCK_FILE));
-      writeFileSync(join(scratch, READY), `${new Date().toISOString()}\n`);
       try {
         renameSync(scratch, this.directory);
       } catch {
