@@ -281,15 +281,18 @@ describe('faults: a clear error, and what runs keeps running', () => {
       logShows('dev', /docker_container\.\S+: Creating\.\.\./),
     );
     process.kill(engine, 'SIGKILL');
-    const failed = await deploy.result;
-    expect(failed.code).toBe(1);
-    expect(failed.output).toMatch(
-      /\[deploy\] error: deploy dev failed: the Docker engine at unix:\/\/\/var\/run\/docker\.sock stopped answering during the deploy( \([^)\n]+\))?\. dev's verified digest is unchanged, and nothing was promoted\. The full log is \.pipeline\/logs\/deploy-dev\.log\.\n\[deploy\] fix: Start the engine \(scripts\/setup starts the local one\): what it ran starts again with it\. Then deploy dev again: it finishes what this one began\.\n$/,
-    );
-    expect(verified('dev')).toBe(served);
-
-    await until('the engine to exit', () => !alive(engine), 30);
-    expectSuccess(await sh('scripts/setup', [], {}, copy));
+    try {
+      const failed = await deploy.result;
+      expect(failed.code).toBe(1);
+      expect(failed.output).toMatch(
+        /\[deploy\] error: deploy dev failed: the Docker engine at unix:\/\/\/var\/run\/docker\.sock stopped answering during the deploy( \([^)\n]+\))?\. dev's verified digest is unchanged, and nothing was promoted\. The full log is \.pipeline\/logs\/deploy-dev\.log\.\n\[deploy\] fix: Start the engine \(scripts\/setup starts the local one\): what it ran starts again with it\. Then deploy dev again: it finishes what this one began\.\n$/,
+      );
+      expect(verified('dev')).toBe(served);
+    } finally {
+      // The engine comes back whatever the assertions found, so the tests after this one run.
+      await until('the engine to exit', () => !alive(engine), 30);
+      expectSuccess(await sh('scripts/setup', [], {}, copy));
+    }
     // Staging took no part: with the engine back it serves its digest again, without a deploy.
     await until(
       'staging to answer',

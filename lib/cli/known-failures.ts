@@ -18,9 +18,10 @@ export function knownFailure(
 ): CliError | undefined {
   const stack = stage.name;
   // The engine went away while the deploy talked to it (a crash, a restart): the provider's
-  // request ends without an answer, or the socket refuses the next one.
+  // request ends without an answer (EOF), the connection is reset under it, or the socket refuses
+  // the next one. The Docker client says "error during connect" for transport failures alone.
   const lost =
-    /error during connect: \w+ "[^"]*": (EOF|dial \w+ \S+: connect: [^\n]+)/.exec(log) ??
+    /error during connect: \w+ "[^"]*": ([^\n]+)/.exec(log) ??
     /Cannot connect to the Docker daemon at \S+?\.? /.exec(log);
   if (lost) {
     const why = lost[1] ? ` (${lost[1].trim()})` : '';

@@ -44,6 +44,17 @@ describe('knownFailure', () => {
     );
   });
 
+  test('the engine killed while a request was in flight: the reset connection is named', () => {
+    const log = [
+      'docker_container.Services_Web_00C5A910[0]: Creating...',
+      'Error: Unable to create container: error during connect: Post "http://%2Fvar%2Frun%2Fdocker.sock/v1.41/containers/create?name=dev-web-0": read unix @->/var/run/docker.sock: read: connection reset by peer',
+      '  with docker_container.Services_Web_00C5A910[0],',
+    ].join('\n');
+    expect(knownFailure('deploy', stage('dev', 'environment'), log, 'dev.log')?.message).toBe(
+      "deploy dev failed: the Docker engine at unix:///var/run/docker.sock stopped answering during the deploy (read unix @->/var/run/docker.sock: read: connection reset by peer). dev's verified digest is unchanged, and nothing was promoted. The full log is dev.log.",
+    );
+  });
+
   test('the engine lost during a destroy, at the address DOCKER_HOST names', () => {
     process.env.DOCKER_HOST = 'tcp://127.0.0.1:2375';
     const log =
