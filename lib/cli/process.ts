@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** How a command ended. */
 export interface Finished {
@@ -88,4 +89,22 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A temporary folder of this process, `<tmpdir>/cdktf-pipeline-<kind>-<pid>-XXXXXX`, for the caller
+ * to remove when done. Folders of the same kind that ended processes left behind (a run killed
+ * before it could remove its own) are removed first.
+ */
+export function scratchFolder(kind: string): string {
+  const root = tmpdir();
+  const prefix = `cdktf-pipeline-${kind}-`;
+  for (const name of readdirSync(root)) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
+    if (pid !== undefined && !isAlive(Number(pid))) {
+      rmSync(join(root, name), { recursive: true, force: true });
+    }
+  }
+  return mkdtempSync(join(root, `${prefix}${process.pid}-`));
 }

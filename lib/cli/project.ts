@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 
 import { VERIFIED_IMAGE_OUTPUT } from '../constructs/promotion';
@@ -13,7 +12,7 @@ import { Delivery } from '../stacks/delivery';
 import { StateLocation } from '../stacks/state-store';
 
 import { CliError, ReportedError } from './cli-error';
-import { runCollected } from './process';
+import { runCollected, scratchFolder } from './process';
 import { StateReader } from './state-reader';
 
 /** What a deployed stack published, read from its state. */
@@ -133,7 +132,7 @@ export class Project {
     use: (synthesized: Synthesized) => T | Promise<T>,
     env: NodeJS.ProcessEnv = {},
   ): Promise<T> {
-    const outdir = mkdtempSync(join(tmpdir(), 'cdktf-pipeline-synth-'));
+    const outdir = scratchFolder('synth');
     try {
       const result = await runCollected(this.appCommand, [], {
         cwd: this.root,

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { engineVariable, PASSPHRASE_VARIABLE } from '../private/defaults';
@@ -8,6 +7,7 @@ import { encryptionBlock, MIN_PASSPHRASE_LENGTH } from '../private/encryption';
 import { StateLocation } from '../stacks/state-store';
 
 import { CliError } from './cli-error';
+import { scratchFolder } from './process';
 
 /** The variable the engine reads the state passphrase from. */
 export const PASSPHRASE_ENV = engineVariable(PASSPHRASE_VARIABLE);
@@ -74,7 +74,7 @@ function inStateWorkspace<T>(
   migrating: boolean,
   fn: (run: (args: string[], input?: string) => string) => T,
 ): T {
-  const dir = mkdtempSync(join(tmpdir(), 'cdktf-pipeline-state-'));
+  const dir = scratchFolder('state');
   const backend =
     location.backend === 'local'
       ? { local: { path: location.path } }

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import { StageManifest } from '../../private/delivery-manifest';
@@ -8,6 +7,7 @@ import { StateLocation, STATE_STORE_VARIABLE } from '../../stacks/state-store';
 import { CliError } from '../cli-error';
 import { History } from '../history';
 import { Output } from '../output';
+import { scratchFolder } from '../process';
 import { Project } from '../project';
 import { lockHolder } from '../state-lock';
 import { psql, quoteIdentifier, StateReader } from '../state-reader';
@@ -68,7 +68,7 @@ export async function migrateState(project: Project, args: readonly string[]): P
   const backup = join(project.work, 'state-backup', new Date().toISOString().replace(/[:.]/g, '-'));
   for (const move of moves) {
     const before = Project.outputs(move.stage.state);
-    const file = join(mkdtempSync(join(tmpdir(), 'cdktf-pipeline-state-')), 'state.tfstate');
+    const file = join(scratchFolder('state'), 'state.tfstate');
     try {
       withBackend(move.stage.state, (dir) => engine(dir, ['state', 'pull'], file));
       withBackend(move.to, (dir) => engine(dir, ['state', 'push', '-lock-timeout=10s', file]));
@@ -115,7 +115,7 @@ function lockedBy(stage: StageManifest): string | undefined {
 
 /** Runs `use` in a folder with only the backend of `location`, initialised; removes it after. */
 function withBackend(location: StateLocation, use: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'cdktf-pipeline-backend-'));
+  const dir = scratchFolder('backend');
   try {
     const backend =
       location.backend === 'local'
