@@ -44,6 +44,15 @@ const SOLO_SUITES = [
   '<rootDir>/__tests__/integration/pipeline.test.ts',
 ];
 
+/**
+ * The unit and tool tests share one temporary folder per run, removed when it ends: cdktf's
+ * `Testing.app()` makes an output folder in TMPDIR each time and never removes it.
+ */
+const RUN_TMPDIR = {
+  globalSetup: '<rootDir>/__tests__/tmpdir-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/tmpdir-teardown.ts',
+};
+
 module.exports = {
   // Several unit tests run real tools (the CLI, the engine's plan, npm, ESLint): seconds each,
   // many more on a machine busy with a pipeline run. (A global option: projects cannot set it.)
@@ -53,6 +62,7 @@ module.exports = {
   projects: [
     {
       ...common,
+      ...RUN_TMPDIR,
       displayName: 'unit',
       testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
       testPathIgnorePatterns: [
@@ -66,6 +76,7 @@ module.exports = {
     },
     {
       ...common,
+      ...RUN_TMPDIR,
       displayName: 'tools',
       testMatch: [...TOOL_TESTS, PLAN_TESTS],
     },
