@@ -158,6 +158,8 @@ export function validateEnvironments(
   const approved: { [environment: string]: string[] } = {};
   const ports: { env: string; service: string; from: number; to: number }[] = [];
 
+  // The environments on a cycle of upstreams, found in one walk of them all.
+  const onCycle = new Set(promotionCycles(environments, imageStage).flat());
   for (const env of environments) {
     const subject = `environment '${env.name}'`;
     const fix = (what: string) => `Set ${what} in ${env.source}.`;
@@ -197,7 +199,7 @@ export function validateEnvironments(
         env.upstream,
         fix('upstream'),
       );
-    } else if (promotionCycle(env, environments, imageStage)) {
+    } else if (onCycle.has(env.name)) {
       problem('upstream', 'must not lead back to this environment', env.upstream, fix('upstream'));
     }
 
@@ -374,16 +376,14 @@ function list(names: readonly string[]): string {
   return names.length ? ` (${names.join(', ')})` : '';
 }
 
-function promotionCycle(
-  start: EnvironmentConfig,
-  all: readonly EnvironmentConfig[],
-  imageStage: string,
-): boolean {
-  // The image stage is where every promotion path starts; it depends on nothing.
-  const { cycles } = toposort(
+/**
+ * The cycles of upstreams among the environments: every other path ends at the image stage, where
+ * promotions start.
+ */
+function promotionCycles(all: readonly EnvironmentConfig[], imageStage: string): string[][] {
+  return toposort(
     all,
     (e) => e.name,
     (e) => (e.upstream === imageStage ? [] : [e.upstream]),
-  );
-  return cycles.some((cycle) => cycle.includes(start.name));
+  ).cycles;
 }
