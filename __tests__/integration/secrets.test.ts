@@ -9,6 +9,8 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { parse } from 'yaml';
+
 import { CommandResult, docker, expectSuccess, httpGet, sh } from '../helpers/cli';
 import {
   engineObjectsOf,
@@ -194,6 +196,27 @@ describe('secrets and encrypted state', () => {
       renameSync(`${file}.away`, file);
     }
     expect((await docker('ps', '-q', '--filter', `name=${P}staging-`)).trim()).toBe('');
+  });
+
+  test("render maps the delivery's secret and the passphrase into the GitHub workflow, by name", async () => {
+    const file = join(copy, '.github', 'workflows', 'deploy.yml');
+    const secretEnv = {
+      TF_VAR_secret_api_token: '${{ secrets.API_TOKEN }}',
+      TF_VAR_state_passphrase: '${{ secrets.STATE_PASSPHRASE }}',
+    };
+    // The committed workflow is the sample's, which has no secret: the check finds it stale.
+    const workflowEnv = () => (parse(readFileSync(file, 'utf8')) as { env: object }).env;
+    expect(workflowEnv()).not.toMatchObject(secretEnv);
+    const stale = await cli(['render', '--check']);
+    expect(stale.code).toBe(1);
+    expect(stale.output).toContain(
+      '[render] .github/workflows/deploy.yml differs from the model; run cdktf-pipeline render and commit it\n',
+    );
+    const rendered = await cli(['render']);
+    expectSuccess(rendered);
+    expect(rendered.output).toContain('[render] wrote .github/workflows/deploy.yml\n');
+    expect(workflowEnv()).toMatchObject(secretEnv);
+    expectSuccess(await cli(['render', '--check']));
   });
 
   test('dev, staging and prod each run with their own secret; no value is in any file, the state or any output', async () => {

@@ -147,7 +147,7 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
         return await parity(project, rest);
       case 'render': {
         const { pipeline, source } = loadPipeline(root, pipelineFile);
-        return render(project, pipeline, source, rest);
+        return await render(project, pipeline, source, rest);
       }
       case 'run': {
         const { pipeline } = loadPipeline(root, pipelineFile);

@@ -7,16 +7,21 @@ import { GitlabCiRenderer } from '../../renderers/gitlab-ci-renderer';
 import { Output } from '../output';
 import { Project } from '../project';
 
-/** The CI files a pipeline renders to: path in the project, and content. */
+/**
+ * The CI files a pipeline renders to: path in the project, and content. `secrets` are the
+ * delivery's secret names, which the GitHub workflow maps from the repository's secrets (GitLab
+ * passes its CI/CD variables on as they are).
+ */
 export function ciFiles(
   pipeline: DeliveryPipeline,
   source: string,
+  secrets: readonly string[] = [],
 ): { readonly path: string; readonly content: string }[] {
   return [
     { path: '.gitlab-ci.yml', content: new GitlabCiRenderer({ source }).render(pipeline) },
     {
       path: `.github/workflows/${pipeline.name}.yml`,
-      content: new GithubWorkflowRenderer({ source }).render(pipeline),
+      content: new GithubWorkflowRenderer({ source, secrets }).render(pipeline),
     },
   ];
 }
@@ -31,18 +36,22 @@ function read(file: string): string | undefined {
 
 /**
  * `render [--check]`: writes the pipeline model's CI files (.gitlab-ci.yml and
- * .github/workflows/<name>.yml); with --check writes nothing and exits 1 when one is stale.
+ * .github/workflows/<name>.yml), with the secret names of the delivery the app synthesizes; with
+ * --check writes nothing and exits 1 when one is stale.
  */
-export function render(
+export async function render(
   project: Project,
   pipeline: DeliveryPipeline,
   source: string,
   args: readonly string[],
-): number {
+): Promise<number> {
   const out = new Output('render');
   const check = args.includes('--check');
+  const secrets = await project.synth([], ({ delivery }) =>
+    (delivery.secrets ?? []).map((secret) => secret.name),
+  );
   let stale = 0;
-  for (const { path, content } of ciFiles(pipeline, source)) {
+  for (const { path, content } of ciFiles(pipeline, source, secrets)) {
     const file = join(project.root, path);
     if (read(file) === content) {
       out.log(`${path} is up to date`);
