@@ -51,9 +51,13 @@ pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 # and removes PIDFILE. Nothing to do when it does not run.
 stop_daemon() {
   local name=$1 pidfile=$2 pid
-  pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
-  # Read once: a daemon may remove its own pid file as it exits (dockerd does).
-  pid=$(cat "$pidfile")
+  # Read once, before anything else: a daemon may remove its own pid file as it exits (dockerd
+  # does), so the file may be gone by the next line.
+  pid=$(cat "$pidfile" 2>/dev/null) || pid=
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+    rm -f "$pidfile"
+    return 0
+  fi
   log "stopping $name (pid $pid)"
   kill "$pid"
   for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
