@@ -167,7 +167,10 @@ afterAll(async () => {
     if (schema) psql(`DROP SCHEMA "${schema}" CASCADE`);
   }
   psql(`SET client_min_messages = warning; DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
-  for (const dir of [a, b]) rmSync(dir, { recursive: true, force: true });
+  // The clones, and the secrets folder of the last test (teardown above read it).
+  for (const dir of [a, b, env.PIPELINE_SECRETS_DIR]) {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
   expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(before);
 });
 

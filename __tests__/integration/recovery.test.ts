@@ -133,6 +133,7 @@ afterAll(async () => {
   if (!before) return;
   const down = await cli(['teardown']);
   if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
+  rmSync(copy, { recursive: true, force: true });
   expect(await containerNames()).toEqual(before.containers);
   expect(await networkNames()).toEqual(before.networks);
 });
