@@ -48,15 +48,19 @@ const values: Record<(typeof STAGES)[number], string> = {
 };
 const passphrase = `passphrase-${randomBytes(16).toString('hex')}`;
 
-async function cli(args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
-  const result = await sh(
-    join(copy, 'node_modules', '.bin', 'cdktf-pipeline'),
-    args,
-    { ...env, ...extra },
-    copy,
-  );
+/** Runs a command in the copy with its environment; its output is kept for the search. */
+async function recorded(
+  command: string,
+  args: readonly string[],
+  extra: NodeJS.ProcessEnv = {},
+): Promise<CommandResult> {
+  const result = await sh(command, args, { ...env, ...extra }, copy);
   outputs.push(result.output);
   return result;
+}
+
+function cli(args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<CommandResult> {
+  return recorded(join(copy, 'node_modules', '.bin', 'cdktf-pipeline'), args, extra);
 }
 
 /** A container's state: running, exited, ... */
@@ -210,16 +214,13 @@ describe('secrets and encrypted state', () => {
     // The copy's own CLI reads the copy's model: the linked one (node_modules/.bin) runs this
     // checkout's library, whose DeliveryPipeline is another class than the one the model is built
     // from, and render checks what the model module exports by its class.
-    const render = async (...args: string[]): Promise<CommandResult> => {
-      const result = await sh(
-        'node',
-        [join(copy, 'scripts', 'synth.js'), join(copy, 'lib', 'cli', 'bin.ts'), 'render', ...args],
-        env,
-        copy,
-      );
-      outputs.push(result.output);
-      return result;
-    };
+    const render = (...args: string[]) =>
+      recorded('node', [
+        join(copy, 'scripts', 'synth.js'),
+        join(copy, 'lib', 'cli', 'bin.ts'),
+        'render',
+        ...args,
+      ]);
     const stale = await render('--check');
     expect(stale.code).toBe(1);
     expect(stale.output).toContain(

@@ -1,5 +1,12 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -92,19 +99,27 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
+ * Removes the entries of `dir` that processes which have ended left behind: those whose name
+ * `pidOf` reads a pid from, when that process no longer runs. A missing `dir` has none.
+ */
+export function removeLeftovers(dir: string, pidOf: (name: string) => number | undefined): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const pid = pidOf(name);
+    if (pid !== undefined && !isAlive(pid)) {
+      rmSync(join(dir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
  * A temporary folder of this process, `<tmpdir>/cdktf-pipeline-<kind>-<pid>-XXXXXX`, for the caller
  * to remove when done. Folders of the same kind that ended processes left behind (a run killed
  * before it could remove its own) are removed first.
  */
 export function scratchFolder(kind: string): string {
-  const root = tmpdir();
   const prefix = `cdktf-pipeline-${kind}-`;
-  for (const name of readdirSync(root)) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = /^(\d+)-/.exec(name.slice(prefix.length))?.[1];
-    if (pid !== undefined && !isAlive(Number(pid))) {
-      rmSync(join(root, name), { recursive: true, force: true });
-    }
-  }
-  return mkdtempSync(join(root, `${prefix}${process.pid}-`));
+  const own = new RegExp(`^${prefix}(\\d+)-`);
+  removeLeftovers(tmpdir(), (name) => Number(own.exec(name)?.[1]) || undefined);
+  return mkdtempSync(join(tmpdir(), `${prefix}${process.pid}-`));
 }

@@ -3,7 +3,6 @@ import {
   appendFileSync,
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -22,7 +21,7 @@ import { engineHost, knownFailure } from '../known-failures';
 import { isNameConflict, orphansOf, removeOrphans } from '../orphans';
 import { Output } from '../output';
 import { requireFreePorts } from '../ports';
-import { isAlive, runCollected, runLogged } from '../process';
+import { isAlive, removeLeftovers, runCollected, runLogged } from '../process';
 import { Project } from '../project';
 import { publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
 import { loadStatePassphrase, secretsEnv } from '../secrets';
@@ -232,11 +231,7 @@ let encryptionPrepared = false;
 
 /** Removes the output folders of runs that died before they could (`<action>-<stack>-<pid>`). */
 function removeStaleOutputs(dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) {
-    const pid = Number(/-(\d+)$/.exec(name)?.[1]);
-    if (pid && !isAlive(pid)) rmSync(join(dir, name), { recursive: true, force: true });
-  }
+  removeLeftovers(dir, (name) => Number(/-(\d+)$/.exec(name)?.[1]) || undefined);
 }
 
 /**
