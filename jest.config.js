@@ -21,6 +21,8 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/package.test.ts',
   '<rootDir>/__tests__/stacks/sample-pipeline.test.ts',
   '<rootDir>/__tests__/lib/cli/cli.errors.test.ts',
+  '<rootDir>/__tests__/lib/cli/confirm.test.ts',
+  '<rootDir>/__tests__/lib/cli/main.test.ts',
   '<rootDir>/__tests__/lib/cli/parity.test.ts',
   '<rootDir>/__tests__/lib/cli/run-digest.test.ts',
   '<rootDir>/__tests__/lib/renderers/github-workflow-renderer.test.ts',

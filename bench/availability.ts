@@ -198,7 +198,7 @@ async function measureTarget(target: Target): Promise<Row[]> {
     ];
   } finally {
     try {
-      cli(dir, env, 'teardown');
+      cli(dir, env, 'teardown', '--yes');
     } catch (error) {
       log(`teardown failed: ${(error as Error).message}`);
     }

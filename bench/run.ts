@@ -367,7 +367,7 @@ async function deploySection(): Promise<string[]> {
   } finally {
     log('deploys: tearing down what the bench deployed in the copy');
     try {
-      inCopy('teardown', 'cdktf-pipeline', 'teardown');
+      inCopy('teardown', 'cdktf-pipeline', 'teardown', '--yes');
     } catch (error) {
       lines.push(`Teardown failed: ${(error as Error).message.split('\n')[0]}`, '');
       log(`teardown failed: ${(error as Error).message}`);

@@ -119,7 +119,7 @@ beforeAll(async () => {
 afterAll(async () => {
   // Whatever the tests left deployed, pass or fail.
   if (existsSync(join(project, 'node_modules', '.bin', 'cdktf-pipeline'))) {
-    const down = await inProject('npx', ['cdktf-pipeline', 'teardown']);
+    const down = await inProject('npx', ['cdktf-pipeline', 'teardown', '--yes']);
     if (down.code !== 0) console.error(`consumer teardown failed:\n${down.output}`);
   }
   rmSync(project, { recursive: true, force: true });
@@ -244,12 +244,40 @@ describe('a project that installs the package from its tarball', () => {
     });
   });
 
-  test('cdktf-pipeline teardown destroys everything it deployed', async () => {
-    const down = await inProject('npx', ['cdktf-pipeline', 'teardown']);
-    expectSuccess(down);
-    expect(down.output).toContain('[teardown] destroyed qa, image');
+  test('destroy and teardown without a terminal refuse until --yes is given, and qa answers until then', async () => {
+    for (const [command, ...args] of [['destroy', 'qa'], ['teardown']]) {
+      const refused = await inProject('npx', ['cdktf-pipeline', command, ...args]);
+      expect(refused.code).toBe(64);
+      expect(refused.output).toMatch(
+        new RegExp(
+          String.raw`^\[${command}\] {3}qa \(environment\): runs 127\.0\.0\.1:5000/hello-consumer@sha256:[0-9a-f]{64}; hello at http://127\.0\.0\.1:\d+/?; state \.pipeline/state/qa\.tfstate$`,
+          'm',
+        ),
+      );
+      expect(refused.output.split('\n').filter((l) => / (error|fix): /.test(l))).toEqual([
+        `[${command}] error: destroying needs a confirmation, and there is no terminal to ask on: nothing was destroyed.`,
+        `[${command}] fix: Run it on a terminal to be asked, or confirm on the command line: cdktf-pipeline ${[command, ...args].join(' ')} --yes.`,
+      ]);
+      expect(await httpGet(`${QA_URL}/`)).toEqual({
+        status: 200,
+        body: '<p>hello from the consumer</p>\n',
+      });
+    }
+
+    const destroyed = await inProject('npx', ['cdktf-pipeline', 'destroy', 'qa', '--yes']);
+    expectSuccess(destroyed);
+    expect(destroyed.output).toContain('[destroy] confirmed with --yes\n');
+    expect(destroyed.output).toContain('[destroy] destroyed qa\n');
     expect((await containerNames()).filter((n) => n.startsWith('qa-'))).toEqual([]);
     expect(await networkNames()).not.toContain('qa-net');
     expect((await httpGet(`${QA_URL}/`)).status).toBe(0);
+  });
+
+  test('cdktf-pipeline teardown --yes destroys everything still deployed', async () => {
+    const down = await inProject('npx', ['cdktf-pipeline', 'teardown', '--yes']);
+    expectSuccess(down);
+    expect(down.output).toContain('[teardown] destroyed image\n');
+    const again = await inProject('npx', ['cdktf-pipeline', 'teardown']);
+    expect(again).toEqual({ code: 0, output: '[teardown] nothing is deployed\n' });
   });
 });

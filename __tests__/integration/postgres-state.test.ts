@@ -158,7 +158,7 @@ afterAll(async () => {
   if (!before) return;
   // Wherever a failed test left the state: PostgreSQL, or local files after a migration.
   for (const store of ['pg', 'local']) {
-    const down = await cli(a, ['teardown'], { PIPELINE_STATE: store });
+    const down = await cli(a, ['teardown', '--yes'], { PIPELINE_STATE: store });
     if (down.code !== 0) console.error(`cleanup: teardown (${store}) failed:\n${down.output}`);
   }
   for (const schema of psql(

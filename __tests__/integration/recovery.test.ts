@@ -131,7 +131,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!before) return;
-  const down = await cli(['teardown']);
+  const down = await cli(['teardown', '--yes']);
   if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
   rmSync(copy, { recursive: true, force: true });
   expect(await containerNames()).toEqual(before.containers);

@@ -134,7 +134,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!before) return;
-  const down = await cli(['teardown'], { TF_VAR_state_passphrase: passphrase });
+  const down = await cli(['teardown', '--yes'], { TF_VAR_state_passphrase: passphrase });
   if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
   rmSync(copy, { recursive: true, force: true });
   rmSync(secretsDir, { recursive: true, force: true });

@@ -205,7 +205,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const probe of running) await probe.stop().catch(() => undefined);
   if (copy) {
-    const down = await cli(['teardown']);
+    const down = await cli(['teardown', '--yes']);
     if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
   }
   // Swarm removes a removed service's containers shortly after; wait for them.

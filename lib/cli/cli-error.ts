@@ -1,5 +1,28 @@
+/**
+ * The exit statuses of every command, one table (the README's CLI section shows it).
+ * 2 and 3 are answers, not failures: a CI job can tell them apart from an error.
+ */
+export const ExitCode = {
+  /** Done; nothing to report. */
+  OK: 0,
+  /** The command failed (a deploy, a smoke test, a state that cannot be read, ...). */
+  ERROR: 1,
+  /** `drift`: something changed outside a deploy; `run`: paused at an approval gate. */
+  CHANGES: 2,
+  /** `approve --check`: the digest is not approved yet. */
+  NOT_APPROVED: 3,
+  /**
+   * The command line is wrong (an unknown command, flag or stack, a missing or malformed value,
+   * a destroy without confirmation): nothing was done. 64 is EX_USAGE of sysexits.h.
+   */
+  USAGE: 64,
+} as const;
+
 /** A failure the user can fix: what went wrong, and what to do. Printed as two lines. */
 export class CliError extends Error {
+  /** The exit status the CLI ends with. */
+  public readonly exitCode: number = ExitCode.ERROR;
+
   constructor(
     message: string,
     /** What to do about it. */
@@ -7,6 +30,19 @@ export class CliError extends Error {
   ) {
     super(message);
     this.name = 'CliError';
+  }
+}
+
+/**
+ * A command line the CLI refuses before it changes anything (an unknown stack, a destroy that
+ * was not confirmed): exit status 64, like the parser's own refusals.
+ */
+export class UsageError extends CliError {
+  public override readonly exitCode: number = ExitCode.USAGE;
+
+  constructor(message: string, fix: string) {
+    super(message, fix);
+    this.name = 'UsageError';
   }
 }
 

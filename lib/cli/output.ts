@@ -1,7 +1,8 @@
 /** Progress and error lines of one command, each prefixed with `[<command>]`. */
 export class Output {
   constructor(
-    private readonly prefix: string,
+    /** The command's name, shown in brackets before each line. */
+    public readonly prefix: string,
     private readonly out: NodeJS.WritableStream = process.stdout,
     private readonly err: NodeJS.WritableStream = process.stderr,
   ) {}

@@ -11,7 +11,7 @@ import {
 import { Delivery } from '../stacks/delivery';
 import { StateLocation } from '../stacks/state-store';
 
-import { CliError, ReportedError } from './cli-error';
+import { CliError, ReportedError, UsageError } from './cli-error';
 import { runCollected, scratchFolder } from './process';
 import { StateReader } from './state-reader';
 
@@ -167,7 +167,7 @@ export class Project {
   public static stage(delivery: DeliveryManifest, name: string, command: string): StageManifest {
     const stage = delivery.stages.find((s) => s.name === name);
     if (!stage) {
-      throw new CliError(
+      throw new UsageError(
         `the app has no stack '${name}' (stacks: ${delivery.stages.map((s) => s.name).join(', ')}).`,
         `Name one of those, or a review environment as ${delivery.reviewPrefix}<id>: e.g. cdktf-pipeline ${command} ${delivery.stages[1]?.name ?? delivery.imageStage}.`,
       );

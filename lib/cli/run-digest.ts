@@ -1,33 +1,11 @@
 import { appendFileSync } from 'node:fs';
 
-import { DIGEST_PATTERN } from '../constructs/approval';
 import { PIPELINE_DEFAULTS } from '../private/defaults';
 import { StageManifest } from '../private/delivery-manifest';
 import { digestOf } from '../private/digest';
 
 import { CliError } from './cli-error';
 import { Project } from './project';
-
-/**
- * Takes `--digest DIGEST` out of a command's arguments: the digest a pipeline run built, which
- * this command may promote and nothing else. An empty or malformed value is an error (in CI it
- * means the image job's digest did not reach the job).
- */
-export function takeDigestOption(args: readonly string[]): {
-  readonly digest?: string;
-  readonly rest: readonly string[];
-} {
-  const at = args.indexOf('--digest');
-  if (at < 0) return { rest: args };
-  const value = args[at + 1] ?? '';
-  if (!DIGEST_PATTERN.test(value)) {
-    throw new CliError(
-      `--digest must be 'sha256:' and 64 hex digits, got '${value}'.`,
-      `In CI the value comes from the image job (${PIPELINE_DEFAULTS.digestVariable}): make the job need it. By hand, copy the digest the image deploy reported.`,
-    );
-  }
-  return { digest: value, rest: [...args.slice(0, at), ...args.slice(at + 2)] };
-}
 
 /**
  * Refuses unless `upstream` still has this run's digest verified: when a later pipeline run has

@@ -100,10 +100,16 @@ export class PipelineStep {
     );
   }
 
-  /** Destroys one stack. */
+  /** Destroys one stack, without asking: a pipeline job has nobody to ask (`--yes`). */
   public static destroy(stack: string): PipelineStep {
     checkArguments('destroy', { stack: shape.string }, { stack });
-    return new PipelineStep(StepKind.DESTROY, `destroy ${stack}`, [], ['destroy', stack], stack);
+    return new PipelineStep(
+      StepKind.DESTROY,
+      `destroy ${stack}`,
+      [],
+      ['destroy', stack, '--yes'],
+      stack,
+    );
   }
 
   /** The stack's smoke tests over HTTP against what is deployed, then an optional load check. */
@@ -168,14 +174,17 @@ export class PipelineStep {
     );
   }
 
-  /** Expires the review environments that no deploy touched for `timeToLive` (e.g. '3 days'). */
+  /**
+   * Expires the review environments that no deploy touched for `timeToLive` (e.g. '3 days'),
+   * without asking: a scheduled job has nobody to ask (`--yes`).
+   */
   public static expireReviews(timeToLive: string): PipelineStep {
     checkArguments('expireReviews', { timeToLive: shape.string }, { timeToLive });
     return new PipelineStep(
       StepKind.EXPIRE_REVIEWS,
       `destroy review environments idle for ${timeToLive}`,
       [],
-      ['expire-reviews', timeToLive],
+      ['expire-reviews', timeToLive, '--yes'],
     );
   }
 

@@ -7,9 +7,10 @@ const cli = (...args: string[]) => sh('node_modules/.bin/cdktf-pipeline', args);
 describe('cdktf-pipeline, bad input', () => {
   test('check without a stack', async () => {
     expect(await cli('check')).toEqual({
-      code: 1,
+      code: 64,
       output:
-        '[check] error: name the stack to check.\n[check] fix: Run e.g. cdktf-pipeline check dev, or cdktf-pipeline check prod --load 200.\n',
+        "[check] error: missing required argument 'stack'.\n" +
+        '[check] fix: Nothing was done. cdktf-pipeline check --help shows what it takes.\n',
     });
   });
 
@@ -17,75 +18,87 @@ describe('cdktf-pipeline, bad input', () => {
     [
       'an option drift does not have',
       ['--all'],
-      "[drift] error: unknown option '--all'.\n[drift] fix: usage: cdktf-pipeline drift [ENVIRONMENT...]\n",
+      "[drift] error: unknown option '--all'.\n[drift] fix: Nothing was done. cdktf-pipeline drift --help shows what it takes.\n",
+      64,
     ],
     [
       'drift of the image stage',
       ['image'],
       "[drift] error: 'image' is the image stage: it runs nothing that can drift.\n[drift] fix: Name environments, e.g. cdktf-pipeline drift dev.\n",
+      64,
     ],
     [
       'drift of an environment never deployed',
       ['review-never'],
       '[drift] error: review-never is not deployed: there is nothing to compare.\n[drift] fix: Deploy it first: cdktf-pipeline deploy review-never.\n',
+      1,
     ],
     [
       'drift of a stack the app does not have',
       ['nope'],
       "[drift] error: the app has no stack 'nope' (stacks: image, dev, staging, prod).\n[drift] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline drift dev.\n",
+      64,
     ],
-  ])('%s', async (_, args, output) => {
-    expect(await cli('drift', ...args)).toEqual({ code: 1, output });
+  ])('%s', async (_, args, output, code) => {
+    expect(await cli('drift', ...args)).toEqual({ code, output });
   });
 
   test.each([
     [
       'status with an option it does not have',
       ['status', '--all'],
-      "[status] error: unknown option '--all'.\n[status] fix: usage: cdktf-pipeline status [--json | --markdown] [--probe] [--drift]\n",
+      "[status] error: unknown option '--all'.\n[status] fix: Nothing was done. cdktf-pipeline status --help shows what it takes.\n",
+      64,
     ],
     [
       'status of one environment',
       ['status', 'dev'],
-      "[status] error: status takes no environment, got 'dev': it shows every one.\n[status] fix: usage: cdktf-pipeline status [--json | --markdown] [--probe] [--drift]\n",
+      "[status] error: too many arguments for 'status'. Expected 0 arguments but got 1.\n[status] fix: Nothing was done. cdktf-pipeline status --help shows what it takes.\n",
+      64,
     ],
     [
       'status as JSON and Markdown at once',
       ['status', '--json', '--markdown'],
-      '[status] error: --json and --markdown cannot be combined.\n[status] fix: usage: cdktf-pipeline status [--json | --markdown] [--probe] [--drift]\n',
+      "[status] error: option '--json' cannot be used with option '--markdown'.\n[status] fix: Nothing was done. cdktf-pipeline status --help shows what it takes.\n",
+      64,
     ],
     [
       'history of a malformed digest',
       ['history', '--digest', 'abc'],
-      "[history] error: --digest needs a digest 'sha256:<hex>' (at least 12 hex digits), got 'abc'.\n[history] fix: usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]\n",
+      "[history] error: option '--digest <digest>' argument 'abc' is invalid. It must be 'sha256:' and at least 12 hex digits, e.g. sha256:0123456789ab.\n[history] fix: Nothing was done. cdktf-pipeline history --help shows what it takes.\n",
+      64,
     ],
     [
       'history with --digest and no digest',
       ['history', '--digest'],
-      "[history] error: --digest needs a digest 'sha256:<hex>' (at least 12 hex digits), got ''.\n[history] fix: usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]\n",
+      "[history] error: option '--digest <digest>' argument missing.\n[history] fix: Nothing was done. cdktf-pipeline history --help shows what it takes.\n",
+      64,
     ],
     [
       'history with an option it does not have',
       ['history', '--since', 'monday'],
-      "[history] error: unknown option '--since'.\n[history] fix: usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]\n",
+      "[history] error: unknown option '--since'.\n[history] fix: Nothing was done. cdktf-pipeline history --help shows what it takes.\n",
+      64,
     ],
     [
       'history of the image stage',
       ['history', 'image'],
       "[history] error: 'image' is the image stage: the history records deploys of environments.\n[history] fix: Name environments, e.g. cdktf-pipeline history dev.\n",
+      64,
     ],
     [
       'history of a stack the app does not have',
       ['history', 'nope'],
       "[history] error: the app has no stack 'nope' (stacks: image, dev, staging, prod).\n[history] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline history dev.\n",
+      64,
     ],
-  ])('%s', async (_, args, output) => {
-    expect(await cli(...args)).toEqual({ code: 1, output });
+  ])('%s', async (_, args, output, code) => {
+    expect(await cli(...args)).toEqual({ code, output });
   });
 
   test('check of a stack the app does not have', async () => {
     expect(await cli('check', 'never-deployed')).toEqual({
-      code: 1,
+      code: 64,
       output:
         "[check] error: the app has no stack 'never-deployed' (stacks: image, dev, staging, prod).\n" +
         '[check] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline check dev.\n',
@@ -101,11 +114,18 @@ describe('cdktf-pipeline, bad input', () => {
     });
   });
 
-  test('check with a load that is not a number', async () => {
+  test('check with a load that is not a number, and a concurrency without a load', async () => {
     expect(await cli('check', 'dev', '--load', 'many')).toEqual({
-      code: 1,
+      code: 64,
       output:
-        "[check] error: --load must be a whole number of at least 1, got 'many'.\n[check] fix: Write e.g. --load 10.\n",
+        "[check] error: option '--load <requests>' argument 'many' is invalid. It must be a whole number of at least 1, e.g. --load 10.\n" +
+        '[check] fix: Nothing was done. cdktf-pipeline check --help shows what it takes.\n',
+    });
+    expect(await cli('check', 'dev', '--concurrency', '3', '--p95-ms', '200')).toEqual({
+      code: 64,
+      output:
+        '[check] error: --concurrency and --p95-ms go with --load, which was not given.\n' +
+        '[check] fix: Add the number of requests, e.g. cdktf-pipeline check dev --load 200 --concurrency 10.\n',
     });
   });
 
@@ -120,10 +140,10 @@ describe('cdktf-pipeline, bad input', () => {
 
   test('approve of a malformed digest, and for an environment without an approval record', async () => {
     expect(await cli('approve', 'prod', 'sha256:00')).toEqual({
-      code: 1,
+      code: 64,
       output:
-        "[approve] error: the digest must be 'sha256:' and 64 hex digits, got 'sha256:00'.\n" +
-        "[approve] fix: Copy the digest from the deploy's message, or approve what a stage verified: --from <stage>.\n",
+        "[approve] error: command-argument value 'sha256:00' is invalid for argument 'digest'. It must be 'sha256:' and 64 hex digits. Copy the digest from the deploy's message, or approve what a stage verified: --from STAGE.\n" +
+        '[approve] fix: Nothing was done. cdktf-pipeline approve --help shows what it takes.\n',
     });
     expect(await cli('approve', 'dev', `sha256:${'0'.repeat(64)}`)).toEqual({
       code: 1,
@@ -135,7 +155,7 @@ describe('cdktf-pipeline, bad input', () => {
 
   test('ansible with a playbook that does not exist', async () => {
     expect(await cli('ansible', 'dev', 'ansible/nope.yml')).toEqual({
-      code: 1,
+      code: 64,
       output:
         "[ansible] error: playbook 'ansible/nope.yml' does not exist.\n" +
         '[ansible] fix: Give its path from the project root, e.g. ansible/register-endpoints.yml.\n',
@@ -144,22 +164,22 @@ describe('cdktf-pipeline, bad input', () => {
 
   test('expire-reviews with a time to live it cannot read', async () => {
     expect(await cli('expire-reviews', 'soon')).toEqual({
-      code: 1,
+      code: 64,
       output:
-        "[expire-reviews] error: the time to live must be a number and a unit (minutes, hours, days, weeks), got 'soon'.\n" +
-        "[expire-reviews] fix: Write it like '3 days' or '12 hours'.\n",
+        "[expire-reviews] error: command-argument value 'soon' is invalid for argument 'ttl'. It must be a number and a unit (minutes, hours, days, weeks), like '3 days' or '12 hours'.\n" +
+        '[expire-reviews] fix: Nothing was done. cdktf-pipeline expire-reviews --help shows what it takes.\n',
     });
   });
 
   test('destroy without a stack, and deploy of a stack the app does not have', async () => {
     expect(await cli('destroy')).toEqual({
-      code: 1,
+      code: 64,
       output:
-        '[destroy] error: name the stacks to destroy, e.g. cdktf-pipeline destroy review-42.\n' +
-        '[destroy] fix: To remove everything this project deployed, use cdktf-pipeline teardown.\n',
+        "[destroy] error: missing required argument 'stacks'.\n" +
+        '[destroy] fix: Nothing was done. cdktf-pipeline destroy --help shows what it takes.\n',
     });
     expect(await cli('deploy', 'nope')).toEqual({
-      code: 1,
+      code: 64,
       output:
         "[deploy] error: the app has no stack 'nope' (stacks: image, dev, staging, prod).\n" +
         '[deploy] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline deploy dev.\n',
@@ -176,14 +196,16 @@ describe('cdktf-pipeline, bad input', () => {
 
   test('an unknown command, and run with an unknown option', async () => {
     expect(await cli('deploy-everything')).toEqual({
-      code: 1,
+      code: 64,
       output:
-        "[cdktf-pipeline] error: unknown command 'deploy-everything'.\n[cdktf-pipeline] fix: Run cdktf-pipeline help for the commands.\n",
+        "[cdktf-pipeline] error: unknown command 'deploy-everything'.\n" +
+        '[cdktf-pipeline] fix: Nothing was done. cdktf-pipeline --help shows what it takes.\n',
     });
     expect(await cli('run', '--deploy-everything')).toEqual({
-      code: 1,
+      code: 64,
       output:
-        "[run] error: unknown argument '--deploy-everything'.\n[run] fix: usage: cdktf-pipeline run [--approve] [--skip STAGE,...] [--merge-request ID | --close-merge-request ID | --schedule]\n",
+        "[run] error: unknown option '--deploy-everything'.\n" +
+        '[run] fix: Nothing was done. cdktf-pipeline run --help shows what it takes.\n',
     });
   });
 

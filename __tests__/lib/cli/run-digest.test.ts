@@ -66,22 +66,28 @@ describe('cdktf-pipeline --digest: the run promotes its own digest', () => {
 
   test('bad --digest values and misplaced options', async () => {
     expect(await cli('deploy', 'prod', '--digest', '')).toEqual({
-      code: 1,
+      code: 64,
       output:
-        "[deploy] error: --digest must be 'sha256:' and 64 hex digits, got ''.\n" +
-        '[deploy] fix: In CI the value comes from the image job (PIPELINE_IMAGE_DIGEST): make the job need it. By hand, copy the digest the image deploy reported.\n',
+        "[deploy] error: option '--digest <digest>' argument '' is invalid. It must be 'sha256:' and 64 hex digits. In CI the value comes from the image job (PIPELINE_IMAGE_DIGEST): make the job need it. By hand, copy the digest the image deploy reported.\n" +
+        '[deploy] fix: Nothing was done. cdktf-pipeline deploy --help shows what it takes.\n',
     });
     expect(await cli('deploy', 'image', '--digest', LATER)).toEqual({
-      code: 1,
+      code: 64,
       output:
         "[deploy] error: --digest applies to stages that promote an upstream's digest; 'image' builds it.\n" +
         '[deploy] fix: Deploy image without --digest.\n',
     });
     expect(await cli('approve', 'prod', LATER, '--digest', LATER)).toEqual({
-      code: 1,
+      code: 64,
       output:
-        '[approve] error: usage: cdktf-pipeline approve ENVIRONMENT DIGEST [NOTE]  or  cdktf-pipeline approve ENVIRONMENT --from STAGE [--digest DIGEST] [--check]\n' +
-        '[approve] fix: --check and --digest go with --from STAGE.\n',
+        '[approve] error: --digest goes with --from STAGE.\n' +
+        '[approve] fix: Run e.g. cdktf-pipeline approve prod --from staging --digest sha256:….\n',
+    });
+    expect(await cli('approve', 'prod', LATER, '--from', 'staging')).toEqual({
+      code: 64,
+      output:
+        `[approve] error: approve prod takes the digest ${LATER} or --from staging, not both.\n` +
+        '[approve] fix: Give the digest the deploy reported (cdktf-pipeline approve prod sha256:…), or approve what a stage verified (cdktf-pipeline approve prod --from staging).\n',
     });
   });
 });

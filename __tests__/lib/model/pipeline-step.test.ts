@@ -17,7 +17,7 @@ describe('PipelineStep', () => {
       description: 'build, test and push the image (image)',
       publishesDigest: true,
     });
-    expect(PipelineStep.destroy('review-7').cliArgs).toEqual(['destroy', 'review-7']);
+    expect(PipelineStep.destroy('review-7').cliArgs).toEqual(['destroy', 'review-7', '--yes']);
     const approve = PipelineStep.approve({ environment: 'prod', digestFrom: 'staging' });
     expect(approve).toMatchObject({
       kind: StepKind.APPROVE,
@@ -32,7 +32,7 @@ describe('PipelineStep', () => {
     ]);
     expect(PipelineStep.expireReviews('3 days')).toMatchObject({
       kind: StepKind.EXPIRE_REVIEWS,
-      cliArgs: ['expire-reviews', '3 days'],
+      cliArgs: ['expire-reviews', '3 days', '--yes'],
       description: 'destroy review environments idle for 3 days',
     });
   });

@@ -95,7 +95,7 @@ describe('GitlabCiRenderer', () => {
     ]);
     // Destroying promotes nothing.
     expect(ci['stop-review'].script).toEqual([
-      'npx cdktf-pipeline destroy "review-${PIPELINE_REVIEW_ID}"',
+      'npx cdktf-pipeline destroy "review-${PIPELINE_REVIEW_ID}" --yes',
     ]);
   });
 
@@ -135,7 +135,7 @@ describe('GitlabCiRenderer', () => {
         { if: '$CI_PIPELINE_SOURCE == "merge_request_event"', when: 'manual', allow_failure: true },
       ],
       environment: { name: 'review/$CI_MERGE_REQUEST_IID', action: 'stop' },
-      script: ['npx cdktf-pipeline destroy "review-${PIPELINE_REVIEW_ID}"'],
+      script: ['npx cdktf-pipeline destroy "review-${PIPELINE_REVIEW_ID}" --yes'],
     });
     expect(ci['stop-review'].environment).not.toHaveProperty('url');
   });

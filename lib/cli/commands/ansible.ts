@@ -3,10 +3,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { contentHash } from '../../private/content-hash';
-import { CliError } from '../cli-error';
+import { CliError, UsageError } from '../cli-error';
 import { Output } from '../output';
 import { runCollected, runLogged } from '../process';
 import { Project } from '../project';
+
+/** What `ansible` was asked for. */
+export interface AnsibleOptions {
+  /** The deployed stack whose outputs the playbook gets. */
+  readonly stack: string;
+  /** The playbook, from the project root. */
+  readonly playbook: string;
+}
 
 /**
  * `ansible STACK PLAYBOOK`: runs an Ansible playbook (connection: local) with the deployed
@@ -14,18 +22,12 @@ import { Project } from '../project';
  * the playbook's folder or those inputs changed since its last successful run here. Its
  * fingerprint is kept in `.pipeline/ansible/<stack>/`; delete it to force a run.
  */
-export async function ansible(project: Project, args: readonly string[]): Promise<number> {
+export async function ansible(project: Project, options: AnsibleOptions): Promise<number> {
   const out = new Output('ansible');
-  if (args.length !== 2) {
-    throw new CliError(
-      'usage: cdktf-pipeline ansible STACK PLAYBOOK',
-      'Name the deployed stack and the playbook, e.g. cdktf-pipeline ansible dev ansible/register-endpoints.yml.',
-    );
-  }
-  const [stack, playbook] = args;
+  const { stack, playbook } = options;
   const playbookPath = resolve(project.root, playbook);
   if (!existsSync(playbookPath)) {
-    throw new CliError(
+    throw new UsageError(
       `playbook '${playbook}' does not exist.`,
       'Give its path from the project root, e.g. ansible/register-endpoints.yml.',
     );

@@ -1,20 +1,30 @@
 import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 
-import { Approval, DIGEST_PATTERN } from '../../constructs/approval';
+import { Approval } from '../../constructs/approval';
 import { APPROVALS_ARTIFACT_DIRECTORY } from '../../private/defaults';
 import { digestOf } from '../../private/digest';
-import { CliError } from '../cli-error';
+import { CliError, ExitCode, UsageError } from '../cli-error';
 import { personName } from '../history';
 import { Output } from '../output';
 import { Project } from '../project';
-import { requireRunDigest, takeDigestOption } from '../run-digest';
+import { requireRunDigest } from '../run-digest';
 
-/** Exit status of `approve --check` when the digest is not approved yet. */
-export const NOT_APPROVED = 3;
-
-const USAGE =
-  'usage: cdktf-pipeline approve ENVIRONMENT DIGEST [NOTE]  or  cdktf-pipeline approve ENVIRONMENT --from STAGE [--digest DIGEST] [--check]';
+/** What `approve` was asked for: a digest, or the stage whose verified digest to approve. */
+export interface ApproveOptions {
+  /** The environment whose approval record gets the digest. */
+  readonly environment: string;
+  /** The digest to approve (`sha256:<64 hex>`); or `from`. */
+  readonly digest?: string;
+  /** A note for the record, with `digest`. */
+  readonly note?: string;
+  /** Approve what this stage verified; or `digest`. */
+  readonly from?: string;
+  /** With `from`: only while the stage still has this pipeline run's digest verified. */
+  readonly runDigest?: string;
+  /** With `from`: approve nothing; exit 0 when approved, 3 when not. */
+  readonly check: boolean;
+}
 
 /**
  * `approve ENVIRONMENT DIGEST [NOTE]` appends the digest to the environment's approval record;
@@ -23,27 +33,22 @@ const USAGE =
  * nothing and exits 0 when that digest is approved, 3 when it is not. A changed record is also
  * copied to `.pipeline/approvals/`, which CI jobs keep as an artifact.
  */
-export async function approve(project: Project, given: readonly string[]): Promise<number> {
+export async function approve(project: Project, options: ApproveOptions): Promise<number> {
   const out = new Output('approve');
-  const { digest: runDigest, rest } = takeDigestOption(given);
-  const check = rest.includes('--check');
-  const args = rest.filter((a) => a !== '--check');
-  const [environment, second, third] = args;
-  if (environment === undefined || second === undefined) {
-    throw new CliError(
-      USAGE,
-      'Give the environment (e.g. prod) and the digest the deploy reported.',
-    );
-  }
-  const from = second === '--from' ? third : undefined;
-  if (second === '--from' && from === undefined) {
-    throw new CliError(
-      USAGE,
-      'Name the stage whose verified digest to approve, e.g. --from staging.',
+  const { environment, from, runDigest, check } = options;
+  if ((from === undefined) === (options.digest === undefined)) {
+    throw new UsageError(
+      from === undefined
+        ? `approve ${environment} needs the digest to approve, or --from STAGE.`
+        : `approve ${environment} takes the digest ${options.digest} or --from ${from}, not both.`,
+      'Give the digest the deploy reported (cdktf-pipeline approve prod sha256:…), or approve what a stage verified (cdktf-pipeline approve prod --from staging).',
     );
   }
   if (from === undefined && (check || runDigest !== undefined)) {
-    throw new CliError(USAGE, '--check and --digest go with --from STAGE.');
+    throw new UsageError(
+      `${check ? '--check' : '--digest'} goes with --from STAGE.`,
+      `Run e.g. cdktf-pipeline approve ${environment} --from staging ${check ? '--check' : '--digest sha256:…'}.`,
+    );
   }
   return project.synth([environment, ...(from ? [from] : [])], ({ delivery }) => {
     const target = Project.stage(delivery, environment, 'approve');
@@ -68,14 +73,9 @@ export async function approve(project: Project, given: readonly string[]): Promi
       digest = digestOf(outputs.verifiedImage);
       note = `verified by ${from}`;
     } else {
-      digest = digestOf(second);
-      note = third ?? '';
-    }
-    if (!DIGEST_PATTERN.test(digest)) {
-      throw new CliError(
-        `the digest must be 'sha256:' and 64 hex digits, got '${digest}'.`,
-        `Copy the digest from the deploy's message, or approve what a stage verified: --from <stage>.`,
-      );
+      // Checked when the command line was read.
+      digest = options.digest ?? '';
+      note = options.note ?? '';
     }
     const record = target.approvalRecord;
     if (record === undefined) {
@@ -95,7 +95,7 @@ export async function approve(project: Project, given: readonly string[]): Promi
     }
     if (check) {
       out.log(`${digest} is not approved for ${environment} yet`);
-      return NOT_APPROVED;
+      return ExitCode.NOT_APPROVED;
     }
     const when = new Date().toISOString().slice(0, 16);
     const line = `${digest} # approved by ${personName(project.root)} on ${when}Z${note ? `: ${note}` : ''}`;

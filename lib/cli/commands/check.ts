@@ -2,22 +2,21 @@ import { Agent } from 'node:http';
 
 import { PIPELINE_DEFAULTS } from '../../private/defaults';
 import { dockerNameOf } from '../../private/delivery-manifest';
-import { CliError } from '../cli-error';
+import { CliError, UsageError } from '../cli-error';
 import { Output } from '../output';
 import { Project } from '../project';
 import { get, probe } from '../smoke-probe';
 
-function option(args: readonly string[], name: string): number | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  const value = Number(args[i + 1]);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new CliError(
-      `${name} must be a whole number of at least 1, got '${args[i + 1] ?? ''}'.`,
-      `Write e.g. ${name} 10.`,
-    );
-  }
-  return value;
+/** What `check` was asked for. */
+export interface CheckOptions {
+  /** The deployed stack to check. */
+  readonly stack: string;
+  /** After the smoke tests: this many requests to the first smoke test's path. */
+  readonly load?: number;
+  /** With `load`: requests at a time. @default PIPELINE_DEFAULTS.loadConcurrency */
+  readonly concurrency?: number;
+  /** With `load`: the 95th percentile's budget. @default PIPELINE_DEFAULTS.loadP95Milliseconds */
+  readonly p95Ms?: number;
 }
 
 /**
@@ -25,18 +24,21 @@ function option(args: readonly string[], name: string): number | undefined {
  * against the deployed stack's URLs; then, with --load, N requests to the first smoke test's
  * path that fail the check on any failed request or a 95th percentile above the budget.
  */
-export async function check(project: Project, args: readonly string[]): Promise<number> {
+export async function check(project: Project, options: CheckOptions): Promise<number> {
   const out = new Output('check');
-  const stack = args[0];
-  if (!stack || stack.startsWith('-')) {
-    throw new CliError(
-      'name the stack to check.',
-      'Run e.g. cdktf-pipeline check dev, or cdktf-pipeline check prod --load 200.',
+  const { stack, load: requests } = options;
+  const alone = [
+    options.concurrency !== undefined ? '--concurrency' : undefined,
+    options.p95Ms !== undefined ? '--p95-ms' : undefined,
+  ].filter((flag) => flag !== undefined);
+  if (requests === undefined && alone.length > 0) {
+    throw new UsageError(
+      `${alone.join(' and ')} ${alone.length === 1 ? 'goes' : 'go'} with --load, which was not given.`,
+      `Add the number of requests, e.g. cdktf-pipeline check ${stack} --load 200 ${alone[0]} 10.`,
     );
   }
-  const requests = option(args, '--load');
-  const concurrency = option(args, '--concurrency') ?? PIPELINE_DEFAULTS.loadConcurrency;
-  const budget = option(args, '--p95-ms') ?? PIPELINE_DEFAULTS.loadP95Milliseconds;
+  const concurrency = options.concurrency ?? PIPELINE_DEFAULTS.loadConcurrency;
+  const budget = options.p95Ms ?? PIPELINE_DEFAULTS.loadP95Milliseconds;
   const { tests, stage, target } = await project.synth([stack], ({ delivery }) => ({
     tests: delivery.smokeTests,
     target: delivery.target,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
-import { CliError } from '../cli-error';
+import { CliError, ExitCode, UsageError } from '../cli-error';
 import { engineDataOf, runInitialised } from '../engine-data';
 import { Output } from '../output';
 import { runCollected, runLogged } from '../process';
@@ -88,7 +88,11 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const USAGE = 'usage: cdktf-pipeline drift [ENVIRONMENT...]';
+/** What `drift` was asked for. */
+export interface DriftOptions {
+  /** The environments to compare; none: every deployed one. */
+  readonly environments: readonly string[];
+}
 
 /**
  * `drift [ENVIRONMENT...]`: compares what runs with what the last deploy of each environment
@@ -96,12 +100,9 @@ const USAGE = 'usage: cdktf-pipeline drift [ENVIRONMENT...]';
  * resource and attribute that differs. Exit 0 when all are in sync, 2 when one drifted, 1 on an
  * error. Default: every deployed environment.
  */
-export async function drift(project: Project, args: readonly string[]): Promise<number> {
+export async function drift(project: Project, options: DriftOptions): Promise<number> {
   const out = new Output('drift');
-  const bad = args.find((a) => a.startsWith('-'));
-  if (bad !== undefined) {
-    throw new CliError(`unknown option '${bad}'.`, USAGE);
-  }
+  const args = options.environments;
   const compare = async ({ delivery, outdir }: Synthesized, deployed: readonly string[]) => {
     const names =
       args.length > 0
@@ -112,7 +113,7 @@ export async function drift(project: Project, args: readonly string[]): Promise<
     const stages = names.map((name) => Project.stage(delivery, name, 'drift'));
     for (const stage of stages) {
       if (stage.kind !== 'environment') {
-        throw new CliError(
+        throw new UsageError(
           `'${stage.name}' is the image stage: it runs nothing that can drift.`,
           `Name environments, e.g. cdktf-pipeline drift ${delivery.stages.find((s) => s.kind === 'environment')?.name ?? 'dev'}.`,
         );
@@ -158,7 +159,7 @@ export async function drift(project: Project, args: readonly string[]): Promise<
           .map((s) => s.name)
           .join(' ')} (it puts back what the last deploy recorded).`,
       );
-      return 2;
+      return ExitCode.CHANGES;
     }
     return 0;
   };

@@ -1,41 +1,30 @@
-import { CliError } from '../cli-error';
+import { confirmDestroy } from '../confirm';
 import { Output } from '../output';
 import { Project } from '../project';
 
 import { forget, runEngine } from './stack-actions';
 
-const UNITS: { readonly [unit: string]: number } = {
-  minute: 60,
-  hour: 3600,
-  day: 86400,
-  week: 7 * 86400,
-};
-
-/** '3 days', '12 hours', '1 week', '30 minutes' in seconds. */
-export function parseTimeToLive(text: string): number {
-  const m = /^\s*(\d+)\s*(minute|hour|day|week)s?\s*$/.exec(text);
-  if (!m) {
-    throw new CliError(
-      `the time to live must be a number and a unit (minutes, hours, days, weeks), got '${text}'.`,
-      "Write it like '3 days' or '12 hours'.",
-    );
-  }
-  return Number(m[1]) * UNITS[m[2]];
+/** What `expire-reviews` was asked for. */
+export interface ExpireReviewsOptions {
+  /** How long a review environment may go without a deploy, as written (e.g. '3 days'). */
+  readonly timeToLive: string;
+  /** The same, in seconds. */
+  readonly seconds: number;
+  /** Destroy without asking (what a scheduled pipeline needs). */
+  readonly yes: boolean;
 }
 
 /**
- * `expire-reviews TIME-TO-LIVE`: destroys the review environments that no deploy touched for
- * that long. A deploy rewrites the stack's outputs file, so its age is the environment's.
+ * `expire-reviews TIME-TO-LIVE [--yes]`: destroys the review environments that no deploy touched
+ * for that long, once confirmed (see confirmDestroy). A deploy rewrites the stack's outputs file,
+ * so its age is the environment's.
  */
-export async function expireReviews(project: Project, args: readonly string[]): Promise<number> {
+export async function expireReviews(
+  project: Project,
+  options: ExpireReviewsOptions,
+): Promise<number> {
   const out = new Output('expire-reviews');
-  if (args.length !== 1) {
-    throw new CliError(
-      'usage: cdktf-pipeline expire-reviews TIME-TO-LIVE',
-      "Give the time to live, e.g. '3 days'.",
-    );
-  }
-  const ttl = parseTimeToLive(args[0]);
+  const ttl = options.seconds;
   const now = Date.now();
   const expired: string[] = [];
   const kept: string[] = [];
@@ -49,21 +38,22 @@ export async function expireReviews(project: Project, args: readonly string[]): 
       if (now - touched > ttl * 1000) expired.push(name);
       else kept.push(`${name} (deployed ${Math.floor((now - touched) / 3600_000)}h ago)`);
     }
-    for (const name of expired) {
-      out.log(`destroying ${name}`);
-      await runEngine(
-        project,
-        out,
-        'destroy',
-        Project.stage(delivery, name, 'expire-reviews'),
-        delivery,
-        outdir,
-      );
-      forget(project, name);
+    const stages = expired.map((name) => Project.stage(delivery, name, 'expire-reviews'));
+    if (stages.length > 0) {
+      await confirmDestroy(project, out, {
+        stages,
+        yes: options.yes,
+        commandLine: `cdktf-pipeline expire-reviews '${options.timeToLive}'`,
+      });
+    }
+    for (const stage of stages) {
+      out.log(`destroying ${stage.name}`);
+      await runEngine(project, out, 'destroy', stage, delivery, outdir);
+      forget(project, stage.name);
     }
   });
   out.log(
-    `time to live ${args[0]}: expired ${expired.join(' ') || 'none'}; kept ${kept.join(' ') || 'none'}`,
+    `time to live ${options.timeToLive}: expired ${expired.join(' ') || 'none'}; kept ${kept.join(' ') || 'none'}`,
   );
   return 0;
 }

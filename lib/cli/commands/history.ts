@@ -1,9 +1,17 @@
-import { CliError } from '../cli-error';
+import { UsageError } from '../cli-error';
 import { History } from '../history';
 import { Project } from '../project';
 import { historyTable } from '../status-view';
 
-const USAGE = 'usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]';
+/** What `history` was asked for. */
+export interface HistoryOptions {
+  /** The environments whose deploys to list; none: every one. */
+  readonly environments: readonly string[];
+  /** Only the deploys of this digest (a prefix of 12 or more hex digits is enough). */
+  readonly digest?: string;
+  /** JSON instead of a table. */
+  readonly json: boolean;
+}
 
 /**
  * `history [ENV...] [--digest DIGEST] [--json]`: every deploy of the named environments (default:
@@ -11,24 +19,8 @@ const USAGE = 'usage: cdktf-pipeline history [ENV...] [--digest DIGEST] [--json]
  * for gated environments, the approval. `--digest` keeps the deploys of one digest (a prefix of
  * at least 12 hex digits is enough): where did it go, and when.
  */
-export async function history(project: Project, args: readonly string[]): Promise<number> {
-  const environments: string[] = [];
-  let digest: string | undefined;
-  let json = false;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '--json') json = true;
-    else if (arg === '--digest') {
-      digest = args[++i];
-      if (digest === undefined || !/^sha256:[0-9a-f]{12,64}$/.test(digest)) {
-        throw new CliError(
-          `--digest needs a digest 'sha256:<hex>' (at least 12 hex digits), got '${digest ?? ''}'.`,
-          USAGE,
-        );
-      }
-    } else if (arg.startsWith('-')) throw new CliError(`unknown option '${arg}'.`, USAGE);
-    else environments.push(arg);
-  }
+export async function history(project: Project, options: HistoryOptions): Promise<number> {
+  const { environments, digest, json } = options;
   const names = environments;
   return project.synth(
     // Review environments are in the app only when named.
@@ -37,7 +29,7 @@ export async function history(project: Project, args: readonly string[]): Promis
       for (const name of names) {
         const stage = Project.stage(delivery, name, 'history');
         if (stage.kind !== 'environment') {
-          throw new CliError(
+          throw new UsageError(
             `'${name}' is the image stage: the history records deploys of environments.`,
             `Name environments, e.g. cdktf-pipeline history ${delivery.stages.find((s) => s.kind === 'environment')?.name ?? 'dev'}.`,
           );

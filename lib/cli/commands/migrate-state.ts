@@ -12,7 +12,11 @@ import { Project } from '../project';
 import { lockHolder } from '../state-lock';
 import { psql, quoteIdentifier, StateReader } from '../state-reader';
 
-const USAGE = 'usage: cdktf-pipeline migrate-state --to pg|local';
+/** What `migrate-state` was asked for. */
+export interface MigrateStateOptions {
+  /** Where the state goes: PostgreSQL, or local files. */
+  readonly to: 'pg' | 'local';
+}
 
 /**
  * `migrate-state --to pg|local`: moves every stage's state from the other store into this one,
@@ -21,11 +25,12 @@ const USAGE = 'usage: cdktf-pipeline migrate-state --to pg|local';
  * the target before the source copy is removed (a local file is kept under
  * `.pipeline/state-backup/`). Afterwards the app must select the target store (PIPELINE_STATE).
  */
-export async function migrateState(project: Project, args: readonly string[]): Promise<number> {
+export async function migrateState(
+  project: Project,
+  options: MigrateStateOptions,
+): Promise<number> {
   const out = new Output('migrate-state');
-  const to = args[0] === '--to' ? args[1] : undefined;
-  if ((to !== 'pg' && to !== 'local') || args.length !== 2)
-    throw new CliError(USAGE, 'Say where the state goes: --to pg, or --to local.');
+  const { to } = options;
   const from = to === 'pg' ? 'local' : 'pg';
   // The same app, once with each store: where every stage's state is now, and where it goes.
   const source = await project.synthWithDeployed(({ delivery }) => delivery, {

@@ -2,23 +2,20 @@ import { EnvironmentParity } from '../../parity/environment-parity';
 import { CliError } from '../cli-error';
 import { Project } from '../project';
 
+/** What `parity` was asked for. */
+export interface ParityOptions {
+  /** Review environments to add to the comparison, by id. */
+  readonly reviews: readonly string[];
+}
+
 /**
  * `parity [--review ID]...`: synthesizes the app (with a review environment for each `--review`)
  * into a temporary folder and checks what the engine receives there: the `cdk.tf.json` of every
  * environment stack, backend included, and its variables file. Prints one OK line, or each
  * difference with its JSON path and both values, and exits 1.
  */
-export async function parity(project: Project, args: readonly string[]): Promise<number> {
-  const reviews: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--review' && args[i + 1] !== undefined) reviews.push(args[++i]);
-    else {
-      throw new CliError(
-        `unknown argument '${args[i]}'.`,
-        'usage: cdktf-pipeline parity [--review ID]... [--app COMMAND]',
-      );
-    }
-  }
+export async function parity(project: Project, options: ParityOptions): Promise<number> {
+  const { reviews } = options;
   return project.synth(
     reviews.map((id) => Project.reviewStack(id)),
     ({ outdir }) => {

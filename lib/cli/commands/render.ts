@@ -34,6 +34,12 @@ function read(file: string): string | undefined {
   }
 }
 
+/** What `render` was asked for. */
+export interface RenderOptions {
+  /** Write nothing; exit 1 when a file is stale. */
+  readonly check: boolean;
+}
+
 /**
  * `render [--check]`: writes the pipeline model's CI files (.gitlab-ci.yml and
  * .github/workflows/<name>.yml), with the secret names of the delivery the app synthesizes; with
@@ -43,10 +49,10 @@ export async function render(
   project: Project,
   pipeline: DeliveryPipeline,
   source: string,
-  args: readonly string[],
+  options: RenderOptions,
 ): Promise<number> {
   const out = new Output('render');
-  const check = args.includes('--check');
+  const { check } = options;
   const secrets = await project.synth([], ({ delivery }) =>
     (delivery.secrets ?? []).map((secret) => secret.name),
   );

@@ -1,58 +1,24 @@
-import { createInterface } from 'node:readline/promises';
-
 import { DeliveryPipeline } from '../../model/delivery-pipeline';
 import { PipelineEvent } from '../../model/stage-trigger';
 import { LocalRunner, StageResult } from '../../runner/local-runner';
-import { CliError } from '../cli-error';
+import { ExitCode } from '../cli-error';
 import { Output } from '../output';
 import { Project } from '../project';
+import { ask, onTerminal } from '../prompt';
 import { statusTable } from '../status-view';
 
 import { statusOf } from './status';
 
-const USAGE =
-  'usage: cdktf-pipeline run [--approve] [--skip STAGE,...] [--merge-request ID | --close-merge-request ID | --schedule]';
-
-function parse(args: readonly string[]) {
-  let event = PipelineEvent.PUSH;
-  let mergeRequestId: string | undefined;
-  let approve = false;
-  let skip: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    switch (args[i]) {
-      case '--skip':
-        skip = (args[++i] ?? '').split(',').filter(Boolean);
-        if (skip.length === 0)
-          throw new CliError('--skip needs stage ids, e.g. --skip lint,unit-tests.', USAGE);
-        break;
-      case '--approve':
-        approve = true;
-        break;
-      case '--merge-request':
-      case '--close-merge-request':
-        event =
-          args[i] === '--merge-request'
-            ? PipelineEvent.MERGE_REQUEST
-            : PipelineEvent.MERGE_REQUEST_CLOSED;
-        mergeRequestId = args[++i];
-        break;
-      case '--schedule':
-        event = PipelineEvent.SCHEDULE;
-        break;
-      default:
-        throw new CliError(`unknown argument '${args[i]}'.`, USAGE);
-    }
-  }
-  return { event, mergeRequestId, approve, skip };
-}
-
-async function ask(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`[pipeline]   ${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
+/** What `run` was asked for. */
+export interface RunOptions {
+  /** What started the run: a push, a merge request (opened or closed), or the schedule. */
+  readonly event: PipelineEvent;
+  /** The merge request of a merge-request event. */
+  readonly mergeRequestId?: string;
+  /** Approve the digest at every approval gate without asking. */
+  readonly approve: boolean;
+  /** Stages not to run (shown as skipped). */
+  readonly skip: readonly string[];
 }
 
 /**
@@ -63,9 +29,8 @@ async function ask(question: string): Promise<boolean> {
 export async function run(
   project: Project,
   pipeline: DeliveryPipeline,
-  args: readonly string[],
+  options: RunOptions,
 ): Promise<number> {
-  const options = parse(args);
   // Where every stage (and this run's review environment) keeps its state, for the summary.
   const stacks = options.mergeRequestId ? [Project.reviewStack(options.mergeRequestId)] : [];
   const delivery = await project.synth(stacks, (synthesized) => synthesized.delivery);
@@ -76,7 +41,7 @@ export async function run(
     pipeline,
     cwd: project.root,
     ...options,
-    ask: process.stdin.isTTY ? ask : undefined,
+    ask: onTerminal() ? (question) => ask(`[pipeline]   ${question}`) : undefined,
     describe: (stack) => {
       const location = states.get(stack);
       const outputs = location ? Project.outputs(location) : undefined;
@@ -96,5 +61,9 @@ export async function run(
       ),
   });
   const result = await runner.run();
-  return result.result === StageResult.PASSED ? 0 : result.result === StageResult.WAITING ? 2 : 1;
+  return result.result === StageResult.PASSED
+    ? ExitCode.OK
+    : result.result === StageResult.WAITING
+      ? ExitCode.CHANGES
+      : ExitCode.ERROR;
 }

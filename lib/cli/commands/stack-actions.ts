@@ -14,7 +14,8 @@ import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
 import { DeliveryManifest, dockerNameOf, StageManifest } from '../../private/delivery-manifest';
 import { digestOf } from '../../private/digest';
 import { StateLocation } from '../../stacks/state-store';
-import { CliError } from '../cli-error';
+import { CliError, UsageError } from '../cli-error';
+import { confirmDestroy } from '../confirm';
 import { engineDataOf, runInitialised } from '../engine-data';
 import { currentRun, FinishedRecord, History } from '../history';
 import { engineHost, knownFailure } from '../known-failures';
@@ -23,7 +24,7 @@ import { Output } from '../output';
 import { requireFreePorts } from '../ports';
 import { isAlive, removeLeftovers, runCollected, runLogged } from '../process';
 import { Project } from '../project';
-import { publishRunDigest, requireRunDigest, takeDigestOption } from '../run-digest';
+import { publishRunDigest, requireRunDigest } from '../run-digest';
 import { loadStatePassphrase, secretsEnv } from '../secrets';
 import { decryptedState, encryptState, engineBinary, requireEncryption } from '../state-engine';
 import {
@@ -250,16 +251,24 @@ function uniqueLog(file: string): string {
   return chosen;
 }
 
+/** What `deploy` was asked for. */
+export interface DeployOptions {
+  /** The stacks to deploy, in order; none: every stage up to the first behind an approval. */
+  readonly stacks: readonly string[];
+  /** A pipeline run's own digest: deploy each stack only while its upstream has it verified. */
+  readonly digest?: string;
+}
+
 /**
  * `deploy [STACK...] [--digest DIGEST]`: deploys stacks one after the other and says where each
  * answers. With `--digest` (a pipeline run's own digest), each stack is deployed only while its
  * upstream still has that digest verified.
  */
-export async function deploy(project: Project, given: readonly string[]): Promise<number> {
+export async function deploy(project: Project, options: DeployOptions): Promise<number> {
   const out = new Output('deploy');
-  const { digest: runDigest, rest: args } = takeDigestOption(given);
+  const { digest: runDigest, stacks: args } = options;
   if (runDigest !== undefined && args.length === 0) {
-    throw new CliError(
+    throw new UsageError(
       '--digest needs the stacks to deploy, e.g. cdktf-pipeline deploy prod --digest sha256:….',
       'Name the stacks.',
     );
@@ -274,18 +283,20 @@ export async function deploy(project: Project, given: readonly string[]): Promis
             .slice(0, gated < 0 ? undefined : gated)
             .filter((s) => !s.review)
             .map((s) => s.name);
+    // Every name, and what --digest needs of each, is checked before anything is deployed.
     const stages = stacks.map((name) => Project.stage(delivery, name, 'deploy'));
+    const builder = runDigest === undefined ? undefined : stages.find((s) => !s.upstream);
+    if (builder) {
+      throw new UsageError(
+        `--digest applies to stages that promote an upstream's digest; '${builder.name}' builds it.`,
+        `Deploy ${builder.name} without --digest.`,
+      );
+    }
     await requireEngine(project.root);
     const history = History.of(delivery.state);
     for (const stage of stages) {
-      if (runDigest !== undefined) {
-        const upstream = stage.upstream && Project.stage(delivery, stage.upstream, 'deploy');
-        if (!upstream) {
-          throw new CliError(
-            `--digest applies to stages that promote an upstream's digest; '${stage.name}' builds it.`,
-            `Deploy ${stage.name} without --digest.`,
-          );
-        }
+      if (runDigest !== undefined && stage.upstream) {
+        const upstream = Project.stage(delivery, stage.upstream, 'deploy');
         requireRunDigest(project, upstream, runDigest, stage.name);
       }
       // What the deploy brings: the upstream's verified image (the image stage builds its own).
@@ -386,59 +397,69 @@ export function forget(project: Project, stack: string): void {
   rmSync(join(project.work, 'ansible', stack), { recursive: true, force: true });
 }
 
-/** `destroy STACK...`: destroys stacks, e.g. a review environment. */
-export async function destroy(project: Project, args: readonly string[]): Promise<number> {
+/** What `destroy` was asked for. */
+export interface DestroyOptions {
+  /** The stacks to destroy, in order. */
+  readonly stacks: readonly string[];
+  /** Destroy without asking (what a run without a terminal needs). */
+  readonly yes: boolean;
+}
+
+/**
+ * `destroy STACK... [--yes]`: destroys stacks, e.g. a review environment, once every name is
+ * known and the destroy is confirmed (see confirmDestroy).
+ */
+export async function destroy(project: Project, options: DestroyOptions): Promise<number> {
   const out = new Output('destroy');
-  if (args.length === 0) {
-    throw new CliError(
-      'name the stacks to destroy, e.g. cdktf-pipeline destroy review-42.',
-      'To remove everything this project deployed, use cdktf-pipeline teardown.',
-    );
-  }
-  await project.synth(args, async ({ delivery, outdir }) => {
-    for (const name of args) {
-      const stage = Project.stage(delivery, name, 'destroy');
-      out.log(`destroying ${name}`);
+  const { stacks } = options;
+  await project.synth(stacks, async ({ delivery, outdir }) => {
+    // Every name is checked before anything is destroyed.
+    const stages = stacks.map((name) => Project.stage(delivery, name, 'destroy'));
+    await confirmDestroy(project, out, {
+      stages,
+      yes: options.yes,
+      commandLine: `cdktf-pipeline destroy ${stacks.join(' ')}`,
+    });
+    for (const stage of stages) {
+      out.log(`destroying ${stage.name}`);
       await runEngine(project, out, 'destroy', stage, delivery, outdir);
-      forget(project, name);
-      out.log(`destroyed ${name}`);
+      forget(project, stage.name);
+      out.log(`destroyed ${stage.name}`);
     }
   });
   return 0;
 }
 
-/** `teardown`: destroys every deployed stack, downstream stages first, the image stage last. */
-export async function teardown(project: Project, args: readonly string[]): Promise<number> {
+/** What `teardown` was asked for. */
+export interface TeardownOptions {
+  /** Destroy without asking (what a run without a terminal needs). */
+  readonly yes: boolean;
+}
+
+/**
+ * `teardown [--yes]`: destroys every deployed stack, downstream stages first, the image stage
+ * last, once confirmed (see confirmDestroy).
+ */
+export async function teardown(project: Project, options: TeardownOptions): Promise<number> {
   const out = new Output('teardown');
-  if (args.length > 0) {
-    throw new CliError(
-      `teardown takes no arguments, got '${args.join(' ')}'.`,
-      'Run cdktf-pipeline teardown.',
-    );
-  }
   // Review environments exist in the app only when named: the deployed ones are found first.
   await project.synthWithDeployed(async ({ delivery, outdir }, deployed) => {
     if (deployed.length === 0) {
       out.log('nothing is deployed');
       return;
     }
-    const order = delivery.stages
-      .map((s) => s.name)
-      .filter((n) => deployed.includes(n))
-      .reverse();
-    for (const name of order) {
-      out.log(`destroying ${name}`);
-      await runEngine(
-        project,
-        out,
-        'destroy',
-        Project.stage(delivery, name, 'teardown'),
-        delivery,
-        outdir,
-      );
-      forget(project, name);
+    const stages = delivery.stages.filter((s) => deployed.includes(s.name)).reverse();
+    await confirmDestroy(project, out, {
+      stages,
+      yes: options.yes,
+      commandLine: 'cdktf-pipeline teardown',
+    });
+    for (const stage of stages) {
+      out.log(`destroying ${stage.name}`);
+      await runEngine(project, out, 'destroy', stage, delivery, outdir);
+      forget(project, stage.name);
     }
-    out.log(`destroyed ${order.join(', ')}`);
+    out.log(`destroyed ${stages.map((s) => s.name).join(', ')}`);
   });
   return 0;
 }

@@ -6,7 +6,6 @@ import { approvalLines } from '../../private/approval-record';
 import { STATUS_MARKDOWN_FILE } from '../../private/defaults';
 import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
 import { digestOf } from '../../private/digest';
-import { CliError } from '../cli-error';
 import { History } from '../history';
 import { Output } from '../output';
 import { Project, StackOutputs } from '../project';
@@ -23,38 +22,14 @@ import {
 
 import { refreshPlan } from './drift';
 
-const USAGE = 'usage: cdktf-pipeline status [--json | --markdown] [--probe] [--drift]';
-
 /** What `status` was asked for. */
-interface StatusOptions {
+export interface StatusOptions {
+  /** A table, JSON, or Markdown for CI job summaries. */
   readonly format: 'table' | 'json' | 'markdown';
+  /** Run the smoke tests against every deployed environment now. */
   readonly probe: boolean;
+  /** Compare each environment with its last deploy. */
   readonly drift: boolean;
-}
-
-function parse(args: readonly string[]): StatusOptions {
-  let format: StatusOptions['format'] = 'table';
-  let probe = false;
-  let drift = false;
-  for (const arg of args) {
-    if (arg === '--probe') probe = true;
-    else if (arg === '--drift') drift = true;
-    else if (arg === '--json' || arg === '--markdown') {
-      const asked = arg === '--json' ? 'json' : 'markdown';
-      if (format !== 'table' && format !== asked) {
-        throw new CliError('--json and --markdown cannot be combined.', USAGE);
-      }
-      format = asked;
-    } else {
-      throw new CliError(
-        arg.startsWith('-')
-          ? `unknown option '${arg}'.`
-          : `status takes no environment, got '${arg}': it shows every one.`,
-        USAGE,
-      );
-    }
-  }
-  return { format, probe, drift };
 }
 
 /**
@@ -64,8 +39,7 @@ function parse(args: readonly string[]): StatusOptions {
  * deployed environment now; `--drift` compares each with its last deploy. `--markdown` also writes
  * `.pipeline/status.md`, and appends to the GitHub job summary when `GITHUB_STEP_SUMMARY` is set.
  */
-export async function status(project: Project, args: readonly string[]): Promise<number> {
-  const options = parse(args);
+export async function status(project: Project, options: StatusOptions): Promise<number> {
   const out = new Output('status');
   return project.synthWithDeployed(async ({ delivery, outdir }, deployed) => {
     if (delivery.stateEncrypted) requireEncryption(loadStatePassphrase(project.root));

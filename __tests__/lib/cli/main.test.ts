@@ -1,0 +1,138 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { sh } from '../../helpers/cli';
+import {
+  DEPLOYED_IMAGE,
+  engineStandIn,
+  fingerprint,
+  writeDeployedState,
+} from '../../helpers/engine-stand-in';
+import { projectCopy } from '../../helpers/project-copy';
+import { PROJECT_ROOT } from '../../helpers/test-app';
+
+const CLI = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf-pipeline');
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+
+/** How a refused command line ends: the parser's words, and where the command's help is. */
+const refused = (command: string, error: string) =>
+  `[${command}] error: ${error}\n` +
+  `[${command}] fix: Nothing was done. cdktf-pipeline ${command} --help shows what it takes.\n`;
+
+let dir: string;
+const engine = engineStandIn();
+const cli = (...args: string[]) => sh(CLI, args, engine.env, dir);
+
+beforeAll(async () => {
+  // A copy of the sample where dev and prod look deployed, and its CI files are stale: a
+  // command that went ahead would call the engine, change the states' folders or rewrite them.
+  dir = await projectCopy('cli-arguments-');
+  writeDeployedState(dir, 'dev', 8080);
+  writeDeployedState(dir, 'prod', 8280);
+  writeFileSync(join(dir, '.gitlab-ci.yml'), 'stale\n');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * The whole command line is checked before a command synthesizes, initialises or runs
+ * anything: an unknown flag, a missing or malformed value, an unknown stack. The engine is a
+ * stand-in that records its calls.
+ */
+describe('cdktf-pipeline checks the command line before it runs anything', () => {
+  test.each([
+    [['destroy', 'dev', '--bogus'], refused('destroy', "unknown option '--bogus'.")],
+    [
+      ['destroy', 'dev', 'nosuchstack'],
+      "[destroy] error: the app has no stack 'nosuchstack' (stacks: image, dev, staging, prod).\n" +
+        '[destroy] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline destroy dev.\n',
+    ],
+    [['render', '--chek'], refused('render', "unknown option '--chek' (Did you mean --check?).")],
+    [
+      ['check', 'dev', '--lod', '200'],
+      refused('check', "unknown option '--lod' (Did you mean --load?)."),
+    ],
+    [
+      ['deploy', 'dev', '--digst', 'x'],
+      refused('deploy', "unknown option '--digst' (Did you mean --digest?)."),
+    ],
+    [
+      ['deploy', 'dev', '--digest', 'x'],
+      refused(
+        'deploy',
+        "option '--digest <digest>' argument 'x' is invalid. It must be 'sha256:' and 64 hex digits. In CI the value comes from the image job (PIPELINE_IMAGE_DIGEST): make the job need it. By hand, copy the digest the image deploy reported.",
+      ),
+    ],
+    [
+      ['deploy', 'dev', 'image', '--digest', DIGEST],
+      "[deploy] error: --digest applies to stages that promote an upstream's digest; 'image' builds it.\n" +
+        '[deploy] fix: Deploy image without --digest.\n',
+    ],
+    [
+      ['teardown', 'prod'],
+      refused('teardown', "too many arguments for 'teardown'. Expected 0 arguments but got 1."),
+    ],
+    [
+      ['approve', 'prod', '--form', 'staging'],
+      refused('approve', "unknown option '--form' (Did you mean --from?)."),
+    ],
+    [
+      ['approve', 'prod', DIGEST, '--check'],
+      '[approve] error: --check goes with --from STAGE.\n' +
+        '[approve] fix: Run e.g. cdktf-pipeline approve prod --from staging --check.\n',
+    ],
+    [
+      ['expire-reviews', '3 days', '--yes', '--force'],
+      refused('expire-reviews', "unknown option '--force'."),
+    ],
+    [['migrate-state'], refused('migrate-state', "required option '--to <store>' not specified.")],
+  ])('%j: a usage error (exit 64), and nothing was run or changed', async (args, output) => {
+    const before = fingerprint(dir);
+    expect(await cli(...args)).toEqual({ code: 64, output });
+    expect(engine.calls()).toEqual([]);
+    expect(fingerprint(dir)).toEqual(before);
+  });
+
+  test('--help of a destroy shows its usage, exit 0, and destroys nothing', async () => {
+    const before = fingerprint(dir);
+    const result = await cli('destroy', 'prod', '--help');
+    expect(result.code).toBe(0);
+    expect(result.output.split('\n').slice(0, 2)).toEqual([
+      'Usage: cdktf-pipeline destroy [options] <stacks...>',
+      '',
+    ]);
+    expect(result.output).toContain(
+      '-y, --yes        destroy without asking (needed without a terminal)',
+    );
+    expect(engine.calls()).toEqual([]);
+    expect(fingerprint(dir)).toEqual(before);
+  });
+
+  test('destroy without a terminal and without --yes lists what it would destroy, says how to confirm, and destroys nothing', async () => {
+    const before = fingerprint(dir);
+    expect(await cli('destroy', 'dev')).toEqual({
+      code: 64,
+      output:
+        '[destroy] this destroys:\n' +
+        `[destroy]   dev (environment): runs ${DEPLOYED_IMAGE}; web at http://127.0.0.1:8080; state .pipeline/state/dev.tfstate\n` +
+        '[destroy] error: destroying needs a confirmation, and there is no terminal to ask on: nothing was destroyed.\n' +
+        '[destroy] fix: Run it on a terminal to be asked, or confirm on the command line: cdktf-pipeline destroy dev --yes.\n',
+    });
+    expect(engine.calls()).toEqual([]);
+    expect(fingerprint(dir)).toEqual(before);
+  });
+
+  test('teardown without a terminal and without --yes lists every deployed stage, prod behind its approval, and destroys nothing', async () => {
+    const before = fingerprint(dir);
+    expect(await cli('teardown')).toEqual({
+      code: 64,
+      output:
+        '[teardown] this destroys:\n' +
+        `[teardown]   prod (environment behind an approval): runs ${DEPLOYED_IMAGE}; web at http://127.0.0.1:8280; state .pipeline/state/prod.tfstate\n` +
+        `[teardown]   dev (environment): runs ${DEPLOYED_IMAGE}; web at http://127.0.0.1:8080; state .pipeline/state/dev.tfstate\n` +
+        '[teardown] error: destroying needs a confirmation, and there is no terminal to ask on: nothing was destroyed.\n' +
+        '[teardown] fix: Run it on a terminal to be asked, or confirm on the command line: cdktf-pipeline teardown --yes.\n',
+    });
+    expect(engine.calls()).toEqual([]);
+    expect(fingerprint(dir)).toEqual(before);
+  });
+});
