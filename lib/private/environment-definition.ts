@@ -1,6 +1,7 @@
 import { ISynthesisSession, TerraformStack } from 'cdktf';
 
 import { ServiceDefinition } from '../constructs/service-definition';
+import { Settings } from '../stacks/setting';
 import { StateStore } from '../stacks/state-store';
 
 import { afterSynthesis } from './synthesis-hook';
@@ -11,6 +12,7 @@ export interface EnvironmentDefinition {
   readonly projectRoot: string;
   readonly state: StateStore;
   readonly namePrefix: string;
+  readonly settings: Settings;
 }
 
 type Configuration = { [key: string]: unknown };

@@ -21,5 +21,7 @@ export const ENVIRONMENT_SHAPE = shape.object({
     }),
   ),
   publishAddress: shape.optional(shape.string),
+  // Each value is checked against its setting's rules.
+  settings: shape.optional(shape.map(shape.any)),
   source: shape.string,
 });

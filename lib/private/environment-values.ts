@@ -1,5 +1,6 @@
 import { ServiceDefinition } from '../constructs/service-definition';
 import { EnvironmentConfig } from '../stacks/environment-config';
+import { Settings, SettingValue } from '../stacks/setting';
 import { StateStore } from '../stacks/state-store';
 
 import { DEFAULTS } from './defaults';
@@ -28,6 +29,8 @@ export interface EnvironmentValues {
   readonly approvedDigests: readonly string[];
   readonly publishAddress: string;
   readonly services: ReadonlyArray<{ readonly name: string; readonly values: ServiceValues }>;
+  /** The delivery's own settings: each one's value here (its default when not given). */
+  readonly settings: ReadonlyArray<{ readonly name: string; readonly value: SettingValue }>;
 }
 
 /** What the values are made from. */
@@ -39,6 +42,11 @@ export interface EnvironmentValuesSource {
   readonly state: StateStore;
   /** @default '' */
   readonly namePrefix?: string;
+  /**
+   * The delivery's own settings.
+   * @default - none
+   */
+  readonly settings?: Settings;
 }
 
 /** The values of one environment's variables. */
@@ -66,7 +74,24 @@ export function environmentValues(source: EnvironmentValuesSource): EnvironmentV
         },
       };
     }),
+    settings: Object.entries(source.settings ?? {}).map(([name, setting]) => ({
+      name,
+      // Validation has refused an environment that leaves out a setting without a default.
+      value: (settingsOf(env)[name] ?? setting.defaultValue) as SettingValue,
+    })),
   };
+}
+
+/** The values an environment gives the delivery's own settings, by setting name. */
+export function settingsOf(environment: EnvironmentConfig): {
+  readonly [name: string]: unknown;
+} {
+  return (environment as { settings?: { readonly [name: string]: unknown } }).settings ?? {};
+}
+
+/** The variable an environment stack declares for one of the delivery's own settings. */
+export function settingVariable(setting: string): string {
+  return `setting_${setting.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
 }
 
 /** The variable names the environment stack declares for a service's settings. */
@@ -101,5 +126,6 @@ export function variablesFileContent(values: EnvironmentValues): {
     if (s.port !== undefined) content[serviceVariable.port(name)] = s.port;
     content[serviceVariable.env(name)] = s.env;
   }
+  for (const { name, value } of values.settings) content[settingVariable(name)] = value;
   return content;
 }

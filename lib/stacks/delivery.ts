@@ -9,6 +9,7 @@ import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
 import { DeliveryManifest, SecretManifest } from '../private/delivery-manifest';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { dockerName } from '../private/name-prefix';
+import { settingsDeclarationProblems } from '../private/setting-problems';
 import { assertShape, shape } from '../private/shape';
 import {
   OPTIONAL_SMOKE_TESTS,
@@ -19,11 +20,13 @@ import {
 import { afterSynthesis } from '../private/synthesis-hook';
 import { toposort } from '../private/toposort';
 
+import { DeliveryEnvironment } from './delivery-environment';
 import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 import { EnvironmentInstance } from './environment-instance';
-import { EnvironmentStack } from './environment-stack';
+import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 import { ImageStack } from './image-stack';
+import { Settings, SettingValues } from './setting';
 import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
 import { validateEnvironments } from './validate-environments';
@@ -46,8 +49,11 @@ export interface DeliveryImageProps {
   readonly smokeTest?: readonly string[];
 }
 
-/** Props of a {@link Delivery}. */
-export interface DeliveryProps {
+/**
+ * Props of a {@link Delivery}. `S` is the delivery's own settings (`settings`), which types what
+ * each environment gives them and what `resources` sees of them.
+ */
+export interface DeliveryProps<S extends Settings = Settings> {
   /** The one image every environment runs. */
   readonly image: DeliveryImageProps;
   /** The services, the same in every environment. */
@@ -57,13 +63,28 @@ export interface DeliveryProps {
    * @default - none
    */
   readonly smokeTests?: readonly SmokeTest[];
+  /**
+   * Settings of the delivery's own, by name: each environment gives its values (`settings` of
+   * the environment), each becomes a Terraform variable of every environment stack, and
+   * `resources` builds with them, e.g. `{ dataSizeMb: Setting.number({ description: '...' }) }`.
+   * @default - none
+   */
+  readonly settings?: S;
+  /**
+   * Builds the delivery's own resources (a volume, a database, a DNS record, ...) in every
+   * environment stack, from the settings' and services' references it is given: the same code in
+   * every environment, so what it builds is part of the one definition (parity, review
+   * environments, destroy and the plans of the testing kit all include it).
+   * @default - no resources of the delivery's own
+   */
+  readonly resources?: (environment: DeliveryEnvironment<S>) => void;
   /** The long-lived environments, e.g. dev, staging and prod. */
-  readonly environments: readonly EnvironmentConfig[];
+  readonly environments: readonly EnvironmentConfig<SettingValues<S>>[];
   /**
    * Makes the review environment of a merge request id; its name must be `review-<id>`.
    * @default - no review environments
    */
-  readonly reviewEnvironment?: (id: string) => EnvironmentConfig;
+  readonly reviewEnvironment?: (id: string) => EnvironmentConfig<SettingValues<S>>;
   /**
    * The review environments to synthesize, by merge request id or branch slug.
    * @default - the ids in the PIPELINE_REVIEW_IDS environment variable (comma- or space-separated)
@@ -159,6 +180,8 @@ const DELIVERY_PROPS = shape.object({
   howToApprove: shape.optional(shape.string),
   reviewsAsInstances: shape.optional(shape.boolean),
   namePrefix: shape.optional(shape.string),
+  settings: shape.optional(shape.any),
+  resources: shape.optional(shape.function),
 });
 
 /**
@@ -169,7 +192,7 @@ const DELIVERY_PROPS = shape.object({
  * At synthesis it also writes `delivery.json` beside cdktf's manifest: the stages in promotion
  * order, their state and approval records, and the smoke tests, which the CLI reads.
  */
-export class Delivery extends Construct {
+export class Delivery<S extends Settings = Settings> extends Construct {
   /** Review environment ids from a comma- or space-separated list, e.g. '42,login-form'. */
   public static parseReviewIds(value: string | undefined): string[] {
     return (value ?? '').split(/[\s,]+/).filter(Boolean);
@@ -183,18 +206,26 @@ export class Delivery extends Construct {
    * false.
    */
   public readonly environments: readonly (EnvironmentStack | EnvironmentInstance)[];
+  private readonly byName: ReadonlyMap<string, EnvironmentStack | EnvironmentInstance>;
 
-  constructor(scope: Construct, id: string, props: DeliveryProps) {
+  constructor(scope: Construct, id: string, props: DeliveryProps<S>) {
     super(scope, id);
     assertShape('delivery', props, DELIVERY_PROPS, 'Fix it in the props of the Delivery.');
+    const declared = settingsDeclarationProblems(
+      props.settings,
+      'Fix it in the props of the Delivery.',
+    );
+    if (declared.length > 0) throw new ConfigurationError(declared);
+    const settings: Settings = props.settings ?? {};
     const root = resolve(props.projectRoot ?? process.cwd());
     const imageStage = props.imageStage ?? DEFAULTS.imageStage;
     const state = props.state ?? StateStore.fromEnvironment();
     const reviewIds =
       props.reviewIds ?? Delivery.parseReviewIds(process.env[DEFAULTS.reviewIdsVariable]);
-    const reviews = reviewEnvironments(props, reviewIds);
-    const environments = [...props.environments, ...reviews];
+    const reviews: readonly EnvironmentConfig[] = reviewEnvironments(props, reviewIds);
+    const environments: EnvironmentConfig[] = [...props.environments, ...reviews];
     const approved = validateEnvironments(environments, props.services, {
+      settings,
       projectRoot: root,
       imageStage,
       reservedPorts: props.reservedPorts,
@@ -220,7 +251,7 @@ export class Delivery extends Construct {
     });
     // One stack is built from the definition; review environments are instances of it.
     const asInstances = props.reviewsAsInstances ?? true;
-    const reviewSet = new Set(reviews);
+    const reviewSet = new Set<EnvironmentConfig>(reviews);
     let definition: EnvironmentStack | undefined;
     this.environments = environments.map((environment) => {
       const approvedDigests = approved[environment.name];
@@ -244,6 +275,8 @@ export class Delivery extends Construct {
         target: props.target,
         howToDeployUpstream: props.howToDeployUpstream,
         howToApprove: props.howToApprove,
+        settings,
+        resources: props.resources as EnvironmentStackProps['resources'],
       });
       definition = definition ?? stack;
       return stack;
@@ -289,6 +322,7 @@ export class Delivery extends Construct {
         bodyContains: t.bodyContains,
       })),
     };
+    this.byName = new Map(this.environments.map((e) => [e.node.id, e]));
     afterSynthesis(this.image, (session) => {
       mkdirSync(session.outdir, { recursive: true });
       writeFileSync(
@@ -296,6 +330,26 @@ export class Delivery extends Construct {
         `${JSON.stringify(manifest, null, 2)}\n`,
       );
     });
+  }
+
+  /**
+   * The environment stack named `name` (a long-lived environment, or a review environment this
+   * app synthesizes); a ConfigurationError naming the environments there are otherwise.
+   */
+  public environment(name: string): EnvironmentStack | EnvironmentInstance {
+    const found = this.byName.get(name);
+    if (found === undefined) {
+      throw new ConfigurationError([
+        invalidValue(
+          `delivery '${this.node.id}'`,
+          'environment(name)',
+          `must name one of its environments (${[...this.byName.keys()].join(', ')})`,
+          name,
+          'Use one of those names; a review environment is there only when its id is given (reviewIds, or PIPELINE_REVIEW_IDS).',
+        ),
+      ]);
+    }
+    return found;
   }
 }
 
@@ -310,7 +364,10 @@ function secretsOf(services: readonly ServiceDefinition[]): SecretManifest[] {
   return [...found].map(([name, readers]) => ({ name, services: readers }));
 }
 
-function reviewEnvironments(props: DeliveryProps, ids: readonly string[]): EnvironmentConfig[] {
+function reviewEnvironments<S extends Settings>(
+  props: DeliveryProps<S>,
+  ids: readonly string[],
+): EnvironmentConfig<SettingValues<S>>[] {
   if (ids.length === 0) return [];
   const make = props.reviewEnvironment;
   if (make === undefined) {

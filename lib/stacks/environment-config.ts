@@ -1,5 +1,7 @@
 import { Approval } from '../constructs/approval';
 
+import { SettingValue } from './setting';
+
 /** Per-environment settings of one service. */
 export interface ServiceSettings {
   /** Number of containers, 1 to 20. */
@@ -27,8 +29,11 @@ export interface ServiceSettings {
   readonly cpus?: number;
 }
 
-/** Everything that differs between environments. Every value becomes a Terraform variable. */
-export interface EnvironmentConfig {
+/**
+ * Everything that differs between environments, but the values of the delivery's own settings
+ * (see {@link EnvironmentConfig}). Every value becomes a Terraform variable.
+ */
+export interface EnvironmentConfigBase {
   /** Environment and stack name: lowercase, e.g. 'dev', 'staging', 'review-42'. */
   readonly name: string;
   /** The stage whose verified image this environment deploys: the image stage or another environment. */
@@ -46,3 +51,30 @@ export interface EnvironmentConfig {
   /** Where this config is defined, named in error messages. */
   readonly source: string;
 }
+
+/**
+ * The values of the delivery's own settings: required when a setting has no default.
+ * `V` is what the delivery's settings take, `SettingValues<typeof settings>`.
+ */
+// `{}` here is what an environment that gives no settings is: every setting has a default.
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export type EnvironmentSettingsConfig<V> = {} extends V
+  ? {
+      /**
+       * Values of the delivery's own settings, by setting name.
+       * @default - each setting's default
+       */
+      readonly settings?: V;
+    }
+  : {
+      /** Values of the delivery's own settings, by setting name. */
+      readonly settings: V;
+    };
+
+/**
+ * Everything that differs between environments. Every value becomes a Terraform variable. `V`
+ * types the values of the delivery's own settings (`SettingValues<typeof settings>`); without it
+ * an environment gives none, or any (checked when the delivery is built).
+ */
+export type EnvironmentConfig<V = { readonly [name: string]: SettingValue | undefined }> =
+  EnvironmentConfigBase & EnvironmentSettingsConfig<V>;

@@ -7,6 +7,7 @@ import { configurationOf, definitionOf } from '../private/environment-definition
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { environmentValues, variablesFileContent } from '../private/environment-values';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { settingValueProblems } from '../private/setting-problems';
 import { assertShape, shape } from '../private/shape';
 import { beforeSynthesis } from '../private/synthesis-hook';
 import { writeVariablesFile } from '../private/variables-file-writer';
@@ -71,6 +72,8 @@ export class EnvironmentInstance extends TerraformStack {
         ),
       ]);
     }
+    const settingProblems = settingValueProblems(props.environment, definition.settings);
+    if (settingProblems.length > 0) throw new ConfigurationError(settingProblems);
     this.definition = props.definition;
     definition.state.bind(this, definition.projectRoot);
     EnvironmentParity.include(this, {

@@ -19,10 +19,16 @@ import {
 } from '../private/defaults';
 import { noteProduced, registerDefinition } from '../private/environment-definition';
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
-import { environmentValues, serviceVariable } from '../private/environment-values';
+import {
+  EnvironmentValues,
+  environmentValues,
+  serviceVariable,
+  settingVariable,
+} from '../private/environment-values';
 import { ConfigurationError } from '../private/errors';
 import { dockerName, namePrefixProblem } from '../private/name-prefix';
 import { SERVICE_DEFINITION } from '../private/service-specs';
+import { settingsDeclarationProblems, settingValueProblems } from '../private/setting-problems';
 import { assertShape, shape } from '../private/shape';
 import {
   OPTIONAL_SMOKE_TESTS,
@@ -31,13 +37,15 @@ import {
   OPTIONAL_TARGET,
 } from '../private/stack-shapes';
 
+import { DeliveryEnvironment } from './delivery-environment';
 import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
+import { SettingReference, SettingReferences, Settings, SettingValue } from './setting';
 import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
 
 /** Props of {@link EnvironmentStack}. */
-export interface EnvironmentStackProps {
+export interface EnvironmentStackProps<S extends Settings = Settings> {
   /** This environment's values; every one of them becomes a Terraform variable. */
   readonly environment: EnvironmentConfig;
   /** The delivery's services, the same in every environment. */
@@ -92,6 +100,18 @@ export interface EnvironmentStackProps {
    * @default 'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.'
    */
   readonly howToApprove?: string;
+  /**
+   * The delivery's own settings: each becomes a Terraform variable, whose value is the
+   * environment's (`environment.settings`) or the setting's default.
+   * @default - none
+   */
+  readonly settings?: S;
+  /**
+   * Builds the delivery's own resources in this stack: called once, with the environment as its
+   * settings' and services' references (see {@link DeliveryEnvironment}).
+   * @default - no resources of the delivery's own
+   */
+  readonly resources?: (environment: DeliveryEnvironment<S>) => void;
 }
 
 /**
@@ -107,6 +127,10 @@ export class EnvironmentStack extends TerraformStack {
   public readonly deployment: DeployedServices;
   /** Every environment-specific value, as a variable whose value is in the variables file. */
   public readonly variables: VariablesFile;
+  /** Each published service's base URL (`http://<address>:<port>`), by service name. */
+  public readonly urls: { readonly [service: string]: string };
+  /** The delivery's own settings, each a reference to its variable, by setting name. */
+  public readonly settings: SettingReferences<Settings>;
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
@@ -126,16 +150,28 @@ export class EnvironmentStack extends TerraformStack {
         target: OPTIONAL_TARGET,
         howToDeployUpstream: shape.optional(shape.string),
         howToApprove: shape.optional(shape.string),
+        settings: shape.optional(shape.any),
+        resources: shape.optional(shape.function),
       }),
       'Fix it in the props of the EnvironmentStack.',
     );
     const namePrefix = props.namePrefix ?? '';
+    const settings = props.settings ?? {};
     const prefixProblem = namePrefixProblem(
       `environment stack '${id}'`,
       namePrefix,
       'Fix it in the props of the EnvironmentStack.',
     );
-    if (prefixProblem !== undefined) throw new ConfigurationError([prefixProblem]);
+    const settingProblems = settingsDeclarationProblems(
+      props.settings,
+      'Fix it in the props of the EnvironmentStack.',
+    );
+    const problems = [
+      ...(prefixProblem === undefined ? [] : [prefixProblem]),
+      ...settingProblems,
+      ...(settingProblems.length === 0 ? settingValueProblems(props.environment, settings) : []),
+    ];
+    if (problems.length > 0) throw new ConfigurationError(problems);
     const state = props.state ?? StateStore.local();
     new LocalDockerProvider(this, 'Docker', { registry: props.registry });
     state.bind(this, props.projectRoot);
@@ -147,9 +183,10 @@ export class EnvironmentStack extends TerraformStack {
       projectRoot: props.projectRoot,
       state,
       namePrefix,
+      settings,
     });
 
-    const values = environmentValues({ ...props, state, namePrefix });
+    const values = environmentValues({ ...props, state, namePrefix, settings });
     const vars = (this.variables = new VariablesFile(this, 'Variables'));
     const name = vars.string('environment', values.environment, 'Environment name.');
     // What the environment's containers, networks and services are named after and labelled with.
@@ -282,16 +319,35 @@ export class EnvironmentStack extends TerraformStack {
     for (const spec of specs) {
       if (spec.publishedPort === undefined) continue;
       baseUrls[spec.name] = `http://${Token.asString(host)}:${Token.asString(spec.publishedPort)}`;
-      new TerraformOutput(this, `${spec.name}${URL_OUTPUT_SUFFIX}`, {
+      new TerraformOutput(this, EnvironmentStack.urlOutput(spec.name), {
         value: `${baseUrls[spec.name]}/`,
         staticId: true,
       });
     }
+    this.urls = baseUrls;
+    this.settings = declareSettings(vars, settings, values.settings);
+    props.resources?.({
+      stack: this,
+      settings: this.settings,
+      name,
+      dockerName: named,
+      labels: { [DEFAULTS.environmentLabel]: named },
+      network: this.deployment.network.name,
+      image: promotion.image,
+      urls: baseUrls,
+      services: props.services,
+    });
+
     const triggers = { image: promotion.image, ...this.deployment.revisions };
     const checks = (props.smokeTests ?? []).map((test, i) =>
       test.bind(this, `SmokeTest${i + 1}`, { baseUrls, triggers }),
     );
     promotion.publishVerified(checks);
+  }
+
+  /** The name of the output that holds a published service's URL. */
+  public static urlOutput(service: string): string {
+    return `${service}${URL_OUTPUT_SUFFIX}`;
   }
 
   /** Its configuration; instances of this stack ({@link EnvironmentInstance}) share it. */
@@ -300,4 +356,39 @@ export class EnvironmentStack extends TerraformStack {
     noteProduced(this, config);
     return config;
   }
+}
+
+/** Declares a variable for each of the delivery's own settings; returns their references. */
+function declareSettings(
+  vars: VariablesFile,
+  settings: Settings,
+  values: EnvironmentValues['settings'],
+): SettingReferences<Settings> {
+  const references: { [name: string]: SettingReference<SettingValue> } = {};
+  for (const { name, value } of values) {
+    const { kind, description } = settings[name];
+    const variable = settingVariable(name);
+    switch (kind) {
+      case 'string':
+        references[name] = vars.string(variable, value as string, description);
+        break;
+      case 'number':
+        references[name] = vars.number(variable, value as number, description);
+        break;
+      case 'bool':
+        references[name] = vars.bool(variable, value as boolean, description);
+        break;
+      case 'list':
+        references[name] = vars.stringList(variable, value as readonly string[], description);
+        break;
+      case 'map':
+        references[name] = vars.stringMap(
+          variable,
+          value as { readonly [key: string]: string },
+          description,
+        );
+        break;
+    }
+  }
+  return references;
 }

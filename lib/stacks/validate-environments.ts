@@ -9,11 +9,13 @@ import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { namePrefixProblem } from '../private/name-prefix';
 import { securityProblems, SERVICE_DEFINITION } from '../private/service-specs';
+import { settingValueProblems } from '../private/setting-problems';
 import { shapeProblems } from '../private/shape';
 import { toposort } from '../private/toposort';
 
 import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
+import { Settings } from './setting';
 
 const maxReplicas: number = DEFAULTS.maxReplicas;
 
@@ -105,6 +107,11 @@ export interface ValidateEnvironmentsOptions {
    * @default ''
    */
   readonly namePrefix?: string;
+  /**
+   * The delivery's own settings: each environment's values are checked against them.
+   * @default - none: an environment gives no settings
+   */
+  readonly settings?: Settings;
 }
 
 /**
@@ -337,6 +344,7 @@ export function validateEnvironments(
         );
       }
     }
+    problems.push(...settingValueProblems(env, options.settings ?? {}));
     problems.push(...target.environmentProblems(env, services));
     const record = env.approval.read(root, subject);
     problems.push(...record.problems);
