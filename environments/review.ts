@@ -1,4 +1,5 @@
 import { Approval, EnvironmentConfig } from '../lib';
+import { SampleSettings } from '../stacks/sample-settings';
 
 /** First host port of review environments; each takes a block of REVIEW_PORT_BLOCK ports. */
 export const REVIEW_PORT_BASE = 20000;
@@ -10,7 +11,7 @@ const REVIEW_SLOTS = 2000;
  * It deploys what the image stage verified. Its port comes from its id, so two review
  * environments clash only when their ids hash alike (the validator then says so).
  */
-export function review(id: string | number): EnvironmentConfig {
+export function review(id: string | number): EnvironmentConfig<SampleSettings> {
   const slug = String(id);
   const port = REVIEW_PORT_BASE + slot(slug) * REVIEW_PORT_BLOCK;
   return {
@@ -25,6 +26,7 @@ export function review(id: string | number): EnvironmentConfig {
       },
       api: { replicas: 1, env: { LOG_LEVEL: 'debug' } },
     },
+    settings: { dataSizeMb: 8, dataRetention: '1d' },
     source: `environments/review.ts (review id '${slug}')`,
   };
 }

@@ -8,6 +8,7 @@ import { review } from '../environments/review';
 import { staging } from '../environments/staging';
 import { Delivery, DeploymentTarget, EnvironmentConfig } from '../lib';
 
+import { sampleResources } from './sample-resources';
 import {
   IMAGE_SMOKE_TEST,
   REPOSITORY,
@@ -15,6 +16,7 @@ import {
   SERVICES,
   SMOKE_TESTS,
 } from './sample-service';
+import { SampleSettings, SAMPLE_SETTINGS } from './sample-settings';
 
 /** This repository's root: approval records, the service and state live under it. */
 export const SAMPLE_ROOT = resolve(__dirname, '..');
@@ -39,7 +41,7 @@ export interface SampleDeliveryOptions {
    * The long-lived environments.
    * @default - dev, staging, prod
    */
-  readonly environments?: readonly EnvironmentConfig[];
+  readonly environments?: readonly EnvironmentConfig<SampleSettings>[];
   /**
    * Where the services run.
    * @default DeploymentTarget.containers()
@@ -57,8 +59,14 @@ export interface SampleDeliveryOptions {
   readonly namePrefix?: string;
 }
 
-/** The sample delivery: the sample service, built once and promoted dev → staging → prod. */
-export function sampleDelivery(scope: Construct, options: SampleDeliveryOptions = {}): Delivery {
+/**
+ * The sample delivery: the sample service, built once and promoted dev → staging → prod, and a
+ * data volume of its own in every environment, sized by the environment's setting.
+ */
+export function sampleDelivery(
+  scope: Construct,
+  options: SampleDeliveryOptions = {},
+): Delivery<typeof SAMPLE_SETTINGS> {
   return new Delivery(scope, 'Delivery', {
     image: {
       context: options.serviceContext ?? SERVICE_CONTEXT,
@@ -67,6 +75,8 @@ export function sampleDelivery(scope: Construct, options: SampleDeliveryOptions 
     },
     services: SERVICES,
     smokeTests: SMOKE_TESTS,
+    settings: SAMPLE_SETTINGS,
+    resources: sampleResources,
     environments: options.environments ?? [dev, staging, prod],
     reviewEnvironment: review,
     reviewIds: options.reviewIds,

@@ -130,6 +130,27 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
     expect(verifiedImage('prod')).toBe(first.image);
   });
 
+  test("the sample's own resource: each environment's data volume, sized and labelled by its settings", async () => {
+    const volumes: Record<string, { options: unknown; labels: unknown }> = {};
+    for (const environment of ['dev', 'staging', 'prod', `review-${REVIEW}`]) {
+      const [inspected] = JSON.parse(await docker('volume', 'inspect', `${environment}-data`)) as {
+        Options: unknown;
+        Labels: unknown;
+      }[];
+      volumes[environment] = { options: inspected.Options, labels: inspected.Labels };
+    }
+    const volume = (environment: string, size: number, retention: string) => ({
+      options: { type: 'tmpfs', device: 'tmpfs', o: `size=${size}m` },
+      labels: { 'cdktf-pipeline.environment': environment, 'sample.retention': retention },
+    });
+    expect(volumes).toEqual({
+      dev: volume('dev', 16, '7d'),
+      staging: volume('staging', 32, '7d'),
+      prod: volume('prod', 64, '30d'),
+      [`review-${REVIEW}`]: volume(`review-${REVIEW}`, 8, '1d'),
+    });
+  });
+
   test('idempotency: right after the deploys, cdktf diff reports no changes for every stack', async () => {
     for (const stack of ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`]) {
       const diff = await cdktf(['diff', stack], env);
@@ -155,6 +176,9 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
     expect(result.code).toBe(0);
     expect((await containerNames()).filter((n) => n.startsWith(`review-${REVIEW}-`))).toEqual([]);
     expect(await networkNames()).not.toContain(`review-${REVIEW}-net`);
+    const volumes = (await docker('volume', 'ls', '--format', '{{.Name}}')).split('\n');
+    expect(volumes).not.toContain(`review-${REVIEW}-data`);
+    expect(volumes).toContain('staging-data');
     const state = JSON.parse(readFileSync(join(STATE, `review-${REVIEW}.tfstate`), 'utf8')) as {
       resources: unknown[];
     };

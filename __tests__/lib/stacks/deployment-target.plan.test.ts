@@ -17,6 +17,8 @@ describe('DeploymentTarget.swarm(), planned by the engine', () => {
       'docker_service.Services_Api_40E84DDA create',
       'docker_service.Services_WebPublished_F9401B30 create',
       'docker_service.Services_Web_00C5A910 create',
+      // The sample's own data volume.
+      'docker_volume.Data create',
       'terraform_data.Approval_Check_F22CAA85 create',
       'terraform_data.Promotion_UpstreamVerified_6EBACBFA create',
       'terraform_data.Promotion_Verified_7E54EA00 create',

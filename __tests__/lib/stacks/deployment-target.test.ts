@@ -12,6 +12,7 @@ import {
 } from '../../../lib';
 import { parityMatchers } from '../../../lib/testing';
 import { SERVICES } from '../../../stacks/sample-service';
+import { SAMPLE_SETTINGS } from '../../../stacks/sample-settings';
 import {
   fixtureEnvironment,
   PROJECT_ROOT,
@@ -130,6 +131,7 @@ describe('published ports by target', () => {
     expect(
       validateEnvironments([devConfig, staging, prod], SERVICES, {
         projectRoot: PROJECT_ROOT,
+        settings: SAMPLE_SETTINGS,
         target: DeploymentTarget.swarm(),
       }),
     ).toEqual(expect.objectContaining({ staging: [] }));

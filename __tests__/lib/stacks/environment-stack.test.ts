@@ -78,6 +78,9 @@ describe('EnvironmentStack', () => {
       'name_prefix',
       'publish_address',
       'require_approval',
+      // The sample's own settings.
+      'setting_data_retention',
+      'setting_data_size_mb',
       'upstream_stage',
       'upstream_state',
       'web_cpus',
@@ -98,6 +101,8 @@ describe('EnvironmentStack', () => {
         web_port: 8080,
         web_replicas: 1,
         require_approval: false,
+        setting_data_size_mb: 16,
+        setting_data_retention: '7d',
       },
     ],
     [
@@ -108,6 +113,8 @@ describe('EnvironmentStack', () => {
         web_port: 8180,
         web_replicas: 2,
         require_approval: false,
+        setting_data_size_mb: 32,
+        setting_data_retention: '7d',
       },
     ],
     [
@@ -118,6 +125,8 @@ describe('EnvironmentStack', () => {
         web_port: 8280,
         web_replicas: 2,
         require_approval: true,
+        setting_data_size_mb: 64,
+        setting_data_retention: '30d',
       },
     ],
     [
@@ -128,6 +137,8 @@ describe('EnvironmentStack', () => {
         web_port: 20168,
         web_replicas: 1,
         require_approval: false,
+        setting_data_size_mb: 8,
+        setting_data_retention: '1d',
       },
     ],
   ])('writes the values of %s to its variables file', (name, expected) => {

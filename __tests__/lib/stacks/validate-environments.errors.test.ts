@@ -11,10 +11,19 @@ import {
   validateEnvironments,
 } from '../../../lib';
 import { SERVICES } from '../../../stacks/sample-service';
+import { SAMPLE_SETTINGS } from '../../../stacks/sample-settings';
 import { fixtureEnvironment, PROJECT_ROOT } from '../../helpers/test-app';
 
+/** Validation as the sample's delivery runs it: its services and its own settings. */
 const validate = (...environments: EnvironmentConfig[]) =>
-  validateEnvironments(environments, SERVICES, { projectRoot: PROJECT_ROOT });
+  validateEnvironments(environments, SERVICES, {
+    projectRoot: PROJECT_ROOT,
+    settings: SAMPLE_SETTINGS,
+  });
+
+/** A frozen environment of the sample's delivery, with the settings that it requires. */
+const fixture = (overrides: Partial<EnvironmentConfig> = {}) =>
+  fixtureEnvironment({ settings: { dataSizeMb: 16 }, ...overrides });
 
 /** The problems listed by the one ConfigurationError that validation throws. */
 function problems(...environments: EnvironmentConfig[]): readonly string[] {
@@ -43,7 +52,7 @@ describe('environment validation errors', () => {
   });
 
   test('throws one ConfigurationError whose message lists the count and every problem', () => {
-    const env = fixtureEnvironment({
+    const env = fixture({
       name: 'Bad Name',
       services: services({ replicas: 0, port: 80 }),
     });
@@ -62,14 +71,14 @@ describe('environment validation errors', () => {
   test.each<[string, EnvironmentConfig[], string[]]>([
     [
       'a name with capitals',
-      [fixtureEnvironment({ name: 'Staging' })],
+      [fixture({ name: 'Staging' })],
       [
         "environment 'Staging': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'Staging'. Use a name such as staging or review-42.",
       ],
     ],
     [
       'a name over 40 characters',
-      [fixtureEnvironment({ name: `review-${'x'.repeat(40)}` })],
+      [fixture({ name: `review-${'x'.repeat(40)}` })],
       [
         `environment 'review-${'x'.repeat(40)}': 'name' must be lowercase letters and digits in dash-separated words, at most 40 characters, got 'review-${'x'.repeat(40)}'. Use a name such as staging or review-42.`,
       ],
@@ -83,29 +92,26 @@ describe('environment validation errors', () => {
     ],
     [
       'the reserved name image',
-      [fixtureEnvironment({ name: 'image', upstream: 'dev' }), { ...dev }],
+      [fixture({ name: 'image', upstream: 'dev' }), { ...dev }],
       [
         "environment 'image': 'name' must not be a reserved stage name (image), got 'image'. Rename the environment.",
       ],
     ],
     [
       'two environments with one name',
-      [
-        fixtureEnvironment({ name: 'qa' }),
-        fixtureEnvironment({ name: 'qa', services: services({ port: 19080 }) }),
-      ],
+      [fixture({ name: 'qa' }), fixture({ name: 'qa', services: services({ port: 19080 }) })],
       ["environment 'qa': 'name' must be unique among environments, got 'qa'. Rename one of them."],
     ],
     [
       'an environment that is its own upstream',
-      [fixtureEnvironment({ upstream: 'test' })],
+      [fixture({ upstream: 'test' })],
       [
         "environment 'test': 'upstream' must name another stage, not the environment itself, got 'test'. Set upstream in environments/test.ts.",
       ],
     ],
     [
       'an unknown upstream',
-      [fixtureEnvironment({ upstream: 'qa' }), { ...dev }],
+      [fixture({ upstream: 'qa' }), { ...dev }],
       [
         "environment 'test': 'upstream' must be 'image' or another environment (dev), got 'qa'. Set upstream in environments/test.ts.",
       ],
@@ -113,8 +119,8 @@ describe('environment validation errors', () => {
     [
       'a promotion cycle',
       [
-        fixtureEnvironment({ name: 'a', upstream: 'b' }),
-        fixtureEnvironment({ name: 'b', upstream: 'a', services: services({ port: 19080 }) }),
+        fixture({ name: 'a', upstream: 'b' }),
+        fixture({ name: 'b', upstream: 'a', services: services({ port: 19080 }) }),
       ],
       [
         "environment 'a': 'upstream' must not lead back to this environment, got 'b'. Set upstream in environments/test.ts.",
@@ -124,7 +130,7 @@ describe('environment validation errors', () => {
     [
       'a variable the delivery defines for the service (UPSTREAM_URL), and SERVICE_NAME',
       [
-        fixtureEnvironment({
+        fixture({
           services: {
             web: web({ env: { UPSTREAM_URL: 'http://elsewhere/', GREETING: 'hi' } }),
             api: { replicas: 1, env: { SERVICE_NAME: 'db' } },
@@ -138,70 +144,70 @@ describe('environment validation errors', () => {
     ],
     [
       'a service of the delivery without settings',
-      [fixtureEnvironment({ services: { web: web({}) } })],
+      [fixture({ services: { web: web({}) } })],
       [
         "environment 'test': 'services.api' must be set for every service of the delivery, got nothing. Set services.api in environments/test.ts.",
       ],
     ],
     [
       'settings for a service the delivery does not have',
-      [fixtureEnvironment({ services: { ...services({}), db: { replicas: 1 } } })],
+      [fixture({ services: { ...services({}), db: { replicas: 1 } } })],
       [
         "environment 'test': 'services.db' must name a service of the delivery (api, web), got 'db'. Remove it from environments/test.ts, or add the service to the delivery.",
       ],
     ],
     [
       'zero replicas',
-      [fixtureEnvironment({ services: services({ replicas: 0 }) })],
+      [fixture({ services: services({ replicas: 0 }) })],
       [
         "environment 'test': 'services.web.replicas' must be a whole number from 1 to 20, got 0. Set services.web.replicas in environments/test.ts.",
       ],
     ],
     [
       'a fractional replica count',
-      [fixtureEnvironment({ services: services({}, { replicas: 1.5 }) })],
+      [fixture({ services: services({}, { replicas: 1.5 }) })],
       [
         "environment 'test': 'services.api.replicas' must be a whole number from 1 to 20, got 1.5. Set services.api.replicas in environments/test.ts.",
       ],
     ],
     [
       'more than 20 replicas',
-      [fixtureEnvironment({ services: services({ replicas: 21 }) })],
+      [fixture({ services: services({ replicas: 21 }) })],
       [
         "environment 'test': 'services.web.replicas' must be a whole number from 1 to 20, got 21. Set services.web.replicas in environments/test.ts.",
       ],
     ],
     [
       'a published service without a port',
-      [fixtureEnvironment({ services: services({ port: undefined }) })],
+      [fixture({ services: services({ port: undefined }) })],
       [
         "environment 'test': 'services.web.port' must be set: the service is published, got nothing. Set services.web.port in environments/test.ts.",
       ],
     ],
     [
       'a port for a service that is not published',
-      [fixtureEnvironment({ services: services({}, { port: 18090 }) })],
+      [fixture({ services: services({}, { port: 18090 }) })],
       [
         "environment 'test': 'services.api.port' must not be set: the service is not published, got 18090. Remove port from services.api in environments/test.ts.",
       ],
     ],
     [
       'a privileged port',
-      [fixtureEnvironment({ services: services({ port: 80 }) })],
+      [fixture({ services: services({ port: 80 }) })],
       [
         "environment 'test': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 80. Set services.web.port in environments/test.ts.",
       ],
     ],
     [
       'replicas that run past port 65535',
-      [fixtureEnvironment({ services: services({ port: 65534, replicas: 3 }) })],
+      [fixture({ services: services({ port: 65534, replicas: 3 }) })],
       [
         "environment 'test': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 65534. Set services.web.port in environments/test.ts.",
       ],
     ],
     [
       "replicas that cover the registry's port",
-      [fixtureEnvironment({ services: services({ port: 4999, replicas: 2 }) })],
+      [fixture({ services: services({ port: 4999, replicas: 2 }) })],
       [
         "environment 'test': 'services.web.port' must not cover port 5000, which the local registry uses, got 4999. Set services.web.port in environments/test.ts.",
       ],
@@ -209,8 +215,8 @@ describe('environment validation errors', () => {
     [
       'port ranges of two environments that overlap',
       [
-        fixtureEnvironment({ name: 'a', services: services({ port: 18080, replicas: 3 }) }),
-        fixtureEnvironment({ name: 'b', services: services({ port: 18082 }) }),
+        fixture({ name: 'a', services: services({ port: 18080, replicas: 3 }) }),
+        fixture({ name: 'b', services: services({ port: 18082 }) }),
       ],
       [
         "environment 'b': 'services.web.port' must not overlap the ports of environment 'a' service 'web' (18080-18082) on the same host, got 18082. Pick a free port range for 'b'.",
@@ -218,21 +224,21 @@ describe('environment validation errors', () => {
     ],
     [
       'an environment variable name starting with a digit',
-      [fixtureEnvironment({ services: services({ env: { '1BAD': 'x' } }) })],
+      [fixture({ services: services({ env: { '1BAD': 'x' } }) })],
       [
         "environment 'test': 'services.web.env' names must be letters, digits and _, not starting with a digit, got '1BAD'. Rename that variable in environments/test.ts.",
       ],
     ],
     [
       'an environment variable value over two lines',
-      [fixtureEnvironment({ services: services({ env: { GOOD: 'a\nb' } }) })],
+      [fixture({ services: services({ env: { GOOD: 'a\nb' } }) })],
       [
         "environment 'test': 'services.web.env.GOOD' must be a one-line string, got \"a\\nb\". Fix that value in environments/test.ts.",
       ],
     ],
     [
       'an approval record with lines that are not digests',
-      [fixtureEnvironment({ approval: Approval.required('__tests__/fixtures/bad-approvals.txt') })],
+      [fixture({ approval: Approval.required('__tests__/fixtures/bad-approvals.txt') })],
       [
         "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 3' must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment', got 'sha256:abc'. Fix or remove that line.",
         "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 4' must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment', got 'latest'. Fix or remove that line.",
@@ -244,8 +250,8 @@ describe('environment validation errors', () => {
 
   test('collects the problems of every environment before throwing', () => {
     const bad = [
-      fixtureEnvironment({ name: 'one', services: services({ replicas: 0 }) }),
-      fixtureEnvironment({
+      fixture({ name: 'one', services: services({ replicas: 0 }) }),
+      fixture({
         name: 'two',
         upstream: 'nowhere',
         services: services({ port: 19080 }, { replicas: 99 }),
@@ -262,13 +268,16 @@ describe('environment validation errors', () => {
 describe('limits, publish address and secrets of an environment', () => {
   const withSecret = SERVICES.map((s) => (s.name === 'api' ? { ...s, secrets: ['API_TOKEN'] } : s));
   const qa = (extra: object, api: object = {}): EnvironmentConfig =>
-    fixtureEnvironment({
+    fixture({
       ...extra,
       services: { web: web({}), api: { replicas: 1, ...api } },
     } as Partial<EnvironmentConfig>);
   const check = (environment: EnvironmentConfig, services = SERVICES): readonly string[] => {
     try {
-      validateEnvironments([environment], services, { projectRoot: PROJECT_ROOT });
+      validateEnvironments([environment], services, {
+        projectRoot: PROJECT_ROOT,
+        settings: SAMPLE_SETTINGS,
+      });
     } catch (error) {
       if (error instanceof ConfigurationError) return error.problems;
       throw error;
@@ -353,6 +362,7 @@ describe('limits, publish address and secrets of an environment', () => {
     expect(() =>
       validateEnvironments([qa({ publishAddress: '0.0.0.0' })], SERVICES, {
         projectRoot: PROJECT_ROOT,
+        settings: SAMPLE_SETTINGS,
         target: DeploymentTarget.swarm(),
       }),
     ).toThrow(
