@@ -18,8 +18,9 @@ import { join, relative } from 'node:path';
 
 import {
   CommandResult,
-  expectSuccess,
   containerNames,
+  docker,
+  expectSuccess,
   httpGet,
   networkNames,
   sh,
@@ -165,11 +166,26 @@ describe('a project that installs the package from its tarball', () => {
       JSON.parse(
         readFileSync(join(project, 'cdktf.out', 'stacks', stack, 'terraform.tfvars.json'), 'utf8'),
       ) as Record<string, unknown>;
-    expect(values('qa')).toMatchObject({ environment: 'qa', hello_port: 18480, hello_replicas: 1 });
+    expect(values('qa')).toMatchObject({
+      environment: 'qa',
+      hello_port: 18480,
+      hello_replicas: 1,
+      // The project's own settings, a setting's default where the environment gives none.
+      setting_data_size_mb: 8,
+      setting_tier: 'test',
+      setting_backups: false,
+      setting_owners: ['qa-team'],
+      setting_labels: {},
+    });
     expect(values('live')).toMatchObject({
       environment: 'live',
       hello_port: 18580,
       hello_replicas: 2,
+      setting_data_size_mb: 32,
+      setting_tier: 'live',
+      setting_backups: true,
+      setting_owners: ['ops', 'dev'],
+      setting_labels: { cost: 'c1' },
     });
     for (const stack of ['qa', 'live']) {
       expect(
@@ -207,6 +223,37 @@ describe('a project that installs the package from its tarball', () => {
     expect(verified('qa')).toBe(verified('image'));
   });
 
+  test("live, once its digest is approved, deploys too; each environment's own data volume has that environment's settings", async () => {
+    await ok('npx', 'cdktf-pipeline', 'approve', 'live', '--from', 'qa');
+    await ok('npx', 'cdktf', 'deploy', 'live', '--auto-approve', '--skip-provider-lock');
+    const volume = async (name: string) => {
+      const [inspected] = JSON.parse(await docker('volume', 'inspect', name)) as {
+        Options: Record<string, string>;
+        Labels: Record<string, string>;
+      }[];
+      return { options: inspected.Options, labels: inspected.Labels };
+    };
+    expect(await volume('qa-data')).toEqual({
+      options: { type: 'tmpfs', device: 'tmpfs', o: 'size=8m' },
+      labels: {
+        'cdktf-pipeline.environment': 'qa',
+        tier: 'test',
+        backups: 'false',
+        owners: 'qa-team',
+      },
+    });
+    expect(await volume('live-data')).toEqual({
+      options: { type: 'tmpfs', device: 'tmpfs', o: 'size=32m' },
+      labels: {
+        'cdktf-pipeline.environment': 'live',
+        tier: 'live',
+        backups: 'true',
+        owners: 'ops,dev',
+        cost: 'c1',
+      },
+    });
+  });
+
   test("the project's own jest test, with the parity matcher and a plan snapshot, passes", async () => {
     // CI=1 would make jest refuse to write a new snapshot: the first run writes it explicitly.
     const first = await inProject('npx', ['jest', '--ci=false']);
@@ -216,6 +263,9 @@ describe('a project that installs the package from its tarball', () => {
     const snapshot = readFileSync(join(project, '__snapshots__', 'delivery.test.ts.snap'), 'utf8');
     expect(snapshot).toContain('"address": "docker_container.Services_Hello_');
     expect(snapshot).toContain('"name": "qa-hello-0"');
+    // The project's own resource is in the plan, with qa's value of its setting.
+    expect(snapshot).toContain('"address": "docker_volume.Data"');
+    expect(snapshot).toContain('"o": "size=8m"');
     expect(snapshot).not.toContain(project);
 
     // Again with --ci: the written snapshot is what the plan gives.
@@ -276,7 +326,10 @@ describe('a project that installs the package from its tarball', () => {
   test('cdktf-pipeline teardown --yes destroys everything still deployed', async () => {
     const down = await inProject('npx', ['cdktf-pipeline', 'teardown', '--yes']);
     expectSuccess(down);
-    expect(down.output).toContain('[teardown] destroyed image\n');
+    expect(down.output).toContain('[teardown] destroyed live, image\n');
+    expect((await containerNames()).filter((n) => /^(qa|live)-/.test(n))).toEqual([]);
+    const volumes = (await docker('volume', 'ls', '--format', '{{.Name}}')).split('\n');
+    expect(volumes.filter((v) => /^(qa|live)-data$/.test(v))).toEqual([]);
     const again = await inProject('npx', ['cdktf-pipeline', 'teardown']);
     expect(again).toEqual({ code: 0, output: '[teardown] nothing is deployed\n' });
   });
