@@ -84,7 +84,7 @@ async function filesContaining(dir: string, needle: string): Promise<string[]> {
 async function showState(stateFile: string, withPassphrase: string): Promise<CommandResult> {
   const dir = mkdtempSync(join(tmpdir(), 'secrets-show-'));
   try {
-    // What the README documents for reading the state with the engine by hand.
+    // What docs/secrets.md documents for reading the state with the engine by hand.
     const method = 'method.aes_gcm.pipeline';
     const encryption = {
       key_provider: { pbkdf2: { pipeline: { passphrase: '${var.state_passphrase}' } } },

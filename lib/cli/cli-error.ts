@@ -1,5 +1,5 @@
 /**
- * The exit statuses of every command, one table (the README's CLI section shows it).
+ * The exit statuses of every command, one table (docs/cli.md shows it).
  * 2 and 3 are answers, not failures: a CI job can tell them apart from an error.
  */
 export const ExitCode = {
