@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { PipelineEvent } from '../model/stage-trigger';
+import { PIPELINE_DEFAULTS } from '../private/defaults';
 import { ConfigurationError } from '../private/errors';
 import { installTypeScriptHook } from '../private/typescript-hook';
 
@@ -184,12 +185,12 @@ function commandTable(
     .option('--load <requests>', 'then send this many requests', positiveInteger('--load'))
     .option(
       '--concurrency <n>',
-      'with --load: requests at a time (default 10)',
+      `with --load: requests at a time (default ${PIPELINE_DEFAULTS.loadConcurrency})`,
       positiveInteger('--concurrency'),
     )
     .option(
       '--p95-ms <ms>',
-      "with --load: the 95th percentile's budget (default 500)",
+      `with --load: the 95th percentile's budget in ms (default ${PIPELINE_DEFAULTS.loadP95Milliseconds})`,
       positiveInteger('--p95-ms'),
     )
     .action(

@@ -92,13 +92,26 @@ export class StateReader {
   }
 }
 
+/**
+ * The text each location's encrypted state last decrypted to, by that encrypted text: one engine
+ * run per version of a state, however often a command reads it (teardown reads each state to find
+ * what is deployed, then to list it before it asks).
+ */
+const decryptedTexts = new Map<string, { readonly encrypted: string; readonly plain: string }>();
+
 /** A state's text as JSON; an encrypted one is decrypted by the engine first. */
 function parseState(
   text: string,
   location: StateLocation,
   decrypt: (location: StateLocation) => string,
 ): RawState {
-  const plain = isEncryptedState(text) ? decrypt(location) : text;
+  let plain = text;
+  if (isEncryptedState(text)) {
+    const key = stateLocationText(location);
+    const known = decryptedTexts.get(key);
+    plain = known?.encrypted === text ? known.plain : decrypt(location);
+    decryptedTexts.set(key, { encrypted: text, plain });
+  }
   try {
     return JSON.parse(plain) as RawState;
   } catch {

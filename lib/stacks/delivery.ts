@@ -206,7 +206,6 @@ export class Delivery<S extends Settings = Settings> extends Construct {
    * false.
    */
   public readonly environments: readonly (EnvironmentStack | EnvironmentInstance)[];
-  private readonly byName: ReadonlyMap<string, EnvironmentStack | EnvironmentInstance>;
 
   constructor(scope: Construct, id: string, props: DeliveryProps<S>) {
     super(scope, id);
@@ -322,7 +321,6 @@ export class Delivery<S extends Settings = Settings> extends Construct {
         bodyContains: t.bodyContains,
       })),
     };
-    this.byName = new Map(this.environments.map((e) => [e.node.id, e]));
     afterSynthesis(this.image, (session) => {
       mkdirSync(session.outdir, { recursive: true });
       writeFileSync(
@@ -337,13 +335,13 @@ export class Delivery<S extends Settings = Settings> extends Construct {
    * app synthesizes); a ConfigurationError naming the environments there are otherwise.
    */
   public environment(name: string): EnvironmentStack | EnvironmentInstance {
-    const found = this.byName.get(name);
+    const found = this.environments.find((e) => e.node.id === name);
     if (found === undefined) {
       throw new ConfigurationError([
         invalidValue(
           `delivery '${this.node.id}'`,
           'environment(name)',
-          `must name one of its environments (${[...this.byName.keys()].join(', ')})`,
+          `must name one of its environments (${this.environments.map((e) => e.node.id).join(', ')})`,
           name,
           'Use one of those names; a review environment is there only when its id is given (reviewIds, or PIPELINE_REVIEW_IDS).',
         ),
