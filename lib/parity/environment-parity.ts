@@ -7,6 +7,7 @@ import { IConstruct } from 'constructs';
 import { STACK_PLACEHOLDER } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { readParityManifest, recordParityStack } from '../private/parity-manifest';
+import { isPlainObject } from '../private/shape';
 import { afterSynthesis } from '../private/synthesis-hook';
 import {
   checkValue,
@@ -488,10 +489,6 @@ function readJson(subject: string, file: string): unknown {
       ),
     ]);
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function stripMetadata(value: unknown): unknown {

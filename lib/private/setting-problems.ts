@@ -3,6 +3,7 @@ import { Setting, Settings } from '../stacks/setting';
 
 import { settingsOf, settingVariable } from './environment-values';
 import { invalidValue } from './errors';
+import { isPlainObject } from './shape';
 
 /** A setting name: a letter, then letters and digits (camelCase) or words joined by _. */
 const SETTING_NAME = /^[a-z][a-zA-Z0-9]*(_[a-z0-9]+)*$/;
@@ -13,7 +14,7 @@ const SETTING_NAME = /^[a-z][a-zA-Z0-9]*(_[a-z0-9]+)*$/;
  */
 export function settingsDeclarationProblems(settings: unknown, fix: string): string[] {
   if (settings === undefined) return [];
-  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) {
+  if (!isPlainObject(settings)) {
     return [
       invalidValue('delivery', 'settings', 'must be an object of settings by name', settings, fix),
     ];
@@ -71,7 +72,7 @@ export function settingValueProblems(environment: EnvironmentConfig, settings: S
   const subject = `environment '${environment.name}'`;
   const given = settingsOf(environment);
   const problems: string[] = [];
-  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+  if (!isPlainObject(given)) {
     return [
       invalidValue(
         subject,

@@ -2,6 +2,7 @@
  * Terraform type constraints (`string`, `list(string)`, `object({ port = number })`, ...): parsed
  * from a variable's `type`, and checked against a value from a JSON variables file.
  */
+import { isPlainObject } from './shape';
 
 /** A parsed type constraint. */
 export type TerraformType =
@@ -128,10 +129,6 @@ function check(type: TerraformType, value: unknown, path: string[], out: TypeMis
       return;
     }
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Recursive descent over the type constraint syntax. */

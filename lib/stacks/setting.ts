@@ -1,6 +1,7 @@
 import { IResolvable } from 'cdktf';
 
 import { ConfigurationError, invalidValue, show } from '../private/errors';
+import { isPlainObject } from '../private/shape';
 
 /** A value an environment gives one of the delivery's settings. */
 export type SettingValue =
@@ -327,10 +328,6 @@ function optionsProblems(kind: SettingKind, options: unknown): string[] {
 
 function isLine(value: unknown): value is string {
   return typeof value === 'string' && !/[\n\r\0]/.test(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whether the pattern, if any, matches each value whole (a pattern without ^ and $ too). */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
+import { isPlainObject } from '../../private/shape';
 import { CliError, ExitCode, UsageError } from '../cli-error';
 import { engineDataOf, runInitialised } from '../engine-data';
 import { Output } from '../output';
@@ -78,14 +79,10 @@ export function sameMeaning(before: unknown, after: unknown): boolean {
     const a = after.filter((v) => !empty(v));
     return b.length === a.length && b.every((v, i) => sameMeaning(v, a[i]));
   }
-  if (isMap(before) && isMap(after)) {
+  if (isPlainObject(before) && isPlainObject(after)) {
     return Object.keys(before).every((k) => sameMeaning(before[k], after[k]));
   }
   return JSON.stringify(before) === JSON.stringify(after);
-}
-
-function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** What `drift` was asked for. */
