@@ -24,7 +24,7 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/lib/cli/confirm.test.ts',
   '<rootDir>/__tests__/lib/cli/main.test.ts',
   '<rootDir>/__tests__/lib/cli/parity.test.ts',
-  '<rootDir>/__tests__/lib/cli/run-digest.test.ts',
+  '<rootDir>/__tests__/lib/cli/run-release.test.ts',
   '<rootDir>/__tests__/lib/renderers/github-workflow-renderer.test.ts',
   '<rootDir>/__tests__/lib/stacks/setting.types.test.ts',
   '<rootDir>/__tests__/lib/runner/local-runner.test.ts',

@@ -4,7 +4,11 @@ import { dirname, join, relative } from 'node:path';
 import { PROJECT_ROOT } from './helpers/test-app';
 
 /** The README and the guides in docs/, by path from the project root. */
-const PAGES = ['README.md', ...readdirSync(join(PROJECT_ROOT, 'docs')).map((f) => `docs/${f}`)];
+const PAGES = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(join(PROJECT_ROOT, 'docs')).map((f) => `docs/${f}`),
+];
 const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
 
 /** A heading's anchor as GitHub makes it. */

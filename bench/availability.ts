@@ -165,7 +165,7 @@ async function measureTarget(target: Target): Promise<Row[]> {
       madeSwarm = true;
     }
     cli(dir, env, 'deploy', 'image', 'dev', 'staging');
-    const index = join(dir, 'service', 'www', 'index.html');
+    const index = join(dir, 'service', 'web', 'www', 'index.html');
     writeFileSync(index, `${readFileSync(index, 'utf8')}<!-- availability benchmark -->\n`);
     cli(dir, env, 'deploy', 'image', 'dev');
 

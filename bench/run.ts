@@ -346,7 +346,7 @@ async function deploySection(): Promise<string[]> {
   const setService = (version: string): void => {
     rmSync(context, { recursive: true, force: true });
     cpSync(join(dir, 'service'), context, { recursive: true });
-    writeFileSync(join(context, 'www', 'bench.txt'), `${version} ${Date.now()}\n`);
+    writeFileSync(join(context, 'web', 'www', 'bench.txt'), `${version} ${Date.now()}\n`);
   };
   const lines = [...head];
   try {
@@ -358,7 +358,7 @@ async function deploySection(): Promise<string[]> {
     inCopy('first deploy', 'cdktf-pipeline', 'deploy', 'image', 'dev');
     lines.push(...noopDeploys(dir, env, withEnv, tofu, tofuVersion));
     log(
-      'deploys: staging and prod with the first digest (untimed), so each timed round promotes a new one',
+      'deploys: staging and prod with the first release (untimed), so each timed round promotes a new one',
     );
     inCopy('first staging', 'cdktf-pipeline', 'deploy', 'staging');
     inCopy('first approval', 'cdktf-pipeline', 'approve', 'prod', '--from', 'staging');
@@ -544,7 +544,7 @@ function noopDeploys(
   }
 }
 
-/** A new digest from the image through dev and staging to prod, approval given, per round. */
+/** A new release (web changed) from the image through dev and staging to prod, approval given, per round. */
 function newDigest(
   inCopy: (label: string, ...command: string[]) => { seconds: number },
   setService: (version: string) => void,
@@ -559,7 +559,8 @@ function newDigest(
     { label: 'staging', standsFor: '`cdktf-pipeline deploy staging`', args: ['deploy', 'staging'] },
     {
       label: 'approve',
-      standsFor: "`cdktf-pipeline approve prod --from staging` (records staging's verified digest)",
+      standsFor:
+        "`cdktf-pipeline approve prod --from staging` (records staging's verified release)",
       args: ['approve', 'prod', '--from', 'staging'],
     },
     { label: 'prod', standsFor: '`cdktf-pipeline deploy prod`', args: ['deploy', 'prod'] },
@@ -568,7 +569,7 @@ function newDigest(
   for (let round = 1; round <= DEPLOY_RUNS; round++) {
     setService(`round ${round}`);
     stages.forEach((s, i) => {
-      log(`deploys: new digest round ${round}/${DEPLOY_RUNS}: ${s.args.join(' ')}`);
+      log(`deploys: new release round ${round}/${DEPLOY_RUNS}: ${s.args.join(' ')}`);
       times[i].push(inCopy(s.label, 'cdktf-pipeline', ...s.args).seconds);
     });
   }
@@ -577,11 +578,11 @@ function newDigest(
   const noImage = spread(rounds.map((r) => r.slice(1).reduce((a, b) => a + b, 0)));
   found.digestWithImage = withImage;
   found.digestNoImage = noImage;
-  log(`new digest dev → prod: ${showTime(noImage)}; with the image: ${showTime(withImage)}`);
+  log(`new release dev → prod: ${showTime(noImage)}; with the image: ${showTime(withImage)}`);
   return [
-    '### A new digest from dev to prod',
+    '### A new release from dev to prod',
     '',
-    `Each round changes the service (a file written into a copy of service/, PIPELINE_SERVICE_CONTEXT), then runs`,
+    `Each round changes web (a file written into a copy of service/web, PIPELINE_SERVICE_CONTEXT), then runs`,
     'the commands below one after the other in the copy, through its scripts/with-env (as after',
     `\`source pipeline.env\`). ${DEPLOY_RUNS} rounds; the path is the sum of its commands' times in that round.`,
     '',
@@ -720,7 +721,7 @@ function reading(): string[] {
   check('no-op redeploy `cdktf deploy dev` ≤ 5 s', noopCdktf, 5, 's');
   check('no-op redeploy `npm run deploy -- dev` ≤ 5 s', noopNpm, 5, 's');
   check(
-    'new digest dev → staging → prod ≤ 45 s (image build not included)',
+    'new release dev → staging → prod ≤ 45 s (image build not included)',
     digestNoImage,
     45,
     's',

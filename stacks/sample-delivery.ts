@@ -9,13 +9,7 @@ import { staging } from '../environments/staging';
 import { Delivery, DeploymentTarget, EnvironmentConfig } from '../lib';
 
 import { sampleResources } from './sample-resources';
-import {
-  IMAGE_SMOKE_TEST,
-  REPOSITORY,
-  SERVICE_CONTEXT,
-  SERVICES,
-  SMOKE_TESTS,
-} from './sample-service';
+import { sampleImages, SERVICES, SMOKE_TESTS } from './sample-service';
 import { SampleSettings, SAMPLE_SETTINGS } from './sample-settings';
 
 /** This repository's root: approval records, the service and state live under it. */
@@ -33,7 +27,7 @@ export interface SampleDeliveryOptions {
    */
   readonly reviewIds?: readonly string[];
   /**
-   * The service's build context.
+   * The folder of the images' build contexts (`web/` and `api/` in it).
    * @default 'service'
    */
   readonly serviceContext?: string;
@@ -60,19 +54,16 @@ export interface SampleDeliveryOptions {
 }
 
 /**
- * The sample delivery: the sample service, built once and promoted dev → staging → prod, and a
- * data volume of its own in every environment, sized by the environment's setting.
+ * The sample delivery: a release of two images (web and api), each built once and promoted
+ * together dev → staging → prod, and a data volume of its own in every environment, sized by the
+ * environment's setting.
  */
 export function sampleDelivery(
   scope: Construct,
   options: SampleDeliveryOptions = {},
 ): Delivery<typeof SAMPLE_SETTINGS> {
   return new Delivery(scope, 'Delivery', {
-    image: {
-      context: options.serviceContext ?? SERVICE_CONTEXT,
-      repository: REPOSITORY,
-      smokeTest: IMAGE_SMOKE_TEST,
-    },
+    images: sampleImages(options.serviceContext),
     services: SERVICES,
     smokeTests: SMOKE_TESTS,
     settings: SAMPLE_SETTINGS,
@@ -85,6 +76,6 @@ export function sampleDelivery(
     reviewsAsInstances: options.reviewsAsInstances,
     namePrefix: options.namePrefix,
     howToApprove:
-      'Approve it with: npm run approve -- <environment> <digest> (commit the record), then deploy again.',
+      'Approve it with: npm run approve -- <environment> <release> (commit the record), then deploy again.',
   });
 }

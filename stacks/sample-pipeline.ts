@@ -29,9 +29,10 @@ export function deliveryPipeline(): DeliveryPipeline {
     },
   });
 
-  // The one build: the image stage builds, smoke-tests inside the image, pushes, publishes the digest.
+  // The one build: the image stage builds each image, smoke-tests it inside, pushes it, and
+  // publishes the release.
   const image = pipeline.addStage('build-image', {
-    title: 'image (build once, smoke-test inside, push)',
+    title: 'images (each built once, smoke-tested inside, pushed)',
     steps: [PipelineStep.buildImage('image')],
     needs: checks,
   });
@@ -91,7 +92,7 @@ export function deliveryPipeline(): DeliveryPipeline {
   });
 
   const approval = pipeline.addStage('approve-prod', {
-    title: 'approval of the staged digest for prod',
+    title: 'approval of the staged release for prod',
     steps: [PipelineStep.approve({ environment: 'prod', digestFrom: 'staging' })],
     needs: [staging],
     trigger: StageTrigger.defaultBranch(),

@@ -1,10 +1,30 @@
-import { ServiceDefinition, SmokeTest } from '../lib';
+import { join } from 'node:path';
 
-/** The sample service's build context, relative to the project root. */
+import { DeliveryImageProps, ServiceDefinition, SmokeTest } from '../lib';
+
+/**
+ * The folder of the sample's build contexts, relative to the project root: one folder per image
+ * (`web/`, `api/`), each with its Dockerfile.
+ */
 export const SERVICE_CONTEXT = 'service';
 
-/** Repository of the sample service's image in the registry. */
-export const REPOSITORY = 'sample-service';
+/** The sample's images: each built from its own folder of the service context. */
+export const IMAGES = {
+  web: { folder: 'web', repository: 'sample-web' },
+  api: { folder: 'api', repository: 'sample-api' },
+} as const;
+
+/** How the sample's images are built, from the folder of their contexts (`web/`, `api/` in it). */
+export function sampleImages(serviceContext = SERVICE_CONTEXT): {
+  readonly [name: string]: DeliveryImageProps;
+} {
+  return Object.fromEntries(
+    Object.entries(IMAGES).map(([name, { folder, repository }]) => [
+      name,
+      { context: join(serviceContext, folder), repository, smokeTest: IMAGE_SMOKE_TEST },
+    ]),
+  );
+}
 
 const health = (port: number) => [
   'wget',
@@ -15,13 +35,14 @@ const health = (port: number) => [
 ];
 
 /**
- * The sample delivery: one image, two services. `web` is published and calls `api` over the
+ * The sample delivery: two images, two services. `web` is published and calls `api` over the
  * environment's network; its /cgi-bin/health answers only when api answers.
  */
 export const SERVICES: readonly ServiceDefinition[] = [
-  { name: 'api', port: 8080, healthCheck: health(8080) },
+  { name: 'api', image: 'api', port: 8080, healthCheck: health(8080) },
   {
     name: 'web',
+    image: 'web',
     port: 8080,
     published: true,
     dependsOn: ['api'],

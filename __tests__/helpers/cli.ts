@@ -101,20 +101,24 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
 
 /**
  * Records the Docker engine's image events (`push <name>`, `tag <name>`, ...) from now until
- * `stop()`, except those that name another repository than `repository` (`registry/name`: suites
+ * `stop()`, except those that name another repository than `repositories` (`registry/name`: suites
  * in other lanes build and push their own beside this one). It proves its own subscription: it
  * creates a marker volume and waits until the engine reports it, and `stop()` removes the marker
  * and waits for that event too, so every image event in between has been delivered. A watcher
  * that never sees its marker fails.
  */
 export async function watchImageEvents(
-  repository: string,
+  repositories: string | readonly string[],
 ): Promise<{ stop: () => Promise<string[]> }> {
+  const watched = typeof repositories === 'string' ? [repositories] : repositories;
   const another = (name: string) =>
     name.includes('/') &&
-    name !== repository &&
-    !name.startsWith(`${repository}:`) &&
-    !name.startsWith(`${repository}@`);
+    !watched.some(
+      (repository) =>
+        name === repository ||
+        name.startsWith(`${repository}:`) ||
+        name.startsWith(`${repository}@`),
+    );
   const marker = `events-marker-${process.pid}-${Date.now()}`;
   const child = spawn('docker', [
     'events',

@@ -14,15 +14,18 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { REPOSITORY } from '../../stacks/sample-service';
+import { IMAGES } from '../../stacks/sample-service';
 
 import { cdktf, docker } from './cli';
 import { engineObjectsOf, runningEnvironments } from './lane';
 import { PROJECT_ROOT } from './test-app';
 
 export const APPROVALS = join(PROJECT_ROOT, 'approvals', 'prod.txt');
-/** The sample service's repository in the local registry, as image events and lists name it. */
-export const SERVICE_REPOSITORY = `127.0.0.1:5000/${REPOSITORY}`;
+/** The sample's repositories in the local registry, as image events and lists name them. */
+export const REPOSITORIES = {
+  web: `127.0.0.1:5000/${IMAGES.web.repository}`,
+  api: `127.0.0.1:5000/${IMAGES.api.repository}`,
+};
 export const STATE = join(PROJECT_ROOT, '.pipeline', 'state');
 export const URLS = {
   dev: 'http://127.0.0.1:8080',
@@ -30,14 +33,14 @@ export const URLS = {
   prod: 'http://127.0.0.1:8280',
 };
 
-/** The verified image a stage published, read from its state file. */
-export function verifiedImage(stage: string): string | undefined {
+/** The verified release a stage published (each image by digest), read from its state file. */
+export function verifiedRelease(stage: string): Record<string, string> | undefined {
   const file = join(STATE, `${stage}.tfstate`);
   if (!existsSync(file)) return undefined;
   const state = JSON.parse(readFileSync(file, 'utf8')) as {
-    outputs: Record<string, { value: string }>;
+    outputs: Record<string, { value: Record<string, string> }>;
   };
-  return state.outputs.verified_image?.value;
+  return state.outputs.verified_release?.value;
 }
 
 /** Image IDs of an environment's running containers. */
@@ -52,6 +55,41 @@ export async function runningImages(environment: string): Promise<string[]> {
   return [
     ...new Set((await docker('inspect', '--format', '{{.Image}}', ...ids.split('\n'))).split('\n')),
   ];
+}
+
+/**
+ * The image each service of an environment runs, by service name: the image ID of each of its
+ * running containers (one ID when its replicas agree).
+ */
+export async function serviceImagesOf(environment: string): Promise<Record<string, string[]>> {
+  const ids = await docker(
+    'ps',
+    '-q',
+    '--filter',
+    `label=cdktf-pipeline.environment=${environment}`,
+  );
+  if (!ids) return {};
+  const lines = await docker(
+    'inspect',
+    '--format',
+    '{{index .Config.Labels "cdktf-pipeline.service"}} {{.Image}}',
+    ...ids.split('\n'),
+  );
+  const images: Record<string, string[]> = {};
+  for (const [service, image] of lines.split('\n').map((l) => l.split(' '))) {
+    images[service] = [...new Set([...(images[service] ?? []), image])].sort();
+  }
+  return images;
+}
+
+/** Each service's image in an environment, as the digest references it was pulled by. */
+export async function runs(environment: string): Promise<Record<string, string[]>> {
+  const images = await serviceImagesOf(environment);
+  const refs: Record<string, string[]> = {};
+  for (const [service, ids] of Object.entries(images)) {
+    refs[service] = (await Promise.all(ids.map(repoDigests))).flat();
+  }
+  return refs;
 }
 
 /** IDs of the running containers of these environments (by their Docker names). */
@@ -80,10 +118,14 @@ export async function repoDigests(imageId: string): Promise<string[]> {
   ) as string[];
 }
 
-/** IDs of the service's images on the engine (a build makes a new one). */
+/** IDs of the images of the sample's repositories on the engine (a build makes a new one). */
 export async function serviceImages(): Promise<string[]> {
-  const out = await docker('images', '--no-trunc', '--format', '{{.ID}}', SERVICE_REPOSITORY);
-  return [...new Set(out.split('\n').filter(Boolean))].sort();
+  const ids: string[] = [];
+  for (const repository of Object.values(REPOSITORIES)) {
+    const out = await docker('images', '--no-trunc', '--format', '{{.ID}}', repository);
+    ids.push(...out.split('\n').filter(Boolean));
+  }
+  return [...new Set(ids)].sort();
 }
 
 /**
@@ -94,7 +136,7 @@ export async function serviceImages(): Promise<string[]> {
  * suites in other lanes may run beside it.
  */
 export class TestDeployment {
-  /** The service's build context: a copy, so that tests can change the service. */
+  /** The folder of the images' build contexts (web/, api/): a copy, so that tests can change them. */
   public readonly context = mkdtempSync(join(tmpdir(), 'e2e-service-'));
   public readonly env: NodeJS.ProcessEnv;
   private readonly runId = `${Date.now()}-${process.pid}`;
@@ -107,11 +149,16 @@ export class TestDeployment {
     this.environments = ['dev', 'staging', 'prod', ...reviewIds.map((id) => `review-${id}`)];
   }
 
-  /** Replaces the service copy with a fresh one, then lets `change` edit it. */
+  /**
+   * Replaces the copy of the images' contexts with a fresh one, unique to this run (so that both
+   * images are built here, not found from an earlier run), then lets `change` edit it.
+   */
   public setService(change: (dir: string) => void = () => undefined): void {
     rmSync(this.context, { recursive: true, force: true });
     cpSync(join(PROJECT_ROOT, 'service'), this.context, { recursive: true });
-    writeFileSync(join(this.context, 'www', 'run.txt'), `${this.runId}\n`);
+    for (const image of ['web', 'api']) {
+      writeFileSync(join(this.context, image, 'www', 'run.txt'), `${this.runId}\n`);
+    }
     change(this.context);
   }
 

@@ -28,12 +28,15 @@ export function engineStandIn(): { readonly env: NodeJS.ProcessEnv; calls: () =>
   };
 }
 
-/** The image the states of {@link writeDeployedState} run. */
-export const DEPLOYED_IMAGE = `127.0.0.1:5000/sample@sha256:${'12'.repeat(32)}`;
+/** The release the states of {@link writeDeployedState} run: the sample's web and api. */
+export const DEPLOYED_RELEASE = {
+  api: `127.0.0.1:5000/sample-api@sha256:${'34'.repeat(32)}`,
+  web: `127.0.0.1:5000/sample-web@sha256:${'12'.repeat(32)}`,
+};
 
 /**
- * Writes a local state for `stack` in project `dir` as a deploy leaves it: a resource, the
- * release it pulled, its web service's URL and the verified image.
+ * Writes a local state for `stack` in project `dir` as a deploy leaves it: the images of the
+ * release it pulled, its web service's URL and the verified release.
  */
 export function writeDeployedState(dir: string, stack: string, port: number): void {
   mkdirSync(join(dir, '.pipeline', 'state'), { recursive: true });
@@ -43,9 +46,13 @@ export function writeDeployedState(dir: string, stack: string, port: number): vo
       version: 4,
       outputs: {
         web_url: { value: `http://127.0.0.1:${port}` },
-        verified_image: { value: DEPLOYED_IMAGE },
+        verified_release: { value: DEPLOYED_RELEASE },
       },
-      resources: [{ type: 'docker_image', instances: [{ attributes: { name: DEPLOYED_IMAGE } }] }],
+      resources: Object.entries(DEPLOYED_RELEASE).map(([image, name]) => ({
+        type: 'docker_image',
+        name: `Release-${image}`,
+        instances: [{ attributes: { name } }],
+      })),
     }),
   );
 }

@@ -1,34 +1,39 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { REPOSITORY } from '../../stacks/sample-service';
+import { IMAGES } from '../../stacks/sample-service';
 
 import { containerNames, docker, networkNames } from './cli';
 
 /**
  * What an end-to-end suite takes on the shared Docker engine, so that suites run side by side:
  * a name prefix for everything its environments create (the Delivery's `namePrefix`), a loopback
- * address they publish on, and an image repository of its own (image events and image lists are
- * read per repository).
+ * address they publish on, and image repositories of its own (image events and image lists are
+ * read per repository): the sample's, with the lane's suffix.
  */
 export interface Lane {
   readonly namePrefix: string;
   readonly address: string;
-  readonly repository: string;
+  readonly repositorySuffix: string;
 }
 
-/** The sample as committed: no prefix, 127.0.0.1, `sample-service`. */
+/** The sample as committed: no prefix, 127.0.0.1, `sample-web` and `sample-api`. */
 export const DEFAULT_LANE: Lane = {
   namePrefix: '',
   address: '127.0.0.1',
-  repository: REPOSITORY,
+  repositorySuffix: '',
 };
 
 /** The lanes of the suites that run beside the default one, each in a copy of the project. */
 export const LANES = {
-  postgres: { namePrefix: 'pg-', address: '127.0.0.2', repository: 'sample-service-pg' },
-  secrets: { namePrefix: 'sec-', address: '127.0.0.3', repository: 'sample-service-sec' },
+  postgres: { namePrefix: 'pg-', address: '127.0.0.2', repositorySuffix: '-pg' },
+  secrets: { namePrefix: 'sec-', address: '127.0.0.3', repositorySuffix: '-sec' },
 } as const satisfies { readonly [suite: string]: Lane };
+
+/** The repository of one of the sample's images in a lane. */
+export function laneRepository(lane: Lane, image: keyof typeof IMAGES): string {
+  return `${IMAGES[image].repository}${lane.repositorySuffix}`;
+}
 
 /** The base URL of a published port in a lane. */
 export function laneUrl(lane: Lane, port: number): string {
@@ -54,10 +59,7 @@ export function enterLane(dir: string, lane: Lane): NodeJS.ProcessEnv {
     );
   }
   patch(join(dir, 'stacks', 'sample-service.ts'), (text) =>
-    text.replace(
-      `export const REPOSITORY = '${DEFAULT_LANE.repository}';`,
-      `export const REPOSITORY = '${lane.repository}';`,
-    ),
+    text.replace(/repository: '(sample-[a-z]+)'/g, `repository: '$1${lane.repositorySuffix}'`),
   );
   return { PIPELINE_NAME_PREFIX: lane.namePrefix };
 }

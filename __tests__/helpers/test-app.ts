@@ -11,9 +11,13 @@ import {
   StageTrigger,
 } from '../../lib';
 import { SAMPLE_ROOT, sampleDelivery, SampleDeliveryOptions } from '../../stacks/sample-delivery';
+import { IMAGES } from '../../stacks/sample-service';
 
 /** The repository's root, where the sample delivery lives. */
 export const PROJECT_ROOT = SAMPLE_ROOT;
+
+/** The names of the sample's images, as validation and the environment stacks take them. */
+export const SAMPLE_IMAGE_NAMES = Object.keys(IMAGES);
 
 /** A frozen environment config for tests; override what a test is about. */
 export function fixtureEnvironment(overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {

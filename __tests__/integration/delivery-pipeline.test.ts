@@ -18,20 +18,21 @@ import { join } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { Release, releaseId } from '../../lib';
 import { Deployment } from '../../lib/cli/history';
 import { EnvironmentStatus, shortTime, StatusView } from '../../lib/cli/status-view';
 import { CommandResult, expectSuccess, httpGet, sh, watchImageEvents } from '../helpers/cli';
 import {
   APPROVALS,
   environmentContainers,
+  REPOSITORIES,
   runningImages,
-  repoDigests,
+  runs,
   serviceImages,
-  SERVICE_REPOSITORY,
   STATE,
   TestDeployment,
   URLS,
-  verifiedImage,
+  verifiedRelease,
 } from '../helpers/deployment';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
@@ -90,24 +91,26 @@ const PASSED_AFTER_CHECKS = Object.fromEntries(
 interface Row {
   readonly stage: string;
   readonly result: string;
-  readonly digest: string;
+  readonly release: string;
   readonly url: string;
 }
 
 /** The rows of the summary table the run printed. */
 function summary(output: string): Row[] {
   const lines = output.split('\n').map((l) => l.replace(/^\[pipeline\] /, ''));
-  const header = lines.findIndex((l) => /^stage\s+result\s+duration\s+digest\s+url$/.test(l));
+  const header = lines.findIndex((l) => /^stage\s+result\s+duration\s+release\s+url$/.test(l));
   expect(header).toBeGreaterThanOrEqual(0);
   const rows: Row[] = [];
   for (const line of lines.slice(header + 2)) {
     if (line.trim() === '') break;
-    const m =
-      /^(\S+)\s+(passed|failed|waiting for approval|not run|skipped)\s+(\S+)\s+(\S+)\s*(\S*)$/.exec(
-        line,
-      );
-    if (!m) throw new Error(`not a summary row: '${line}'\n${output}`);
-    rows.push({ stage: m[1], result: m[2], digest: m[4], url: m[5] || '-' });
+    const cells = line.trim().split(/ {2,}/);
+    if (
+      cells.length < 4 ||
+      !/^(passed|failed|waiting for approval|not run|skipped)$/.test(cells[1])
+    ) {
+      throw new Error(`not a summary row: '${line}'\n${output}`);
+    }
+    rows.push({ stage: cells[0], result: cells[1], release: cells[3], url: cells[4] ?? '-' });
   }
   return rows;
 }
@@ -144,7 +147,21 @@ function digestOf(image: string | undefined): string {
   return (image ?? '').slice((image ?? '').indexOf('@') + 1);
 }
 
-let release = '';
+/** A release as the CLI shows it in a line: its id and each image's short digest. */
+function shown(release: Release | undefined): string {
+  if (!release) return '-';
+  const images = Object.keys(release)
+    .sort()
+    .map((name) => `${name} ${digestOf(release[name]).slice(0, 19)}`);
+  return `${releaseId(release)} (${images.join(', ')})`;
+}
+
+/** The line of an approval record that approves a release of web and api. */
+function approved(release: Release): string {
+  return `api=${digestOf(release.api)} web=${digestOf(release.web)} # release ${releaseId(release)} approved by `;
+}
+
+let release: Release = {};
 
 /** This checkout's CLI, with the suite's environment. */
 function cli(...args: string[]): Promise<CommandResult> {
@@ -155,7 +172,7 @@ function cli(...args: string[]): Promise<CommandResult> {
 }
 
 /** `status --json`: every environment's row, by name. */
-async function status(): Promise<{ release?: string; rows: Record<string, EnvironmentStatus> }> {
+async function status(): Promise<{ release?: Release; rows: Record<string, EnvironmentStatus> }> {
   const result = await cli('status', '--json');
   expectSuccess(result);
   const view = JSON.parse(result.output) as StatusView;
@@ -188,9 +205,9 @@ function statusRows(output: string): Record<string, Record<string, string>> {
 }
 
 describe('npm run pipeline, the local runner', () => {
-  test('from nothing to prod: every stage in order, one image built and pushed, and a summary', async () => {
+  test('from nothing to prod: every stage in order, each image built and pushed once, and a summary', async () => {
     const imagesBefore = await serviceImages();
-    const events = await watchImageEvents(SERVICE_REPOSITORY);
+    const events = await watchImageEvents(Object.values(REPOSITORIES));
     // The unit tests have just run in npm test; lint runs here, as the pipeline's first stage.
     const run = await fullPipeline('--approve', '--skip', 'unit-tests');
     const imageEvents = await events.stop();
@@ -205,32 +222,35 @@ describe('npm run pipeline, the local runner', () => {
       Object.fromEntries(PUSH_STAGES.map((s) => [s, ran.includes(s) ? 'passed' : 'skipped'])),
     );
 
-    // One build, one push; that digest is the release, verified by every stage up to prod.
-    expect((await serviceImages()).filter((id) => !imagesBefore.includes(id))).toHaveLength(1);
-    expect(imageEvents.filter((e) => e.startsWith('push '))).toEqual([
-      'push 127.0.0.1:5000/sample-service',
+    // One build and one push of each image; the digests are the release, verified by every stage
+    // up to prod.
+    expect((await serviceImages()).filter((id) => !imagesBefore.includes(id))).toHaveLength(2);
+    expect(imageEvents.filter((e) => e.startsWith('push ')).sort()).toEqual([
+      'push 127.0.0.1:5000/sample-api',
+      'push 127.0.0.1:5000/sample-web',
     ]);
-    release = verifiedImage('image') ?? '';
-    expect(release).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);
-    for (const stage of ['dev', 'staging', 'prod']) expect(verifiedImage(stage)).toBe(release);
-    expect(run.output).toContain(`pipeline passed in`);
-    expect(run.output).toContain(`; release ${release}`);
-
-    // The summary names the digest and where each environment answers; they answer.
-    const rows = Object.fromEntries(summary(run.output).map((r) => [r.stage, r]));
-    expect(rows.prod).toMatchObject({
-      digest: digestOf(release).slice(0, 19),
-      url: `${URLS.prod}/`,
+    release = verifiedRelease('image') ?? {};
+    expect(release).toEqual({
+      api: expect.stringMatching(/^127\.0\.0\.1:5000\/sample-api@sha256:[0-9a-f]{64}$/),
+      web: expect.stringMatching(/^127\.0\.0\.1:5000\/sample-web@sha256:[0-9a-f]{64}$/),
     });
+    for (const stage of ['dev', 'staging', 'prod']) expect(verifiedRelease(stage)).toEqual(release);
+    expect(run.output).toContain(`pipeline passed in`);
+    expect(run.output).toContain(
+      `; release ${shown(release)}\n[pipeline]   api: ${release.api}\n[pipeline]   web: ${release.web}\n`,
+    );
+
+    // The summary names the release and where each environment answers; they answer.
+    const rows = Object.fromEntries(summary(run.output).map((r) => [r.stage, r]));
+    expect(rows.prod).toMatchObject({ release: shown(release), url: `${URLS.prod}/` });
     expect(rows.dev.url).toBe(`${URLS.dev}/`);
     expect(rows.staging.url).toBe(`${URLS.staging}/`);
     for (const url of Object.values(URLS)) {
       expect(await httpGet(`${url}/cgi-bin/health`)).toEqual(HEALTHY);
     }
-    expect(await repoDigests((await runningImages('prod'))[0])).toContain(release);
+    expect(await runs('prod')).toEqual({ api: [release.api], web: [release.web] });
 
     // The run ends with what runs where: every environment on the release, verified by this run.
-    const short = digestOf(release).slice(0, 19);
     const table = statusRows(run.output);
     expect(Object.keys(table)).toEqual(['dev', 'staging', 'prod']);
     for (const [name, upstream] of [
@@ -239,7 +259,7 @@ describe('npm run pipeline, the local runner', () => {
       ['prod', 'staging'],
     ]) {
       expect(table[name]).toMatchObject({
-        runs: short,
+        runs: shown(release),
         verified: 'yes',
         'last deploy': 'verified',
         upstream,
@@ -250,21 +270,21 @@ describe('npm run pipeline, the local runner', () => {
     }
     // This run's three deploys, newest first (a checkout may keep older ones).
     const deploys = (await history()).slice(0, 3);
-    expect(deploys.map((d) => [d.environment, d.digest, d.outcome])).toEqual([
-      ['prod', digestOf(release), 'verified'],
-      ['staging', digestOf(release), 'verified'],
-      ['dev', digestOf(release), 'verified'],
+    expect(deploys.map((d) => [d.environment, d.releaseId, d.release, d.outcome])).toEqual([
+      ['prod', releaseId(release), release, 'verified'],
+      ['staging', releaseId(release), release, 'verified'],
+      ['dev', releaseId(release), release, 'verified'],
     ]);
     expect(deploys.map((d) => d.from)).toEqual(['staging', 'dev', 'image']);
     for (const d of deploys) expect(d.run).toMatch(/^local run \d{4}-\d\d-\d\dT[\d:]+Z$/);
     expect(new Set(deploys.map((d) => d.run)).size).toBe(1);
-    expect(deploys[0].approval).toMatch(new RegExp(`^${digestOf(release)} # approved by `));
+    expect(deploys[0].approval?.startsWith(approved(release))).toBe(true);
 
-    // The approval of that exact digest is on record; the load check ran against prod.
-    expect(readFileSync(APPROVALS, 'utf8')).toContain(`${digestOf(release)} # approved by`);
+    // The approval of that exact release is on record; the load check ran against prod.
+    expect(readFileSync(APPROVALS, 'utf8')).toContain(approved(release));
     expect(run.output).toMatch(/load: 200 requests, 10 at a time, .* 0 failed/);
 
-    // The Ansible step registered dev's endpoint with its image.
+    // The Ansible step registered dev's endpoint with its release.
     const targets = JSON.parse(
       readFileSync(
         join(PROJECT_ROOT, '.pipeline', 'hosts', 'dev', 'monitoring-targets.json'),
@@ -274,15 +294,15 @@ describe('npm run pipeline, the local runner', () => {
     expect(targets).toEqual([
       {
         targets: ['127.0.0.1:8080'],
-        labels: { environment: 'dev', service: 'web', image: release },
+        labels: { environment: 'dev', service: 'web', release: releaseId(release) },
       },
     ]);
   });
 
-  test('run twice: the second run builds no image, finds the digest approved and changes nothing', async () => {
+  test('run twice: the second run builds no image, finds the release approved and changes nothing', async () => {
     const containers = await environmentContainers(deployment.environments);
     const images = await serviceImages();
-    const events = await watchImageEvents(SERVICE_REPOSITORY);
+    const events = await watchImageEvents(Object.values(REPOSITORIES));
     const run = await pipeline();
     const imageEvents = await events.stop();
     expectSuccess(run);
@@ -299,7 +319,7 @@ describe('npm run pipeline, the local runner', () => {
         ),
       );
     }
-    expect(run.output).toContain(`${digestOf(release)} is already approved for prod`);
+    expect(run.output).toContain(`release ${shown(release)} is already approved for prod`);
     expect(run.output).toMatch(
       /register-endpoints\.yml for dev: playbook and inputs unchanged .*skipped/,
     );
@@ -317,7 +337,9 @@ describe('npm run pipeline, the local runner', () => {
     expect(after.slice(1)).toEqual(before);
     expect(after[0]).toMatchObject({
       environment: 'dev',
-      digest: digestOf(release),
+      releaseId: releaseId(release),
+      release,
+      changed: [],
       from: 'image',
       outcome: 'verified',
       run: expect.stringMatching(/^by hand \(.+\)$/),
@@ -334,13 +356,15 @@ describe('npm run pipeline, the local runner', () => {
         drift: 'in sync',
       });
     }
-    // One digest, where it went and when.
-    // (A clone's history may hold records of other digests from before this suite.)
-    const prefix = digestOf(release).slice(0, 19);
+    // One release, where it went and when; and the releases with one image's digest.
+    // (A clone's history may hold records of other releases from before this suite.)
+    const ofRelease = after.filter((d) => d.releaseId === releaseId(release));
+    expect(ofRelease.length).toBeGreaterThan(1);
+    expect(await history('--release', releaseId(release))).toEqual(ofRelease);
+    const prefix = digestOf(release.api).slice(0, 19);
     expect(await history('--digest', prefix)).toEqual(
-      after.filter((d) => d.digest.startsWith(prefix)),
+      after.filter((d) => digestOf(d.release.api).startsWith(prefix)),
     );
-    expect(after.filter((d) => d.digest === digestOf(release)).length).toBeGreaterThan(1);
     expect(await history('prod')).toEqual(after.filter((d) => d.environment === 'prod'));
   });
 
@@ -373,7 +397,12 @@ describe('npm run pipeline, the local runner', () => {
       expect(JSON.parse(targets)).toEqual([
         {
           targets: ['127.0.0.1:8080'],
-          labels: { team: 'delivery', environment: 'dev', service: 'web', image: release },
+          labels: {
+            team: 'delivery',
+            environment: 'dev',
+            service: 'web',
+            release: releaseId(release),
+          },
         },
       ]);
       expect((await step(join(copy, 'register-endpoints.yml'))).output).toContain('skipped');
@@ -397,12 +426,10 @@ describe('npm run pipeline, the local runner', () => {
       expect(run.output).toMatch(new RegExp(`PASS\\s+${job}\\s*\\n`));
     }
     expect(run.output).not.toMatch(/PASS\s+(lint|unit-tests)\s*\n/);
-    // The dev job deploys the digest that this run's image job exported in its dotenv report.
-    expect(run.output).toMatch(
-      /dev\s+\$ cdktf-pipeline deploy dev --digest "\$PIPELINE_IMAGE_DIGEST"/,
-    );
+    // The dev job deploys the release that this run's image job exported in its dotenv report.
+    expect(run.output).toMatch(/dev\s+\$ cdktf-pipeline deploy dev --release "\$PIPELINE_RELEASE"/);
     expect(run.output).toMatch(/dev\s+> \[check\] dev: web\/cgi-bin\/health answered 200/);
-    expect(verifiedImage('dev')).toBe(release);
+    expect(verifiedRelease('dev')).toEqual(release);
     expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);
 
     // Pushes to the default branch run no review job; the prod job waits for a person.
@@ -441,9 +468,9 @@ describe('npm run pipeline, the local runner', () => {
     ]);
   });
 
-  test('a failure in the image stage stops the pipeline there; every environment keeps its digest', async () => {
+  test('a failure in the image stage stops the pipeline there; every environment keeps its release', async () => {
     deployment.setService((dir) => {
-      const health = join(dir, 'www', 'cgi-bin', 'health');
+      const health = join(dir, 'web', 'www', 'cgi-bin', 'health');
       writeFileSync(
         health,
         "#!/bin/sh\nprintf 'Status: 500 Internal Server Error\\r\\n\\r\\n'\necho broken\n",
@@ -458,18 +485,18 @@ describe('npm run pipeline, the local runner', () => {
       ...Object.fromEntries(PUSH_STAGES.slice(3).map((s) => [s, 'not run'])),
     });
     expect(run.output).toContain(
-      '✘ build, test and push the image (image) failed (exit 1); its output:',
+      '✘ build, test and push the images (image) failed (exit 1); its output:',
     );
     expect(run.output).toContain('full output: ');
     for (const stage of ['image', 'dev', 'staging', 'prod'])
-      expect(verifiedImage(stage)).toBe(release);
+      expect(verifiedRelease(stage)).toEqual(release);
     expect(await httpGet(`${URLS.prod}/cgi-bin/health`)).toEqual(HEALTHY);
   });
 
-  test('a failure in dev stops the pipeline there; staging and prod keep the previous digest', async () => {
+  test('a failure in dev stops the pipeline there; staging and prod keep the previous release', async () => {
     // Healthy inside the image, but the path from web through api is broken once deployed.
     deployment.setService((dir) => {
-      const health = join(dir, 'www', 'cgi-bin', 'health');
+      const health = join(dir, 'web', 'www', 'cgi-bin', 'health');
       writeFileSync(
         health,
         readFileSync(health, 'utf8').replace('upstream: $upstream', 'upstream: broken'),
@@ -484,25 +511,30 @@ describe('npm run pipeline, the local runner', () => {
       dev: 'failed',
       ...Object.fromEntries(PUSH_STAGES.slice(4).map((s) => [s, 'not run'])),
     });
-    const broken = verifiedImage('image');
-    expect(broken).not.toBe(release);
+    const broken = verifiedRelease('image') ?? {};
+    expect(broken).not.toEqual(release);
+    expect(broken.api).toBe(release.api);
     expect(run.output.replace(/\s+/g, ' ')).toContain("smoke test 'web/cgi-bin/health' failed");
-    for (const stage of ['dev', 'staging', 'prod']) expect(verifiedImage(stage)).toBe(release);
-    expect(await repoDigests((await runningImages('staging'))[0])).toContain(release);
-    expect(await repoDigests((await runningImages('prod'))[0])).toContain(release);
+    for (const stage of ['dev', 'staging', 'prod']) {
+      expect(verifiedRelease(stage)).toEqual(release);
+    }
+    for (const stage of ['staging', 'prod']) {
+      expect(await runs(stage)).toEqual({ api: [release.api], web: [release.web] });
+    }
 
     // The history says what failed; the status, that dev runs the broken release unverified and
     // still promotes the previous one.
     const [last] = await history('dev');
     expect(last).toMatchObject({
-      digest: digestOf(broken),
+      releaseId: releaseId(broken),
+      changed: ['web'],
       outcome: 'smoke test failed',
       detail: expect.stringContaining("smoke test 'web/cgi-bin/health' failed: GET"),
     });
     const { rows } = await status();
     expect(rows.dev).toMatchObject({
       runs: broken,
-      verifiedImage: release,
+      verifiedRelease: release,
       verified: false,
       lastDeploy: 'smoke test failed',
     });
@@ -510,9 +542,9 @@ describe('npm run pipeline, the local runner', () => {
     expect(rows.staging.waiting).toBeUndefined();
   });
 
-  test('approval gate: a new digest stops before prod until it is approved, then goes to prod', async () => {
+  test('approval gate: a new release stops before prod until it is approved, then goes to prod', async () => {
     deployment.setService((dir) =>
-      writeFileSync(join(dir, 'www', 'index.html'), '<p>version 3</p>\n'),
+      writeFileSync(join(dir, 'web', 'www', 'index.html'), '<p>version 3</p>\n'),
     );
     const waiting = await pipeline();
     expect(waiting.code).toBe(2);
@@ -522,25 +554,27 @@ describe('npm run pipeline, the local runner', () => {
       prod: 'not run',
       'verify-prod': 'not run',
     });
-    const next = verifiedImage('staging') ?? '';
-    expect(next).not.toBe(release);
+    const next = verifiedRelease('staging') ?? {};
+    expect(next).not.toEqual(release);
     expect(waiting.output).toContain(
-      `${digestOf(next)} is not approved for prod yet. Approve it for prod?`,
+      `release ${shown(next)} is not approved for prod yet. Approve it for prod?`,
     );
     expect(waiting.output).toContain('nothing was deployed to prod');
-    expect(verifiedImage('prod')).toBe(release);
+    expect(verifiedRelease('prod')).toEqual(release);
 
-    // Status: prod is behind, with staging's digest waiting for an approval.
+    // Status: prod is behind, with staging's release waiting for an approval.
     const { rows } = await status();
     expect(rows.staging).toMatchObject({ runs: next, verified: true });
     expect(rows.prod).toMatchObject({
       runs: release,
       verified: true,
       waiting: next,
+      waitingId: releaseId(next),
+      waitingChanged: ['web'],
       waitingApproved: false,
     });
     expect(statusRows(waiting.output).prod.waiting).toBe(
-      `${digestOf(next).slice(0, 19)} (not approved)`,
+      `${shown(next)} [web changed, not approved]`,
     );
     // The same as Markdown for a CI job summary: the table and the promotion chain.
     const markdown = await cli('status', '--markdown');
@@ -548,77 +582,83 @@ describe('npm run pipeline, the local runner', () => {
     expect(readFileSync(join(PROJECT_ROOT, '.pipeline', 'status.md'), 'utf8')).toBe(
       markdown.output,
     );
-    const [n, r] = [digestOf(next).slice(0, 19), digestOf(release).slice(0, 19)];
     expect(markdown.output).toContain(
-      `| prod | \`${r}\` | yes | ${shortTime(rows.prod.since)} | verified | staging | \`${n} (not approved)\` | ${URLS.prod}/ |\n`,
+      `| prod | ${shown(release)} | yes | ${shortTime(rows.prod.since)} | verified | staging | ${shown(next)} [web changed, not approved] | ${URLS.prod}/ |\n`,
     );
+    const node = (r: Release) =>
+      `release ${releaseId(r)}<br/>api ${digestOf(r.api).slice(0, 19)}<br/>web ${digestOf(r.web).slice(0, 19)}`;
     expect(markdown.output).toContain(
       [
         '```mermaid',
         'graph LR',
-        `  image["image<br/>${n}"]`,
-        `  dev["dev<br/>${n}<br/>verified"]`,
-        `  staging["staging<br/>${n}<br/>verified"]`,
-        `  prod["prod<br/>${r}<br/>verified"]`,
+        `  image["image<br/>${node(next)}"]`,
+        `  dev["dev<br/>${node(next)}<br/>verified"]`,
+        `  staging["staging<br/>${node(next)}<br/>verified"]`,
+        `  prod["prod<br/>${node(release)}<br/>verified"]`,
         '  image --> dev',
         '  dev --> staging',
-        `  staging -->|"${n} (not approved) waiting"| prod`,
+        `  staging -->|"${releaseId(next)} waiting"| prod`,
       ].join('\n'),
+    );
+    // And every release in full, to copy.
+    expect(markdown.output).toContain(
+      `- release \`${releaseId(next)}\`:\n  - api: \`${next.api}\`\n  - web: \`${next.web}\`\n`,
     );
 
     const approved = await pipeline('--approve');
     expectSuccess(approved);
     expect(results(approved.output)['approve-prod']).toBe('passed');
-    expect(verifiedImage('prod')).toBe(next);
+    expect(verifiedRelease('prod')).toEqual(next);
     expect((await httpGet(`${URLS.prod}/`)).body).toContain('version 3');
     release = next;
   });
 
-  test("each pipeline run promotes its own digest: run 1's prod job refuses once run 2 has moved staging on", async () => {
+  test("each pipeline run promotes its own release: run 1's prod job refuses once run 2 has moved staging on", async () => {
     // Two pipeline runs, one after the other, each through its image, dev and staging jobs.
-    const runs: string[] = [];
+    const ids: string[] = [];
     for (const version of ['4', '5']) {
       deployment.setService((dir) =>
-        writeFileSync(join(dir, 'www', 'index.html'), `<p>version ${version}</p>\n`),
+        writeFileSync(join(dir, 'web', 'www', 'index.html'), `<p>version ${version}</p>\n`),
       );
       expectSuccess(await gitlabJob('build-image'));
-      const digest = dotenvReport().PIPELINE_IMAGE_DIGEST;
-      expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const id = dotenvReport().PIPELINE_RELEASE;
+      expect(id).toMatch(/^[0-9a-f]{12}$/);
       for (const job of ['dev', 'staging']) {
-        expectSuccess(await gitlabJob(job, { PIPELINE_IMAGE_DIGEST: digest }));
+        expectSuccess(await gitlabJob(job, { PIPELINE_RELEASE: id }));
       }
-      expect(digestOf(verifiedImage('staging'))).toBe(digest);
-      runs.push(digest);
+      expect(releaseId(verifiedRelease('staging') ?? {})).toBe(id);
+      ids.push(id);
     }
-    const [first, second] = runs;
+    const [first, second] = ids;
     expect(first).not.toBe(second);
+    const staging = verifiedRelease('staging') ?? {};
 
-    // Someone clicks run 1's manual prod job: it carries run 1's digest and refuses.
+    // Someone clicks run 1's manual prod job: it carries run 1's release and refuses.
     const approvals = readFileSync(APPROVALS, 'utf8');
-    const refused = await gitlabJob('prod', { PIPELINE_IMAGE_DIGEST: first });
+    const refused = await gitlabJob('prod', { PIPELINE_RELEASE: first });
     expect(refused.code).toBe(1);
     expect(refused.output).toContain(
-      `[approve] error: staging now runs ${second}, built by another pipeline run; this run's ${first} was superseded, so prod does not get it.\n` +
-        `[approve] fix: Nothing changed in prod. Promote ${second} from the pipeline run that built it.\n`,
+      `[approve] error: staging now runs release ${shown(staging)}, built by another pipeline run; this run's release ${first} was superseded, so prod does not get it.\n` +
+        `[approve] fix: Nothing changed in prod. Promote release ${second} from the pipeline run that built it.\n`,
     );
     expect(refused.output).not.toContain('deploying prod');
     expect(readFileSync(APPROVALS, 'utf8')).toBe(approvals);
-    expect(verifiedImage('prod')).toBe(release);
+    expect(verifiedRelease('prod')).toEqual(release);
     expect((await httpGet(`${URLS.prod}/`)).body).toContain('version 3');
 
-    // Run 2's prod job approves and deploys its own digest, and keeps the record for CI.
-    const deployed = await gitlabJob('prod', { PIPELINE_IMAGE_DIGEST: second });
+    // Run 2's prod job approves and deploys its own release, and keeps the record for CI.
+    const deployed = await gitlabJob('prod', { PIPELINE_RELEASE: second });
     expectSuccess(deployed);
-    expect(digestOf(verifiedImage('prod'))).toBe(second);
+    expect(releaseId(verifiedRelease('prod') ?? {})).toBe(second);
     expect((await httpGet(`${URLS.prod}/`)).body).toContain('version 5');
     const record = readFileSync(APPROVALS, 'utf8');
-    const line = record.split('\n').find((l) => l.startsWith(`${second} # approved by `));
+    const line = record.split('\n').find((l) => l.startsWith(approved(staging)));
     expect(line).toMatch(/: verified by staging$/);
     expect(deployed.output).toContain(`[approve] recorded in approvals/prod.txt: ${line}\n`);
     expect(readFileSync(join(PROJECT_ROOT, '.pipeline', 'approvals', 'prod.txt'), 'utf8')).toBe(
       record,
     );
-    release = verifiedImage('prod') ?? '';
+    release = verifiedRelease('prod') ?? {};
   });
 });
 

@@ -7,25 +7,31 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { review } from '../../environments/review';
+import { Release, releaseId } from '../../lib';
+import { Deployment } from '../../lib/cli/history';
+import { EnvironmentStatus, StatusView } from '../../lib/cli/status-view';
 import {
   cdktf,
   containerNames,
   deploy,
   docker,
+  expectSuccess,
   httpGet,
   networkNames,
   sh,
   watchImageEvents,
 } from '../helpers/cli';
 import {
-  repoDigests,
+  environmentContainers,
+  REPOSITORIES,
+  runs,
   runningImages,
   serviceImages,
-  SERVICE_REPOSITORY,
+  serviceImagesOf,
   STATE,
   TestDeployment,
   URLS,
-  verifiedImage,
+  verifiedRelease,
 } from '../helpers/deployment';
 
 jest.setTimeout(15 * 60 * 1000);
@@ -38,50 +44,72 @@ const setService = (change: (dir: string) => void) => deployment.setService(chan
 beforeAll(() => deployment.start());
 afterAll(() => deployment.cleanUp());
 
+/** This checkout's CLI, with the suite's environment. */
+const cli = (...args: string[]) => sh('node_modules/.bin/cdktf-pipeline', args, env);
+
+/** `status --json`: every environment's row, by name. */
+async function status(): Promise<Record<string, EnvironmentStatus>> {
+  const result = await cli('status', '--json');
+  expectSuccess(result);
+  const view = JSON.parse(result.output) as StatusView;
+  return Object.fromEntries(view.environments.map((e) => [e.environment, e]));
+}
+
+/** The digest of a digest reference, `<repository>@sha256:…` → `sha256:…`. */
+const digestOf = (image = '') => image.slice(image.indexOf('@') + 1);
+
+/** web's health page when the path through api works. */
+const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
+
 describe('the pipeline, deployed with the cdktf CLI', () => {
-  let first: { image: string; tag: string };
+  /** Release 1: web v1 and api v1, as the image stage built them; web's tag. */
+  let first: Release = {};
+  let tag = '';
 
   test('each stage alone: staging before dev has verified anything fails, saying what to deploy first', async () => {
     const result = await cdktf(['deploy', 'staging'], env);
     expect(result.code).toBe(1);
     expect(result.output.replace(/\s+/g, ' ')).toContain(
       `The upstream stage dev has not been deployed yet (no state at ${STATE}/dev.tfstate), so it has ` +
-        'verified no image. Deploy it first: cdktf deploy dev.',
+        'verified no release. Deploy it first: cdktf deploy dev.',
     );
     expect(await runningImages('staging')).toEqual([]);
   });
 
-  test('build once: the image stage builds and pushes one image; dev, staging and a review env build none and run its digest', async () => {
-    // This run's service content is unique, so its image cannot come from an earlier run.
+  test('build once: the image stage builds and pushes each image once; dev, staging and a review env build none and run the release', async () => {
+    // This run's contexts are unique, so their images cannot come from an earlier run.
     const imagesBefore = await serviceImages();
-    const events = await watchImageEvents(SERVICE_REPOSITORY);
+    const events = await watchImageEvents(Object.values(REPOSITORIES));
     await deploy('image', env);
-    first = { image: verifiedImage('image') ?? '', tag: '' };
-    expect(first.image).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);
+    first = verifiedRelease('image') ?? {};
+    expect(first).toEqual({
+      api: expect.stringMatching(/^127\.0\.0\.1:5000\/sample-api@sha256:[0-9a-f]{64}$/),
+      web: expect.stringMatching(/^127\.0\.0\.1:5000\/sample-web@sha256:[0-9a-f]{64}$/),
+    });
     const built = (await serviceImages()).filter((id) => !imagesBefore.includes(id));
-    expect(built).toHaveLength(1);
+    expect(built).toHaveLength(2);
 
     await deploy('dev', env);
     await deploy('staging', env);
     await deploy(`review-${REVIEW}`, env);
     expect((await serviceImages()).filter((id) => !imagesBefore.includes(id))).toEqual(built);
-    expect((await events.stop()).filter((e) => !e.startsWith('pull '))).toEqual([
-      'push 127.0.0.1:5000/sample-service',
+    expect((await events.stop()).filter((e) => !e.startsWith('pull ')).sort()).toEqual([
+      'push 127.0.0.1:5000/sample-api',
+      'push 127.0.0.1:5000/sample-web',
     ]);
 
-    const ids = [
-      ...(await runningImages('dev')),
-      ...(await runningImages('staging')),
-      ...(await runningImages(`review-${REVIEW}`)),
-    ];
-    expect(new Set(ids).size).toBe(1);
-    expect(await repoDigests(ids[0])).toContain(first.image);
-
-    first.tag = (await httpGet(`${URLS.dev}/cgi-bin/version`)).body.trim();
-    expect(first.tag).toMatch(/^[0-9a-f]{12}$/);
-    expect((await httpGet(`${URLS.staging}/cgi-bin/version`)).body.trim()).toBe(first.tag);
-    expect(verifiedImage('dev')).toBe(first.image);
-    expect(verifiedImage('staging')).toBe(first.image);
+    // Every environment runs each service from its image of the release.
+    for (const environment of ['dev', 'staging', `review-${REVIEW}`]) {
+      expect(await runs(environment)).toEqual({
+        api: [first.api],
+        web: [first.web],
+      });
+    }
+    tag = (await httpGet(`${URLS.dev}/cgi-bin/version`)).body.trim();
+    expect(tag).toMatch(/^[0-9a-f]{12}$/);
+    expect((await httpGet(`${URLS.staging}/cgi-bin/version`)).body.trim()).toBe(tag);
+    expect(verifiedRelease('dev')).toEqual(first);
+    expect(verifiedRelease('staging')).toEqual(first);
   });
 
   test('multi-service: web answers through api on every replica, and staging runs two web replicas', async () => {
@@ -90,8 +118,7 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
       `${URLS.staging}/cgi-bin/health`,
       'http://127.0.0.1:8181/cgi-bin/health',
     ]) {
-      const health = await httpGet(url);
-      expect(health).toEqual({ status: 200, body: 'ok web (upstream: ok api )\n' });
+      expect(await httpGet(url)).toEqual(HEALTHY);
     }
     // The delivery's own variables, and dev's, reach the running container.
     const env = (await docker('inspect', '--format', '{{json .Config.Env}}', 'dev-web-0')).trim();
@@ -114,20 +141,30 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
     );
   });
 
-  test('approval: prod refuses an unapproved digest and changes nothing, then deploys it once approved', async () => {
+  test('approval: prod refuses a release nobody approved, naming it and each image, and changes nothing; then deploys it once approved by its id', async () => {
+    const id = releaseId(first);
     const refused = await cdktf(['deploy', 'prod'], env);
     expect(refused.code).toBe(1);
-    const digest = first.image.split('@')[1];
     expect(refused.output.replace(/\s+/g, ' ')).toContain(
-      `${digest} is not approved for prod. Approve it with: npm run approve -- prod ${digest}`,
+      `Release ${id} is not approved for prod: not approved: api ${digestOf(first.api)}, web ${digestOf(first.web)}. ` +
+        `Approve it with: npm run approve -- prod ${id} (commit the record), then deploy again.`,
     );
     expect(await runningImages('prod')).toEqual([]);
 
-    const approve = await sh('npm', ['run', '-s', 'approve', '--', 'prod', first.image]);
-    expect(approve.code).toBe(0);
-    await deploy('prod', env);
-    expect((await httpGet(`${URLS.prod}/cgi-bin/version`)).body.trim()).toBe(first.tag);
-    expect(verifiedImage('prod')).toBe(first.image);
+    const approve = await sh('npm', ['run', '-s', 'approve', '--', 'prod', id]);
+    expectSuccess(approve);
+    // Through the package's CLI, which records the deploy in the promotion history.
+    const deployed = await cli('deploy', 'prod');
+    expectSuccess(deployed);
+    expect(deployed.output).toContain(
+      `[deploy] deploying prod: release ${releaseId(first)} (api ${digestOf(first.api).slice(0, 19)}, web ${digestOf(first.web).slice(0, 19)}) from staging\n`,
+    );
+    expect(deployed.output).toContain(
+      `[deploy]   api: ${first.api}\n[deploy]   web: ${first.web}\n`,
+    );
+    expect((await httpGet(`${URLS.prod}/cgi-bin/version`)).body.trim()).toBe(tag);
+    expect(verifiedRelease('prod')).toEqual(first);
+    expect(await runs('prod')).toEqual({ api: [first.api], web: [first.web] });
   });
 
   test("the sample's own resource: each environment's data volume, sized and labelled by its settings", async () => {
@@ -195,60 +232,114 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
     expect((await httpGet(`${URLS.dev}/cgi-bin/health`)).status).toBe(200);
   });
 
-  test('smoke tests gate promotion: a broken service fails dev, names the check, and staging keeps the verified digest', async () => {
-    // Healthy inside the image and to docker's health check, but the path through api is broken.
+  test('smoke tests gate promotion: a release whose api breaks the path through web fails dev; dev keeps release 1, both digests, and staging is untouched', async () => {
+    // The api is healthy inside its image and to docker's health check, but says it is broken.
     setService((dir) => {
-      const health = join(dir, 'www', 'cgi-bin', 'health');
-      writeFileSync(
-        health,
-        readFileSync(health, 'utf8').replace('upstream: $upstream', 'upstream: broken'),
-      );
+      const health = join(dir, 'api', 'www', 'cgi-bin', 'health');
+      writeFileSync(health, readFileSync(health, 'utf8').replace('echo "ok ', 'echo "broken '));
     });
+    const events = await watchImageEvents(Object.values(REPOSITORIES));
     await deploy('image', env);
-    const broken = verifiedImage('image');
-    expect(broken).not.toBe(first.image);
+    // Only the api changed: only its image was built and pushed; web's digest is release 1's.
+    expect((await events.stop()).filter((e) => e.startsWith('push '))).toEqual([
+      'push 127.0.0.1:5000/sample-api',
+    ]);
+    const broken = verifiedRelease('image') ?? {};
+    expect(broken.web).toBe(first.web);
+    expect(broken.api).not.toBe(first.api);
 
+    const stagingBefore = await environmentContainers(['staging']);
     const failed = await cdktf(['deploy', 'dev'], env);
     expect(failed.code).toBe(1);
     expect(failed.output.replace(/\s+/g, ' ')).toContain(
-      `smoke test 'web/cgi-bin/health' failed: GET ${URLS.dev}/cgi-bin/health expected status 200 and a body containing 'upstream: ok api'; received status 200, body: ok web (upstream: broken)`,
+      `smoke test 'web/cgi-bin/health' failed: GET ${URLS.dev}/cgi-bin/health expected status 200 and a body containing 'upstream: ok api'; received status 200, body: ok web (upstream: broken api )`,
     );
-    expect(verifiedImage('dev')).toBe(first.image);
+    expect(verifiedRelease('dev')).toEqual(first);
+    // The state says that dev runs the broken release, unverified, and still promotes release 1.
+    const rows = await status();
+    expect(rows.dev).toMatchObject({
+      runs: broken,
+      runsId: releaseId(broken),
+      verifiedRelease: first,
+      verifiedReleaseId: releaseId(first),
+      verified: false,
+    });
 
+    // staging has nothing new to deploy: it keeps release 1, every container as it was.
     await deploy('staging', env);
-    expect(await repoDigests((await runningImages('staging'))[0])).toContain(first.image);
-    expect((await httpGet(`${URLS.staging}/cgi-bin/version`)).body.trim()).toBe(first.tag);
+    expect(verifiedRelease('staging')).toEqual(first);
+    expect(await environmentContainers(['staging'])).toEqual(stagingBefore);
+    expect(await runs('staging')).toEqual({ api: [first.api], web: [first.web] });
   });
 
-  test('promotion of a new digest: a fixed service goes image -> dev -> staging -> prod, each after the previous verified it', async () => {
-    setService((dir) => writeFileSync(join(dir, 'www', 'index.html'), '<p>version 2</p>\n'));
+  test('release 2, only the api changed: built alone, promoted with web v1 to dev and staging, refused by prod naming the api, then deployed there once approved', async () => {
+    setService((dir) => writeFileSync(join(dir, 'api', 'www', 'release.txt'), '2\n'));
+    const events = await watchImageEvents(Object.values(REPOSITORIES));
     await deploy('image', env);
-    const next = verifiedImage('image') ?? '';
-    expect(next).not.toBe(first.image);
+    expect((await events.stop()).filter((e) => e.startsWith('push '))).toEqual([
+      'push 127.0.0.1:5000/sample-api',
+    ]);
+    const second = verifiedRelease('image') ?? {};
+    expect(second.web).toBe(first.web);
+    expect(second.api).not.toBe(first.api);
+    const id = releaseId(second);
 
     await deploy('dev', env);
-    expect(verifiedImage('dev')).toBe(next);
-    expect(verifiedImage('staging')).toBe(first.image);
+    expect(verifiedRelease('dev')).toEqual(second);
+    expect(verifiedRelease('staging')).toEqual(first);
     await deploy('staging', env);
-    expect(verifiedImage('staging')).toBe(next);
-
-    // Refused for exactly this reason: the new digest is not approved yet.
-    const refusedAgain = await cdktf(['deploy', 'prod'], env);
-    expect(refusedAgain.code).toBe(1);
-    const nextDigest = next.split('@')[1];
-    expect(refusedAgain.output.replace(/\s+/g, ' ')).toContain(
-      `${nextDigest} is not approved for prod. Approve it with: npm run approve -- prod ${nextDigest}`,
+    expect(verifiedRelease('staging')).toEqual(second);
+    // prod waits: the status names the release, what changed in it, and that it is not approved.
+    expect((await status()).prod).toMatchObject({
+      verifiedReleaseId: releaseId(first),
+      waiting: second,
+      waitingId: id,
+      waitingChanged: ['api'],
+      waitingApproved: false,
+    });
+    // Refused for exactly this reason: the api of release 2 is not approved (web was, in release 1).
+    const refused = await cdktf(['deploy', 'prod'], env);
+    expect(refused.code).toBe(1);
+    expect(refused.output.replace(/\s+/g, ' ')).toContain(
+      `Release ${id} is not approved for prod: not approved: api ${digestOf(second.api)}. ` +
+        `Approve it with: npm run approve -- prod ${id} (commit the record), then deploy again.`,
     );
-    expect(verifiedImage('prod')).toBe(first.image);
-    expect((await sh('npm', ['run', '-s', 'approve', '--', 'prod', next])).code).toBe(0);
-    await deploy('prod', env);
-    expect(verifiedImage('prod')).toBe(next);
+    expect(verifiedRelease('prod')).toEqual(first);
 
-    const tag = (await httpGet(`${URLS.dev}/cgi-bin/version`)).body.trim();
-    expect(tag).not.toBe(first.tag);
-    for (const url of [URLS.staging, URLS.prod]) {
-      expect((await httpGet(`${url}/cgi-bin/version`)).body.trim()).toBe(tag);
-    }
-    expect((await httpGet(`${URLS.prod}/`)).body).toBe('<p>version 2</p>\n');
+    expectSuccess(await sh('npm', ['run', '-s', 'approve', '--', 'prod', id]));
+    const webBefore = (await serviceImagesOf('prod')).web;
+    expectSuccess(await cli('deploy', 'prod'));
+    expect(verifiedRelease('prod')).toEqual(second);
+    // prod runs web v1 and api v2: web's image is the one it ran, and it answers through api v2.
+    expect(await runs('prod')).toEqual({ api: [second.api], web: [first.web] });
+    expect((await serviceImagesOf('prod')).web).toEqual(webBefore);
+    expect((await httpGet(`${URLS.prod}/cgi-bin/version`)).body.trim()).toBe(tag);
+    expect(await httpGet(`${URLS.prod}/cgi-bin/health`)).toEqual(HEALTHY);
+
+    // prod's history: both releases, newest first, with their digests and what changed.
+    const history = await cli('history', 'prod', '--json');
+    expectSuccess(history);
+    const deploys = JSON.parse(history.output) as Deployment[];
+    expect(
+      deploys.map((d) => ({
+        id: d.releaseId,
+        release: d.release,
+        changed: d.changed,
+        outcome: d.outcome,
+      })),
+    ).toEqual([
+      { id, release: second, changed: ['api'], outcome: 'verified' },
+      { id: releaseId(first), release: first, changed: undefined, outcome: 'verified' },
+    ]);
+    expect(deploys[0].approval).toMatch(
+      new RegExp(
+        `^api=${digestOf(second.api)} web=${digestOf(second.web)} # release ${id} approved by `,
+      ),
+    );
+    const table = await cli('history', 'prod');
+    expectSuccess(table);
+    expect(table.output).toContain(
+      `${id} (api ${digestOf(second.api).slice(0, 19)}, web ${digestOf(first.web).slice(0, 19)})  api `,
+    );
   });
 });

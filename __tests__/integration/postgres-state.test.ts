@@ -17,12 +17,14 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { Release } from '../../lib';
 import { Deployment } from '../../lib/cli/history';
 import { docker, expectSuccess, httpGet, sh } from '../helpers/cli';
 import {
   engineObjectsOf,
   enterLane,
   laneNames,
+  laneRepository,
   LANES,
   laneUrl,
   runningEnvironments,
@@ -74,11 +76,11 @@ function psql(query: string): string {
   }).trim();
 }
 
-/** The verified image a stage's state in PostgreSQL holds. */
-function verifiedImage(stage: string): string | undefined {
+/** The verified release a stage's state in PostgreSQL holds (each image by digest). */
+function verifiedRelease(stage: string): Release | undefined {
   const data = psql(`SELECT data FROM "cdktf_pipeline_${stage}".states WHERE name = 'default'`);
-  const state = JSON.parse(data) as { outputs: Record<string, { value: string }> };
-  return state.outputs.verified_image?.value;
+  const state = JSON.parse(data) as { outputs: Record<string, { value: Release }> };
+  return state.outputs.verified_release?.value;
 }
 
 /** Whether some session holds the state lock of a stage (the advisory lock on its row). */
@@ -175,19 +177,26 @@ afterAll(async () => {
 });
 
 describe('state in PostgreSQL', () => {
-  let release = '';
+  let release: Release = {};
 
   test('the pipeline: image, dev, staging, approval, prod and a review environment, with no state file and no credential in any file', async () => {
     expectSuccess(await cli(a, ['deploy', 'image', 'dev', 'staging']));
     expectSuccess(await cli(a, ['approve', 'prod', '--from', 'staging']));
     expectSuccess(await cli(a, ['deploy', 'prod']));
     expectSuccess(await cli(a, ['deploy', `review-${REVIEW}`]));
-    release = verifiedImage('image') ?? '';
-    expect(release).toMatch(
-      new RegExp(`^127\\.0\\.0\\.1:5000/${LANE.repository}@sha256:[0-9a-f]{64}$`),
+    release = verifiedRelease('image') ?? {};
+    expect(release).toEqual(
+      Object.fromEntries(
+        (['api', 'web'] as const).map((image) => [
+          image,
+          expect.stringMatching(
+            new RegExp(`^127\\.0\\.0\\.1:5000/${laneRepository(LANE, image)}@sha256:[0-9a-f]{64}$`),
+          ),
+        ]),
+      ),
     );
     for (const stage of ['dev', 'staging', 'prod', `review-${REVIEW}`]) {
-      expect(verifiedImage(stage)).toBe(release);
+      expect(verifiedRelease(stage)).toEqual(release);
     }
     for (const url of Object.values(URLS)) {
       expect(await httpGet(`${url}/cgi-bin/health`)).toEqual(HEALTHY);
@@ -196,11 +205,11 @@ describe('state in PostgreSQL', () => {
     expect(await cli(b, ['check', 'staging'])).toMatchObject({ code: 0 });
     // And the same history, in the database beside the state: every deploy, newest first.
     const deploys = await historyIn(b);
-    expect(deploys.map((d) => [d.environment, d.from, d.digest, d.outcome])).toEqual(
+    expect(deploys.map((d) => [d.environment, d.from, d.release, d.outcome])).toEqual(
       ['review-pg', 'prod', 'staging', 'dev'].map((e) => [
         e,
         { 'review-pg': 'image', prod: 'staging', staging: 'dev', dev: 'image' }[e],
-        release.slice(release.indexOf('@') + 1),
+        release,
         'verified',
       ]),
     );
@@ -267,7 +276,7 @@ describe('state in PostgreSQL', () => {
     for (const result of results) expectSuccess(result);
     expect(await greetingOf('dev')).toBe('hello, dev, in parallel');
     expect(await greetingOf('staging')).toBe('hello, staging, in parallel');
-    expect(verifiedImage('staging')).toBe(release);
+    expect(verifiedRelease('staging')).toEqual(release);
   });
 
   test('a deploy killed with SIGKILL while it holds the lock does not block the next one', async () => {
@@ -283,12 +292,12 @@ describe('state in PostgreSQL', () => {
     const next = await cli(a, ['deploy', 'dev'], { PIPELINE_LOCK_TIMEOUT: '5s' });
     expectSuccess(next);
     expect(await greetingOf('dev')).toBe('hello after a crash');
-    expect(verifiedImage('dev')).toBe(release);
+    expect(verifiedRelease('dev')).toEqual(release);
   });
 
   test('migrate-state moves every stage to local files and back: no diff, same digests; it refuses a locked stage and a stage the target holds', async () => {
     const stages = ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`];
-    const digests = Object.fromEntries(stages.map((s) => [s, verifiedImage(s)]));
+    const digests = Object.fromEntries(stages.map((s) => [s, verifiedRelease(s)]));
     const deploys = await historyIn(a);
 
     // A session holding dev's lock (then idle, in a client-side sleep): nothing moves.
@@ -360,7 +369,7 @@ describe('state in PostgreSQL', () => {
     rmSync(devFile);
     expect(await historyIn(a)).toEqual(deploys);
     for (const stage of stages) {
-      expect(verifiedImage(stage)).toBe(digests[stage]);
+      expect(verifiedRelease(stage)).toEqual(digests[stage]);
       const diff = await sh(
         'npx',
         ['cdktf', 'diff', stage, '--skip-provider-lock'],
@@ -413,8 +422,8 @@ describe('state in PostgreSQL', () => {
     writeFileSync(
       service,
       readFileSync(service, 'utf8').replace(
-        "{ name: 'api', port: 8080, healthCheck: health(8080) }",
-        "{ name: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
+        "{ name: 'api', image: 'api', port: 8080, healthCheck: health(8080) }",
+        "{ name: 'api', image: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
       ),
     );
     const deployed = await cli(a, ['deploy', 'dev']);

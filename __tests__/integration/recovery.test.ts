@@ -10,6 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { join } from 'node:path';
 
+import { Release, releaseKey } from '../../lib';
 import {
   CommandResult,
   containerNames,
@@ -36,12 +37,13 @@ const cli = (args: readonly string[], extra: NodeJS.ProcessEnv = {}): Promise<Co
   sh(cliPath(), args, { ...env, ...extra }, copy);
 const startCli = (args: readonly string[]): Started => start(cliPath(), args, env, copy);
 
-/** The verified image a stage's local state holds. */
+/** The release a stage's local state holds as verified, as its key (`api=sha256:…,web=…`). */
 function verified(stage: string): string {
   const state = JSON.parse(
     readFileSync(join(copy, '.pipeline', 'state', `${stage}.tfstate`), 'utf8'),
-  ) as { outputs: Record<string, { value: string }> };
-  return state.outputs.verified_image?.value ?? '';
+  ) as { outputs: Record<string, { value: Release }> };
+  const release = state.outputs.verified_release?.value;
+  return release ? releaseKey(release) : '';
 }
 
 /** Waits until `ready` holds, checking every 100 ms; fails after `seconds`. */
@@ -88,9 +90,9 @@ function setGreeting(greeting: string): void {
   );
 }
 
-/** A new version of the service: a change of its build context, so a new digest. */
+/** A new version of web: a change of its build context, so a new digest, so a new release. */
 function newVersion(label: string): void {
-  const file = join(copy, 'service', 'www', 'index.html');
+  const file = join(copy, 'service', 'web', 'www', 'index.html');
   writeFileSync(file, `${readFileSync(file, 'utf8')}\n<!-- ${label} -->\n`);
 }
 
@@ -186,7 +188,7 @@ describe('an interrupted deploy is followed by a plain redeploy', () => {
     await until('the push', () =>
       logShows(
         'image',
-        /terraform_data\.Service_SmokeTest\S*: Creation complete|docker_registry_image\.\S+: Creating\.\.\./,
+        /terraform_data\.ImageWeb_SmokeTest\S*: Creation complete|docker_registry_image\.\S+: Creating\.\.\./,
       ),
     );
     await killGroup(deploy);
@@ -286,7 +288,7 @@ describe('faults: a clear error, and what runs keeps running', () => {
       const failed = await deploy.result;
       expect(failed.code).toBe(1);
       expect(failed.output).toMatch(
-        /\[deploy\] error: deploy dev failed: the Docker engine at unix:\/\/\/var\/run\/docker\.sock stopped answering during the deploy( \([^)\n]+\))?\. dev's verified digest is unchanged, and nothing was promoted\. The full log is \.pipeline\/logs\/deploy-dev\.log\.\n\[deploy\] fix: Start the engine \(scripts\/setup starts the local one\): what it ran starts again with it\. Then deploy dev again: it finishes what this one began\.\n$/,
+        /\[deploy\] error: deploy dev failed: the Docker engine at unix:\/\/\/var\/run\/docker\.sock stopped answering during the deploy( \([^)\n]+\))?\. dev's verified release is unchanged, and nothing was promoted\. The full log is \.pipeline\/logs\/deploy-dev\.log\.\n\[deploy\] fix: Start the engine \(scripts\/setup starts the local one\): what it ran starts again with it\. Then deploy dev again: it finishes what this one began\.\n$/,
       );
       expect(verified('dev')).toBe(served);
     } finally {

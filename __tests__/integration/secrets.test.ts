@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { Release, releaseId } from '../../lib';
 import { CommandResult, docker, expectSuccess, httpGet, sh } from '../helpers/cli';
 import {
   engineObjectsOf,
@@ -147,9 +148,9 @@ describe('secrets and encrypted state', () => {
     const plain = JSON.parse(
       readFileSync(join(copy, '.pipeline', 'state', 'dev.tfstate'), 'utf8'),
     ) as {
-      outputs: { verified_image: { value: string } };
+      outputs: { verified_release: { value: Release } };
     };
-    const verified = plain.outputs.verified_image.value;
+    const verified = plain.outputs.verified_release.value;
 
     // The api service now reads a secret: the delivery encrypts its state from here on.
     giveApiSecret(copy);
@@ -166,7 +167,7 @@ describe('secrets and encrypted state', () => {
     expect(deployed.output).toContain(
       '[deploy] encrypting the state of dev (.pipeline/state/dev.tfstate), written in plain text\n',
     );
-    expect(deployed.output).toContain(`(verified ${verified})`);
+    expect(deployed.output).toContain(`(verified release ${releaseId(verified)} (`);
     for (const stage of ['image', 'dev']) {
       const state = JSON.parse(
         readFileSync(join(copy, '.pipeline', 'state', `${stage}.tfstate`), 'utf8'),

@@ -13,6 +13,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { Release, releaseKey } from '../../lib';
 import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
 import { giveApiSecret, pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 import { PROJECT_ROOT } from '../helpers/test-app';
@@ -45,13 +46,15 @@ function cli(args: readonly string[]) {
   return sh(join(copy, 'node_modules', '.bin', 'cdktf-pipeline'), args, env, copy);
 }
 
+/** The release a stage verified, as its key (`api=sha256:…,web=sha256:…`). */
 function verified(stage: string): string | undefined {
   const file = join(copy, '.pipeline', 'state', `${stage}.tfstate`);
   if (!existsSync(file)) return undefined;
   const state = JSON.parse(readFileSync(file, 'utf8')) as {
-    outputs: Record<string, { value: string } | undefined>;
+    outputs: Record<string, { value: Release } | undefined>;
   };
-  return state.outputs.verified_image?.value;
+  const release = state.outputs.verified_release?.value;
+  return release && releaseKey(release);
 }
 
 /** The node IDs that run a service's running tasks, one entry per task, sorted. */
@@ -238,7 +241,7 @@ describe('the sample delivery on a two-node swarm', () => {
     expectSuccess(review);
 
     const release = verified('image');
-    expect(release).toMatch(/^127\.0\.0\.1:5000\/sample-service@sha256:[0-9a-f]{64}$/);
+    expect(release).toMatch(/^api=sha256:[0-9a-f]{64},web=sha256:[0-9a-f]{64}$/);
     for (const stage of STAGES)
       expect({ stage, verified: verified(stage) }).toEqual({ stage, verified: release });
     for (const url of Object.values(URLS)) {
@@ -274,7 +277,7 @@ describe('the sample delivery on a two-node swarm', () => {
 
   test('a new digest rolls over staging one task at a time: the other node keeps serving, by name and at the published port', async () => {
     const old = await buildAt(URLS.staging);
-    const index = join(copy, 'service', 'www', 'index.html');
+    const index = join(copy, 'service', 'web', 'www', 'index.html');
     writeFileSync(index, `${readFileSync(index, 'utf8')}<!-- rolling update -->\n`);
     expectSuccess(await cli(['deploy', 'image', 'dev']));
     const next = await buildAt(URLS.dev);
@@ -313,7 +316,7 @@ describe('the sample delivery on a two-node swarm', () => {
     const serving = await buildAt(URLS.dev);
     // Healthy inside the image stage's smoke test, unhealthy with an environment's settings:
     // the kind of fault only a deploy finds.
-    const health = join(copy, 'service', 'www', 'cgi-bin', 'health');
+    const health = join(copy, 'service', 'api', 'www', 'cgi-bin', 'health');
     writeFileSync(
       health,
       readFileSync(health, 'utf8').replace(
@@ -333,7 +336,7 @@ describe('the sample delivery on a two-node swarm', () => {
     expect(deployed.code).toBe(1);
     // api updates first (web depends on it): its new task never turns healthy.
     expect(deployed.output).toMatch(
-      /\[deploy\] error: deploy dev failed: Swarm rolled back service 'api' \(dev-api\): its new tasks failed \(task: non-zero exit \(\d+\): dockerexec: unhealthy container\)\. dev runs the version it ran before, and its verified image is unchanged\./,
+      /\[deploy\] error: deploy dev failed: Swarm rolled back service 'api' \(dev-api\): its new tasks failed \(task: non-zero exit \(\d+\): dockerexec: unhealthy container\)\. dev runs the version it ran before, and its verified release is unchanged\./,
     );
     expect(fromNetwork).toEqual({ failed: 0, builds: [serving] });
     expect([first, second, bothDown]).toEqual([
@@ -347,8 +350,11 @@ describe('the sample delivery on a two-node swarm', () => {
 
   test('a secret on Swarm: a Docker secret the api task reads as a file of its own user, never in any file; a new value is a new secret', async () => {
     // Undo the broken release of the test before, and give the api service a secret.
-    const health = join(copy, 'service', 'www', 'cgi-bin', 'health');
-    writeFileSync(health, readFileSync(join(PROJECT_ROOT, 'service', 'www', 'cgi-bin', 'health')));
+    const health = join(copy, 'service', 'api', 'www', 'cgi-bin', 'health');
+    writeFileSync(
+      health,
+      readFileSync(join(PROJECT_ROOT, 'service', 'api', 'www', 'cgi-bin', 'health')),
+    );
     giveApiSecret(copy);
     // State encryption has its own suite: here the state stays plain, by the explicit choice.
     const delivery = join(copy, 'stacks', 'sample-delivery.ts');

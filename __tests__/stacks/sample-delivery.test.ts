@@ -68,7 +68,7 @@ describe('the pipeline app', () => {
     );
   });
 
-  test('exactly one docker_image build exists across all stacks', () => {
+  test('each image is built exactly once across all stacks: in the image stack', () => {
     const { pipeline } = testPipeline({ reviewIds: ['42'] });
     const stacks = [pipeline.image, ...pipeline.environments];
     expect(stacks).toHaveLength(pipeline.node.children.length);
@@ -77,6 +77,7 @@ describe('the pipeline app', () => {
         .filter((image) => image.build !== undefined)
         .map(() => stack.node.id),
     );
-    expect(builds).toEqual(['image']);
+    expect(builds).toEqual(['image', 'image']);
+    expect(Object.keys(pipeline.image.artifacts)).toEqual(['api', 'web']);
   });
 });

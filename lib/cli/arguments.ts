@@ -2,7 +2,7 @@ import { InvalidArgumentError } from 'commander';
 
 import { DIGEST_PATTERN } from '../constructs/approval';
 import { PIPELINE_DEFAULTS } from '../private/defaults';
-import { digestOf } from '../private/digest';
+import { digestOf, IMAGE_NAME_PATTERN, RELEASE_ID_PATTERN } from '../private/release';
 
 /**
  * Parsers of option and argument values: each returns the value it read, or throws the parser's
@@ -20,25 +20,50 @@ export function positiveInteger(flag: string): (value: string) => number {
   };
 }
 
-/** A pipeline run's digest: `sha256:` and 64 hex digits (an image reference's digest too). */
-export function runDigest(value: string): string {
-  if (!DIGEST_PATTERN.test(value)) {
+/** A pipeline run's release: its id, 12 hex digits. */
+export function runRelease(value: string): string {
+  if (!RELEASE_ID_PATTERN.test(value)) {
     throw new InvalidArgumentError(
-      `It must be 'sha256:' and 64 hex digits. In CI the value comes from the image job (${PIPELINE_DEFAULTS.digestVariable}): make the job need it. By hand, copy the digest the image deploy reported.`,
+      `It must be a release id, 12 hex digits. In CI the value comes from the image job (${PIPELINE_DEFAULTS.releaseVariable}): make the job need it. By hand, copy the release the image deploy reported.`,
     );
   }
   return value;
 }
 
-/** A digest to approve: `sha256:<64 hex>`, or an image reference that ends in one. */
-export function approvedDigest(value: string): string {
+/** A release to approve, as the command line names it. */
+export type ReleaseArgument =
+  /** By its id: the release a stage verified, or one of the history. */
+  | { readonly id: string }
+  /** Every image, by digest (`sha256:…`), by name. */
+  | { readonly images: { readonly [name: string]: string } }
+  /** The digest of the one image of a delivery of one image. */
+  | { readonly digest: string };
+
+/**
+ * A release to approve: its id (12 hex digits); every image as `name=sha256:…`, separated by
+ * commas or spaces; or, for a delivery of one image, its digest (or a reference ending in it).
+ */
+export function releaseToApprove(value: string): ReleaseArgument {
+  if (RELEASE_ID_PATTERN.test(value)) return { id: value };
   const digest = digestOf(value);
-  if (!DIGEST_PATTERN.test(digest)) {
-    throw new InvalidArgumentError(
-      "It must be 'sha256:' and 64 hex digits. Copy the digest from the deploy's message, or approve what a stage verified: --from STAGE.",
-    );
+  if (!value.includes('=') && DIGEST_PATTERN.test(digest)) return { digest };
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  const images: { [name: string]: string } = {};
+  for (const word of words) {
+    const [name, image, ...rest] = word.split('=');
+    if (
+      rest.length > 0 ||
+      !IMAGE_NAME_PATTERN.test(name) ||
+      !DIGEST_PATTERN.test(image ?? '') ||
+      name in images
+    ) {
+      throw new InvalidArgumentError(
+        "It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<64 hex digits>' separated by commas, or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.",
+      );
+    }
+    images[name] = image;
   }
-  return digest;
+  return { images };
 }
 
 /** A digest or its prefix: `sha256:` and at least 12 hex digits. */

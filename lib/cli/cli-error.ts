@@ -9,7 +9,7 @@ export const ExitCode = {
   ERROR: 1,
   /** `drift`: something changed outside a deploy; `run`: paused at an approval gate. */
   CHANGES: 2,
-  /** `approve --check`: the digest is not approved yet. */
+  /** `approve --check`: the release is not approved yet. */
   NOT_APPROVED: 3,
   /**
    * The command line is wrong (an unknown command, flag or stack, a missing or malformed value,

@@ -1,4 +1,5 @@
 import { StageManifest } from '../private/delivery-manifest';
+import { describeRelease } from '../private/release';
 
 import { CliError, UsageError } from './cli-error';
 import { Output } from './output';
@@ -83,8 +84,10 @@ function describe(project: Project, stage: StageManifest): { line: string; deplo
   }
   if (!outputs?.deployed)
     return { line: `${stage.name} (${kind}): nothing deployed`, deployed: false };
-  const image = stage.kind === 'image' ? outputs.verifiedImage : outputs.runningImage;
-  const what = image ? `${stage.kind === 'image' ? 'built' : 'runs'} ${image}` : 'deployed';
+  const release = stage.kind === 'image' ? outputs.verifiedRelease : outputs.runningRelease;
+  const what = release
+    ? `${stage.kind === 'image' ? 'built' : 'runs'} release ${describeRelease(release)}`
+    : 'deployed';
   const urls = [...outputs.urls].map(([service, url]) => `${service} at ${url}`).join(', ');
   return {
     line: `${stage.name} (${kind}): ${what}${urls ? `; ${urls}` : ''}; ${state}`,

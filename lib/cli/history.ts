@@ -4,7 +4,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { digestOf } from '../private/digest';
+import { changedImages, Release, releaseId, SINGLE_IMAGE } from '../private/release';
 import { StateStoreManifest } from '../stacks/state-store';
 
 import { CliError } from './cli-error';
@@ -21,9 +21,9 @@ export interface StartedRecord {
   /** The deploy's own id: its finished record carries the same. */
   readonly id: string;
   readonly environment: string;
-  /** The image the deploy brings, `<repository>@sha256:…`. */
-  readonly image: string;
-  /** The stage that verified that image. */
+  /** The release the deploy brings: each image's `<repository>@sha256:…`, by image name. */
+  readonly release: Release;
+  /** The stage that verified that release. */
   readonly from: string;
   /** The pipeline run that deployed it, or `by hand (<name>)`. */
   readonly run: string;
@@ -31,8 +31,13 @@ export interface StartedRecord {
   readonly at: string;
   readonly host: string;
   readonly pid: number;
-  /** For an environment that requires approval: the approval record's line for the digest. */
+  /** For an environment that requires approval: the approval record's line for the release. */
   readonly approval?: string;
+}
+
+/** A started record as deploys before 0.7 wrote it: one image, no release. */
+interface LegacyStartedRecord extends Omit<StartedRecord, 'release'> {
+  readonly image: string;
 }
 
 /** The record a deploy writes as it ends (a killed deploy writes none). */
@@ -42,7 +47,7 @@ export interface FinishedRecord {
   readonly environment: string;
   readonly at: string;
   readonly outcome: Exclude<Outcome, 'running'>;
-  /** What failed, for a deploy that did not verify its image. */
+  /** What failed, for a deploy that did not verify its release. */
   readonly detail?: string;
 }
 
@@ -52,8 +57,14 @@ export type HistoryRecord = StartedRecord | FinishedRecord;
 export interface Deployment {
   readonly id: string;
   readonly environment: string;
-  readonly image: string;
-  readonly digest: string;
+  /** The release it brought: each image by digest, by image name. */
+  readonly release: Release;
+  readonly releaseId: string;
+  /**
+   * The images whose digest differs from the release of the environment's deploy before; absent
+   * for its first deploy.
+   */
+  readonly changed?: readonly string[];
   readonly from: string;
   readonly run: string;
   readonly started: string;
@@ -146,18 +157,26 @@ export class History {
     const records = this.records();
     const finished = new Map<string, FinishedRecord>();
     for (const r of records) if (r.event === 'finished') finished.set(r.id, r);
-    const starts = records.filter((r): r is StartedRecord => r.event === 'started');
+    const starts = (records as readonly (HistoryRecord | LegacyStartedRecord)[])
+      .filter((r): r is StartedRecord | LegacyStartedRecord => r.event === 'started')
+      .map((r): StartedRecord =>
+        'release' in r ? r : { ...r, release: { [SINGLE_IMAGE]: r.image } },
+      );
+    const before = new Map<string, Release>();
     return starts.map((s, i) => {
       const end = finished.get(s.id);
       const later = starts.slice(i + 1).some((n) => n.environment === s.environment);
       const outcome: Outcome =
         end?.outcome ??
         (!later && s.host === hostname() && isAlive(s.pid) ? 'running' : 'interrupted');
+      const previous = before.get(s.environment);
+      before.set(s.environment, s.release);
       return {
         id: s.id,
         environment: s.environment,
-        image: s.image,
-        digest: digestOf(s.image),
+        release: s.release,
+        releaseId: releaseId(s.release),
+        ...(previous ? { changed: changedImages(previous, s.release) } : {}),
         from: s.from,
         run: s.run,
         started: s.at,

@@ -26,7 +26,7 @@ export function knownFailure(
   if (lost) {
     const why = lost[1] ? ` (${lost[1].trim()})` : '';
     return new CliError(
-      `${action} ${stack} failed: the Docker engine at ${engineHost()} stopped answering during the ${action}${why}.${action === 'deploy' ? ` ${stack}'s verified digest is unchanged, and nothing was promoted.` : ''} The full log is ${logFile}.`,
+      `${action} ${stack} failed: the Docker engine at ${engineHost()} stopped answering during the ${action}${why}.${action === 'deploy' ? ` ${stack}'s verified release is unchanged, and nothing was promoted.` : ''} The full log is ${logFile}.`,
       `Start the engine (scripts/setup starts the local one): what it ran starts again with it. Then ${action} ${stack} again: it finishes what this one began.`,
     );
   }

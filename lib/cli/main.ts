@@ -10,11 +10,12 @@ import { ConfigurationError } from '../private/errors';
 import { installTypeScriptHook } from '../private/typescript-hook';
 
 import {
-  approvedDigest,
   digestPrefix,
   nameList,
   positiveInteger,
-  runDigest,
+  ReleaseArgument,
+  releaseToApprove,
+  runRelease,
   timeToLive,
 } from './arguments';
 import { CliError, ExitCode, ReportedError } from './cli-error';
@@ -87,7 +88,7 @@ Exit status:
   ${ExitCode.OK}   done
   ${ExitCode.ERROR}   the command failed (a deploy, a smoke test, a state that cannot be read)
   ${ExitCode.CHANGES}   drift: an environment drifted; run: paused at an approval gate
-  ${ExitCode.NOT_APPROVED}   approve --check: the digest is not approved yet
+  ${ExitCode.NOT_APPROVED}   approve --check: the release is not approved yet
   ${ExitCode.USAGE}  the command line is wrong, or a destroy was not confirmed: nothing was done`;
 
 /**
@@ -129,12 +130,12 @@ function commandTable(
   command('deploy', 'deploy stacks in order (default: the stages up to the first approval)')
     .argument('[stacks...]', 'the stacks to deploy; review-<id> adds a review environment')
     .option(
-      '--digest <digest>',
-      "this pipeline run's digest: deploy only while the upstream has it verified",
-      runDigest,
+      '--release <id>',
+      "this pipeline run's release: deploy only while the upstream has it verified",
+      runRelease,
     )
-    .action((stacks: string[], o: ProjectOptions & { digest?: string }) =>
-      act(o, (project) => deploy(project, { stacks, digest: o.digest })),
+    .action((stacks: string[], o: ProjectOptions & { release?: string }) =>
+      act(o, (project) => deploy(project, { stacks, release: o.release })),
     );
 
   command('destroy', 'destroy stacks, e.g. a review environment, after asking')
@@ -150,31 +151,35 @@ function commandTable(
       act(o, (project) => teardown(project, { yes: o.yes === true })),
     );
 
-  command('approve', 'approve a digest for an environment (appends to its approval record)')
+  command('approve', 'approve a release for an environment (appends to its approval record)')
     .argument('<environment>', 'the environment behind an approval, e.g. prod')
-    .argument('[digest]', 'the digest to approve, sha256:<64 hex digits>', approvedDigest)
+    .argument(
+      '[release]',
+      "the release: its id (as status shows it), every image as name=sha256:<64 hex> (comma-separated), or a one-image delivery's digest",
+      releaseToApprove,
+    )
     .argument('[note]', 'a note for the record')
-    .option('--from <stage>', 'approve what this stage verified, instead of a digest')
+    .option('--from <stage>', 'approve what this stage verified, instead of a release')
     .option(
-      '--digest <digest>',
-      "with --from: this pipeline run's digest, approved only while the stage has it verified",
-      runDigest,
+      '--release <id>',
+      "with --from: this pipeline run's release, approved only while the stage has it verified",
+      runRelease,
     )
     .option('--check', 'with --from: approve nothing; exit 0 when approved, 3 when not')
     .action(
       (
         environment: string,
-        digest: string | undefined,
+        release: ReleaseArgument | undefined,
         note: string | undefined,
-        o: ProjectOptions & { from?: string; digest?: string; check?: boolean },
+        o: ProjectOptions & { from?: string; release?: string; check?: boolean },
       ) =>
         act(o, (project) =>
           approve(project, {
             environment,
-            digest,
+            release,
             note,
             from: o.from,
-            runDigest: o.digest,
+            runRelease: o.release,
             check: o.check === true,
           }),
         ),
@@ -253,16 +258,26 @@ function commandTable(
 
   command('history', 'every deploy of the environments, newest first')
     .argument('[environments...]', 'the environments (default: every one)')
+    .option('--release <id>', 'only the deploys of this release', runRelease)
     .option(
       '--digest <digest>',
-      'only the deploys of this digest (12 or more hex digits)',
+      'only the deploys of releases with an image of this digest (12 or more hex digits)',
       digestPrefix,
     )
     .option('--json', 'as JSON')
-    .action((environments: string[], o: ProjectOptions & { digest?: string; json?: boolean }) =>
-      act(o, (project) =>
-        history(project, { environments, digest: o.digest, json: o.json === true }),
-      ),
+    .action(
+      (
+        environments: string[],
+        o: ProjectOptions & { release?: string; digest?: string; json?: boolean },
+      ) =>
+        act(o, (project) =>
+          history(project, {
+            environments,
+            release: o.release,
+            digest: o.digest,
+            json: o.json === true,
+          }),
+        ),
     );
 
   command('ansible', "run a playbook with the stack's outputs when they or it changed")
@@ -305,7 +320,7 @@ function commandTable(
   const event = (flag: string, description: string, others: string[]) =>
     new Option(flag, description).conflicts(others);
   pipelineCommand('run', 'run the pipeline here, stage by stage')
-    .option('--approve', 'approve the digest at every approval gate without asking')
+    .option('--approve', 'approve the release at every approval gate without asking')
     .option('--skip <stages>', 'stages not to run, comma-separated', nameList('--skip'))
     .addOption(
       event('--merge-request <id>', 'run as for a merge request', [

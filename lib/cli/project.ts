@@ -1,13 +1,18 @@
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 
-import { VERIFIED_IMAGE_OUTPUT } from '../constructs/promotion';
 import { DEFAULTS, URL_OUTPUT_SUFFIX, WORK_DIRECTORY } from '../private/defaults';
 import {
   DeliveryManifest,
   readDeliveryManifest,
   StageManifest,
 } from '../private/delivery-manifest';
+import {
+  imageOfReleaseResource,
+  Release,
+  releaseOf,
+  VERIFIED_RELEASE_OUTPUT,
+} from '../private/release';
 import { Delivery } from '../stacks/delivery';
 import { StateLocation } from '../stacks/state-store';
 
@@ -19,12 +24,15 @@ import { StateReader } from './state-reader';
 export interface StackOutputs {
   /** `<service>_url` outputs, by service name. */
   readonly urls: ReadonlyMap<string, string>;
-  /** The `verified_image` output, when the stack published one. */
-  readonly verifiedImage?: string;
+  /** The `verified_release` output, when the stack published one. */
+  readonly verifiedRelease?: Release;
   /** Whether the state holds any resource (a destroyed stack leaves an empty state). */
   readonly deployed: boolean;
-  /** The image an environment's last deploy put in place (verified or not), by digest. */
-  readonly runningImage?: string;
+  /**
+   * The release an environment's last deploy pulled (verified or not): each image by digest, by
+   * image name. A deploy that stopped half-way may have pulled some images of a new release only.
+   */
+  readonly runningRelease?: Release;
 }
 
 /** A synthesized app: where it was written, and what its delivery says of itself. */
@@ -188,12 +196,11 @@ export class Project {
         urls.set(name.slice(0, -URL_OUTPUT_SUFFIX.length), value);
       }
     }
-    const image = state.outputs?.[VERIFIED_IMAGE_OUTPUT]?.value;
     return {
       urls,
-      verifiedImage: typeof image === 'string' ? image : undefined,
+      verifiedRelease: releaseOf(state.outputs?.[VERIFIED_RELEASE_OUTPUT]?.value),
       deployed: (state.resources ?? []).length > 0,
-      runningImage: releaseImage(state.resources ?? []),
+      runningRelease: runningRelease(state.resources ?? []),
     };
   }
 
@@ -241,15 +248,20 @@ export class Project {
   }
 }
 
-/** The release an environment's state pulled: its `docker_image` named by digest. */
-function releaseImage(resources: readonly unknown[]): string | undefined {
+/** The release an environment's state pulled: its `docker_image`s named by digest. */
+function runningRelease(resources: readonly unknown[]): Release | undefined {
+  const release: { [image: string]: string } = {};
   for (const resource of resources as {
     type?: string;
+    name?: string;
     instances?: { attributes?: { name?: unknown } }[];
   }[]) {
     if (resource.type !== 'docker_image') continue;
+    const image = imageOfReleaseResource(resource.name ?? '');
     const name = resource.instances?.[0]?.attributes?.name;
-    if (typeof name === 'string' && name.includes('@sha256:')) return name;
+    if (image !== undefined && typeof name === 'string' && name.includes('@sha256:')) {
+      release[image] = name;
+    }
   }
-  return undefined;
+  return Object.keys(release).length > 0 ? release : undefined;
 }

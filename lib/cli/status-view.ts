@@ -1,4 +1,11 @@
-import { shortDigest } from '../private/digest';
+import {
+  changedImages,
+  describeRelease,
+  Release,
+  releaseId,
+  sameRelease,
+  shortDigest,
+} from '../private/release';
 
 import { Deployment, Outcome } from './history';
 
@@ -7,19 +14,27 @@ export interface EnvironmentStatus {
   readonly environment: string;
   /** Whether its state holds resources. */
   readonly deployed: boolean;
-  /** The image its last deploy put in place, `<repository>@sha256:…`. */
-  readonly runs?: string;
-  /** The image it verified last (what it promotes). */
-  readonly verifiedImage?: string;
+  /** The release its last deploy put in place: each image's `<repository>@sha256:…`, by name. */
+  readonly runs?: Release;
+  /** Its id. */
+  readonly runsId?: string;
+  /** The release it verified last (what it promotes). */
+  readonly verifiedRelease?: Release;
+  /** Its id. */
+  readonly verifiedReleaseId?: string;
   /** Whether what it runs is what it verified. */
   readonly verified: boolean;
-  /** When it verified the image it runs (the first of its deploys of it since another). */
+  /** When it verified the release it runs (the first of its deploys of it since another). */
   readonly since?: string;
-  /** The stage whose verified image it deploys. */
+  /** The stage whose verified release it deploys. */
   readonly upstream?: string;
-  /** The upstream's verified image, when it is not the one this environment verified. */
-  readonly waiting?: string;
-  /** For an environment that requires approval: whether the waiting image is approved. */
+  /** The upstream's verified release, when it is not the one this environment verified. */
+  readonly waiting?: Release;
+  /** Its id. */
+  readonly waitingId?: string;
+  /** The images of the waiting release that differ from the release this environment verified. */
+  readonly waitingChanged?: readonly string[];
+  /** For an environment that requires approval: whether the waiting release is approved. */
   readonly waitingApproved?: boolean;
   /** How its last deploy ended, by the history. */
   readonly lastDeploy?: Outcome;
@@ -34,14 +49,16 @@ export interface EnvironmentStatus {
 /** What `status` shows: the image stage's release and every environment in promotion order. */
 export interface StatusView {
   readonly imageStage: string;
-  /** The image the image stage verified last. */
-  readonly release?: string;
+  /** The release the image stage verified last: each image by digest, by name. */
+  readonly release?: Release;
+  /** Its id. */
+  readonly releaseId?: string;
   readonly environments: readonly EnvironmentStatus[];
 }
 
-/** An image's short digest, or `-` for none. */
-function short(image: string | undefined): string {
-  return image ? shortDigest(image) : '-';
+/** A release as its id and each image's short digest, or `-` for none. */
+function short(release: Release | undefined): string {
+  return release ? describeRelease(release) : '-';
 }
 
 /** An ISO time as `YYYY-MM-DD HH:MM UTC`. */
@@ -50,36 +67,75 @@ export function shortTime(iso: string | undefined): string {
 }
 
 /**
- * When `environment` started running `image` verified: the first of its verified deploys of that
- * image since it last verified another one. Undefined when the history has no such deploy.
+ * When `environment` started running `release` verified: the first of its verified deploys of that
+ * release since it last verified another one. Undefined when the history has no such deploy.
  */
 export function verifiedSince(
   deployments: readonly Deployment[],
   environment: string,
-  image: string | undefined,
+  release: Release | undefined,
 ): string | undefined {
-  if (!image) return undefined;
+  if (!release) return undefined;
   let since: string | undefined;
   for (const d of deployments) {
     if (d.environment !== environment || d.outcome !== 'verified') continue;
-    if (d.image !== image) since = undefined;
+    if (!sameRelease(d.release, release)) since = undefined;
     else since ??= d.ended ?? d.started;
   }
   return since;
 }
 
-/** `yes`; or `no`, with the digest it still promotes when it verified one before. */
+/** The status of one environment's releases, with their ids and what a waiting one changes. */
+export function releaseStatus(
+  runs: Release | undefined,
+  verified: Release | undefined,
+  waiting: Release | undefined,
+): Pick<
+  EnvironmentStatus,
+  | 'runs'
+  | 'runsId'
+  | 'verifiedRelease'
+  | 'verifiedReleaseId'
+  | 'waiting'
+  | 'waitingId'
+  | 'waitingChanged'
+> {
+  return {
+    ...(runs ? { runs, runsId: releaseId(runs) } : {}),
+    ...(verified ? { verifiedRelease: verified, verifiedReleaseId: releaseId(verified) } : {}),
+    ...(waiting
+      ? {
+          waiting,
+          waitingId: releaseId(waiting),
+          waitingChanged: changedImages(verified, waiting),
+        }
+      : {}),
+  };
+}
+
+/** `yes`; or `no`, with the release it still promotes when it verified one before. */
 function verifiedText(e: EnvironmentStatus): string {
   if (!e.deployed) return '-';
   if (e.verified) return 'yes';
-  return e.verifiedImage ? `no, promotes ${short(e.verifiedImage)}` : 'no';
+  return e.verifiedRelease ? `no, promotes ${short(e.verifiedRelease)}` : 'no';
 }
 
+/** The waiting release, what of it changed, and whether it is approved. */
 function waitingText(e: EnvironmentStatus): string {
   if (!e.waiting) return '-';
   const approval =
-    e.waitingApproved === undefined ? '' : e.waitingApproved ? ' (approved)' : ' (not approved)';
-  return `${short(e.waiting)}${approval}`;
+    e.waitingApproved === undefined ? '' : e.waitingApproved ? ', approved' : ', not approved';
+  const changed = changedText(e.verifiedRelease, e.waiting);
+  return `${short(e.waiting)}${changed || approval ? ` [${[changed, approval.slice(2)].filter(Boolean).join(', ')}]` : ''}`;
+}
+
+/** `api changed` when a release of several images differs from the one before in some of them. */
+function changedText(before: Release | undefined, after: Release): string {
+  const changed = changedImages(before, after);
+  if (before === undefined || Object.keys(after).length < 2 || changed.length === 0) return '';
+  return changed.length === Object.keys(after).length
+    ? 'all changed'
+    : `${changed.join(', ')} changed`;
 }
 
 function columns(view: StatusView): { header: string; cell: (e: EnvironmentStatus) => string }[] {
@@ -112,10 +168,27 @@ export function statusTable(view: StatusView): string[] {
 }
 
 /** What the image stage released last. */
-function releaseLine(view: StatusView, format = (digest: string) => digest): string {
+function releaseLine(view: StatusView): string {
   return view.release
-    ? `${view.imageStage} released ${format(short(view.release))}`
+    ? `${view.imageStage} released ${short(view.release)}`
     : `${view.imageStage} has released nothing yet`;
+}
+
+/** Every release the view shows, by id, with each image's full reference: what a person copies. */
+function releaseList(view: StatusView): string[] {
+  const releases = new Map<string, Release>();
+  for (const release of [
+    view.release,
+    ...view.environments.flatMap((e) => [e.runs, e.verifiedRelease, e.waiting]),
+  ]) {
+    if (release) releases.set(releaseId(release), release);
+  }
+  return [...releases].flatMap(([id, release]) => [
+    `- release \`${id}\`:`,
+    ...Object.keys(release)
+      .sort()
+      .map((name) => `  - ${name}: \`${release[name]}\``),
+  ]);
 }
 
 /** A Mermaid node id for a stage name (letters, digits and `_`). */
@@ -125,29 +198,30 @@ function nodeId(name: string): string {
 
 /**
  * The status as Markdown for a CI job summary: the table, and a Mermaid graph of the promotion
- * chain with each stage's digest (verified stages green, the others red, waiting digests on the
+ * chain with each stage's release (verified stages green, the others red, waiting releases on the
  * edges).
  */
 export function statusMarkdown(view: StatusView): string {
   const cols = columns(view);
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
-  const code = (cell: string) => (/^sha256:/.test(cell) ? `\`${cell}\`` : cell);
   const table = [
     `| ${cols.map((c) => c.header).join(' | ')} |`,
     `| ${cols.map(() => '---').join(' | ')} |`,
-    ...view.environments.map((e) => `| ${cols.map((c) => escape(code(c.cell(e)))).join(' | ')} |`),
+    ...view.environments.map((e) => `| ${cols.map((c) => escape(c.cell(e))).join(' | ')} |`),
   ];
   const graph = [
     'graph LR',
-    `  ${nodeId(view.imageStage)}["${view.imageStage}<br/>${short(view.release)}"]`,
+    `  ${nodeId(view.imageStage)}["${view.imageStage}<br/>${graphRelease(view.release)}"]`,
   ];
   for (const e of view.environments) {
     const state = !e.deployed ? 'not deployed' : e.verified ? 'verified' : 'not verified';
-    graph.push(`  ${nodeId(e.environment)}["${e.environment}<br/>${short(e.runs)}<br/>${state}"]`);
+    graph.push(
+      `  ${nodeId(e.environment)}["${e.environment}<br/>${graphRelease(e.runs)}<br/>${state}"]`,
+    );
   }
   for (const e of view.environments) {
     if (!e.upstream) continue;
-    const label = e.waiting ? `|"${waitingText(e)} waiting"|` : '';
+    const label = e.waiting ? `|"${e.waitingId ?? ''} waiting"|` : '';
     graph.push(`  ${nodeId(e.upstream)} -->${label} ${nodeId(e.environment)}`);
   }
   graph.push('  classDef verified fill:#d4edda,stroke:#28a745');
@@ -164,7 +238,7 @@ export function statusMarkdown(view: StatusView): string {
   return [
     '## Delivery status',
     '',
-    `${releaseLine(view, code)}.`,
+    `${releaseLine(view)}.`,
     '',
     ...table,
     '',
@@ -172,7 +246,19 @@ export function statusMarkdown(view: StatusView): string {
     ...graph,
     '```',
     '',
+    ...(releaseList(view).length > 0 ? ['### Releases', '', ...releaseList(view), ''] : []),
   ].join('\n');
+}
+
+/** A release in a graph node: its id and each image's short digest, a line each. */
+function graphRelease(release: Release | undefined): string {
+  if (!release) return '-';
+  return [
+    `release ${releaseId(release)}`,
+    ...Object.keys(release)
+      .sort()
+      .map((name) => `${name} ${shortDigest(release[name])}`),
+  ].join('<br/>');
 }
 
 /** The history as a plain-text table, newest first. */
@@ -180,15 +266,16 @@ export function historyTable(deployments: readonly Deployment[]): string[] {
   const cols: { header: string; cell: (d: Deployment) => string }[] = [
     { header: 'started', cell: (d) => shortTime(d.started) },
     { header: 'environment', cell: (d) => d.environment },
-    { header: 'digest', cell: (d) => short(d.image) },
+    { header: 'release', cell: (d) => short(d.release) },
+    { header: 'changed', cell: (d) => d.changed?.join(', ') || '-' },
     { header: 'from', cell: (d) => d.from },
     { header: 'outcome', cell: (d) => d.outcome },
     { header: 'took', cell: (d) => took(d) },
     { header: 'run', cell: (d) => d.run },
-    // The record's line without its digest, which the row shows already.
+    // The record's line without its digests, which the row shows already.
     {
       header: 'approval',
-      cell: (d) => d.approval?.replace(/^sha256:[0-9a-f]+\s*(#\s*)?/, '') || '-',
+      cell: (d) => d.approval?.replace(/^[^#]*(#\s*)?/, '') || '-',
     },
   ];
   return padded([cols.map((c) => c.header), ...deployments.map((d) => cols.map((c) => c.cell(d)))]);

@@ -52,7 +52,7 @@ export function rollbackError(
       ? `docker service ls --filter label=${DEFAULTS.environmentLabel}=${dockerName}`
       : services.map((s) => `docker service ps --no-trunc ${s.swarmService}`).join(', ');
   return new CliError(
-    `deploy ${stack} failed: ${which}. ${stack} runs the version it ran before, and its verified image is unchanged.`,
+    `deploy ${stack} failed: ${which}. ${stack} runs the version it ran before, and its verified release is unchanged.`,
     `See the failed tasks (${inspect}) and the full log ${logFile}; fix the image, then deploy again.`,
   );
 }

@@ -1,29 +1,40 @@
-import { Fn, IResolvable, Op, TerraformResource, Token } from 'cdktf';
+import { Fn, IResolvable, Op, TerraformLocal, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
+import { releaseExpressions } from '../private/release';
 import { assertShape, shape } from '../private/shape';
 import { TerraformData } from '../private/terraform-data';
 
 /** Props of {@link ApprovalGate}. */
 export interface ApprovalGateProps {
-  /** Digest reference about to be deployed (`registry/repository@sha256:...`). */
-  readonly image: string;
+  /**
+   * The release about to be deployed: each image's digest reference
+   * (`registry/repository@sha256:...`), by image name. May be Terraform expressions.
+   */
+  readonly images: { readonly [name: string]: string };
   /** Whether an approval is required. May be a Terraform variable. */
   readonly required: boolean | IResolvable;
-  /** Approved digests (`sha256:...`). May be a Terraform variable. */
-  readonly approvedDigests: string[];
+  /**
+   * The approved releases, each as its key: `name=sha256:…` of every image, by name, joined by
+   * commas (what `Approval.read` returns). May be a Terraform variable.
+   */
+  readonly approvedReleases: string[];
   /** Environment name shown in the message. May be a Terraform variable. */
   readonly environment: string;
-  /** How to approve, shown in the message; `<environment>` and `<digest>` are filled in. */
+  /**
+   * How to approve, shown in the message; `<environment>` and `<release>` (the release id) are
+   * filled in, and `<digest>` as `<release>`.
+   */
   readonly howToApprove: string;
 }
 
 /**
- * Fails the plan, before anything changes, when approval is required and the digest about to be
- * deployed is not approved. Resources that must wait for the approval depend on `gate`.
+ * Fails the plan, before anything changes, when approval is required and the release about to be
+ * deployed is not approved as a whole: the message names the release and each image whose digest
+ * no approved release holds. Resources that must wait for the approval depend on `gate`.
  */
 export class ApprovalGate extends Construct {
-  /** Passes only when the digest may be deployed; resources that must wait depend on it. */
+  /** Passes only when the release may be deployed; resources that must wait depend on it. */
   public readonly gate: TerraformResource;
 
   constructor(scope: Construct, id: string, props: ApprovalGateProps) {
@@ -32,29 +43,58 @@ export class ApprovalGate extends Construct {
       `approval gate '${id}'`,
       props,
       shape.object({
-        image: shape.string,
+        images: shape.map(shape.string),
         // true or false, or a Terraform variable
         required: shape.instance(
           (value) => typeof value === 'boolean' || Token.isUnresolved(value),
           'true, false or a Terraform bool variable',
         ),
-        approvedDigests: shape.list(shape.string),
+        approvedReleases: shape.list(shape.string),
         environment: shape.string,
         howToApprove: shape.string,
       }),
       'Fix it in the props of the ApprovalGate.',
     );
-    const digest = Fn.element(Fn.split('@', props.image), 1);
+    const release = releaseExpressions(this, props.images);
     const hint = props.howToApprove
       .replace('<environment>', props.environment)
-      .replace('<digest>', digest);
+      .replace('<release>', release.id)
+      .replace('<digest>', release.id);
+    // Every image of every approved release, as `name=sha256:…`.
+    const approvedImages = Fn.split(',', Fn.join(',', props.approvedReleases));
+    const unapproved = new TerraformLocal(
+      this,
+      'Unapproved',
+      Fn.join(
+        ', ',
+        Fn.compact(
+          Object.entries(release.entries).map(([name, entry]) =>
+            Fn.conditional(
+              Fn.contains(approvedImages, entry),
+              '',
+              Fn.join(' ', [name, Fn.element(Fn.split('@', props.images[name]), 1)]),
+            ),
+          ),
+        ),
+      ),
+    ).asString;
     this.gate = new TerraformData(this, 'Check', {
-      input: { image: props.image },
+      input: { release: release.key },
       lifecycle: {
         precondition: [
           {
-            condition: Op.or(Op.not(props.required), Fn.contains(props.approvedDigests, digest)),
-            errorMessage: `${digest} is not approved for ${props.environment}. ${hint}`,
+            condition: Op.or(
+              Op.not(props.required),
+              Fn.contains(props.approvedReleases, release.key),
+            ),
+            errorMessage: `Release ${release.id} is not approved for ${props.environment}: ${Token.asString(
+              Fn.conditional(
+                // (cdktf renders a falsy right operand of an operator as undefined: no `== 0`.)
+                Op.lt(Fn.lengthOf(unapproved), 1),
+                'its images were approved, but in other releases, never together',
+                Fn.join('', ['not approved: ', unapproved]),
+              ),
+            )}. ${hint}`,
           },
         ],
       },

@@ -1,17 +1,20 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 
-import { approvalLines } from '../private/approval-record';
+import { approvalLines, approvedRelease } from '../private/approval-record';
 import { invalidValue } from '../private/errors';
+import { SINGLE_IMAGE } from '../private/release';
 
 /** An image digest: `sha256:` and 64 hex digits. */
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 
 /**
- * Whether an environment needs an explicit approval of the exact image digest it deploys.
+ * Whether an environment needs an explicit approval of the exact release it deploys: every image
+ * of it, by digest.
  *
- * Approvals are a plain text record in the repository, one digest a line (`sha256:...`), with
- * optional comments after `#`: reviewable in a merge request, easy to append by hand or by CI
- * (`npm run approve -- <environment> <digest>`).
+ * Approvals are a plain text record in the repository, one release a line, each image as
+ * `name=sha256:…` separated by spaces (a delivery of one image may write its bare `sha256:…`),
+ * with optional comments after `#`: reviewable in a merge request, showing exactly which images
+ * go out, and easy to append by hand or by CI (`npx cdktf-pipeline approve <environment> <release>`).
  */
 export class Approval {
   /** Deploys whatever the upstream stage verified. */
@@ -20,7 +23,7 @@ export class Approval {
   }
 
   /**
-   * Deploys only digests listed in the record file: a path inside the project, relative to its
+   * Deploys only releases listed in the record file: a path inside the project, relative to its
    * root (checked when the delivery is validated).
    */
   public static required(record: string): Approval {
@@ -37,17 +40,22 @@ export class Approval {
     this.record = record;
   }
 
-  /** Whether the environment deploys only approved digests. */
+  /** Whether the environment deploys only approved releases. */
   public get isRequired(): boolean {
     return this.required;
   }
 
   /**
-   * The approved digests, read from the record file under `root`, and the problems found in it.
-   * A missing record means nothing is approved yet.
+   * The approved releases of a delivery with the images `images`, read from the record file under
+   * `root`, each as its key (`name=sha256:…` of every image, by name, joined by commas), and the
+   * problems found in the record. A missing record means nothing is approved yet.
    */
-  public read(root: string, subject: string): { digests: string[]; problems: string[] } {
-    if (!this.required) return { digests: [], problems: [] };
+  public read(
+    root: string,
+    subject: string,
+    images: readonly string[] = [SINGLE_IMAGE],
+  ): { releases: string[]; problems: string[] } {
+    if (!this.required) return { releases: [], problems: [] };
     const record: unknown = this.record;
     if (
       typeof record !== 'string' ||
@@ -57,7 +65,7 @@ export class Approval {
     ) {
       // Records live in the repository, where approvals are reviewed.
       return {
-        digests: [],
+        releases: [],
         problems: [
           invalidValue(
             subject,
@@ -69,21 +77,22 @@ export class Approval {
         ],
       };
     }
-    const digests: string[] = [];
+    const releases: string[] = [];
     const problems: string[] = [];
-    approvalLines(resolve(root, record)).forEach(({ digest, number }) => {
-      if (DIGEST_PATTERN.test(digest)) digests.push(digest);
+    approvalLines(resolve(root, record)).forEach(({ text, number }) => {
+      const release = approvedRelease(text, images);
+      if ('key' in release) releases.push(release.key);
       else
         problems.push(
           invalidValue(
             subject,
             `approval record ${this.record} line ${number}`,
-            "must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment'",
-            digest,
+            release.problem,
+            text,
             'Fix or remove that line.',
           ),
         );
     });
-    return { digests, problems };
+    return { releases, problems };
   }
 }

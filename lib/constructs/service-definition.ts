@@ -8,6 +8,11 @@ export interface ServiceDefinition {
   /** Port the service listens on inside its container. */
   readonly port: number;
   /**
+   * The image of the release the service runs, by image name (`DeliveryProps.images`).
+   * @default - the delivery's only image
+   */
+  readonly image?: string;
+  /**
    * Whether the service is published on a host port (environment config gives the port).
    * @default false
    */

@@ -8,6 +8,7 @@ import {
   assertDeploymentShape,
   HEALTH_CHECK_TIMING,
   healthCheckOf,
+  imageOf,
   labelList,
   pascal,
   SERVICE_LABEL,
@@ -23,6 +24,12 @@ import { ServiceSecurity } from './service-definition';
 export interface ServiceSpec {
   /** Service name: the container's DNS alias on the network ('web', 'api'). */
   readonly name: string;
+  /**
+   * The image it runs (an image ID, or a digest reference on Swarm). May be a Terraform
+   * expression.
+   * @default - the deployment's `image`
+   */
+  readonly image?: string;
   /** Port the service listens on inside its container. */
   readonly port: number;
   /**
@@ -93,8 +100,11 @@ export interface DeployedServices extends IConstruct {
 
 /** Props of {@link ServiceDeployment}. */
 export interface ServiceDeploymentProps {
-  /** Image every service runs: an image ID or a digest reference. */
-  readonly image: string;
+  /**
+   * Image every service runs unless its spec names its own: an image ID or a digest reference.
+   * @default - none: every service's spec names its image
+   */
+  readonly image?: string;
   /** Prefix of every container and network name, e.g. the environment name. May be a variable. */
   readonly namePrefix: string;
   /** The services, in any order: start order follows `dependsOn`. */
@@ -137,7 +147,7 @@ export class ServiceDeployment extends Construct implements DeployedServices {
       healthTimeoutSeconds: shape.optional(shape.number),
       publishAddress: shape.optional(shape.string),
     });
-    const ordered = validateAndOrder(id, props.services);
+    const ordered = validateAndOrder(id, props);
     const labels = labelList(props.labels);
     this.network = new Network(this, 'Network', {
       name: `${props.namePrefix}-net`,
@@ -153,7 +163,7 @@ export class ServiceDeployment extends Construct implements DeployedServices {
       containers[spec.name] = new Container(this, pascal(spec.name), {
         count,
         name: `${props.namePrefix}-${spec.name}-${index}`,
-        image: props.image,
+        image: imageOf(spec, props),
         env: envList(spec.env, spec.secrets),
         user: security.user,
         readOnly: security.readOnlyRootFilesystem,

@@ -21,6 +21,7 @@ import {
   SERVICE_LABEL,
   securityOf,
   validateAndOrder,
+  imageOf,
 } from '../private/service-specs';
 import { SWARM_OPTION_FIELDS, swarmOptionProblems } from '../private/swarm-options';
 
@@ -66,8 +67,12 @@ export interface SwarmOptions {
 
 /** Props of {@link SwarmServiceDeployment}. */
 export interface SwarmServiceDeploymentProps extends SwarmOptions {
-  /** Image every service runs: a digest reference that every node can pull. */
-  readonly image: string;
+  /**
+   * Image every service runs unless its spec names its own: a digest reference that every node
+   * can pull.
+   * @default - none: every service's spec names its image
+   */
+  readonly image?: string;
   /** Prefix of every service and network name, e.g. the environment name. May be a variable. */
   readonly namePrefix: string;
   /** The services, in any order: they are created and updated after those they depend on. */
@@ -110,7 +115,7 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
   constructor(scope: Construct, id: string, props: SwarmServiceDeploymentProps) {
     super(scope, id);
     assertDeploymentShape(id, props, SWARM_OPTION_FIELDS);
-    const ordered = validateAndOrder(id, props.services, (subject) => [
+    const ordered = validateAndOrder(id, props, (subject) => [
       ...swarmOptionProblems(subject, props),
       ...publisherNameClashes(subject, props.services),
     ]);
@@ -196,7 +201,7 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
         labels: serviceLabels,
         taskSpec: {
           containerSpec: {
-            image: props.image,
+            image: imageOf(spec, props),
             env:
               secrets.length > 0
                 ? Token.asStringMap(
@@ -282,7 +287,7 @@ export class SwarmServiceDeployment extends Construct implements DeployedService
           service.id,
           Fn.sha1(
             Fn.jsonencode([
-              props.image,
+              imageOf(spec, props),
               spec.env ?? {},
               inputs.replicas,
               inputs.publishedPort ?? 0,

@@ -112,7 +112,7 @@ export class PipelineStage {
     this.environment = props.environment;
   }
 
-  /** The stack whose outputs give this stage's URL and digest: its last deploy step's. */
+  /** The stack whose outputs give this stage's URL and release: its last deploy step's. */
   public get deployedStack(): string | undefined {
     return [...this.steps].reverse().find((s) => s.kind === StepKind.DEPLOY)?.stack;
   }

@@ -5,7 +5,7 @@ import { assertShape, Shape, shape } from '../private/shape';
 export enum StepKind {
   /** Plain shell commands. */
   RUN = 'run',
-  /** Deploys one stack; its outputs give the stage's URL and digest. */
+  /** Deploys one stack; its outputs give the stage's URL and release. */
   DEPLOY = 'deploy',
   /** Destroys one stack. */
   DESTROY = 'destroy',
@@ -13,7 +13,7 @@ export enum StepKind {
   CHECK = 'check',
   /** An Ansible playbook, re-run only when the playbook or its inputs change. */
   ANSIBLE = 'ansible',
-  /** Approves the exact digest an upstream stage verified, for one environment. */
+  /** Approves the exact release an upstream stage verified, for one environment. */
   APPROVE = 'approve',
   /** Destroys the review environments that outlived their time to live. */
   EXPIRE_REVIEWS = 'expire-reviews',
@@ -46,16 +46,16 @@ export interface AnsiblePlaybookStepOptions {
   /** The playbook, relative to the project root, e.g. 'ansible/register-endpoints.yml'. */
   readonly playbook: string;
   /**
-   * The stack whose outputs (URLs, verified image) and environment data are the playbook's inputs.
+   * The stack whose outputs (URLs, verified release) and environment data are the playbook's inputs.
    */
   readonly stack: string;
 }
 
 /** Options of {@link PipelineStep.approve}. */
 export interface ApproveStepOptions {
-  /** The environment whose approval record receives the digest, e.g. 'prod'. */
+  /** The environment whose approval record receives the release, e.g. 'prod'. */
   readonly environment: string;
-  /** The stage whose verified digest is approved, e.g. 'staging'. */
+  /** The stage whose verified release (every image's digest) is approved, e.g. 'staging'. */
   readonly digestFrom: string;
 }
 
@@ -76,22 +76,22 @@ export class PipelineStep {
     return new PipelineStep(StepKind.RUN, description, commands, []);
   }
 
-  /** Deploys one stack with the cdktf CLI; the stage's URL and digest come from it. */
+  /** Deploys one stack with the cdktf CLI; the stage's URL and release come from it. */
   public static deploy(stack: string): PipelineStep {
     checkArguments('deploy', { stack: shape.string }, { stack });
     return new PipelineStep(StepKind.DEPLOY, `deploy ${stack}`, [], ['deploy', stack], stack);
   }
 
   /**
-   * Deploys the image stage's stack: builds the image, smoke-tests it inside, pushes it. The
-   * digest it publishes is this pipeline run's: every later deploy and approval of the run
-   * promotes that digest only, and refuses when its upstream has moved on to another run's.
+   * Deploys the image stage's stack: builds each image, smoke-tests it inside, pushes it. The
+   * release it publishes is this pipeline run's: every later deploy and approval of the run
+   * promotes that release only, and refuses when its upstream has moved on to another run's.
    */
   public static buildImage(stack: string): PipelineStep {
     checkArguments('buildImage', { stack: shape.string }, { stack });
     return new PipelineStep(
       StepKind.DEPLOY,
-      `build, test and push the image (${stack})`,
+      `build, test and push the images (${stack})`,
       [],
       ['deploy', stack],
       stack,
@@ -157,7 +157,7 @@ export class PipelineStep {
     );
   }
 
-  /** Records the digest that `digestFrom` verified as approved for `environment`. */
+  /** Records the release that `digestFrom` verified as approved for `environment`. */
   public static approve(options: ApproveStepOptions): PipelineStep {
     checkArguments(
       'approve',
@@ -166,7 +166,7 @@ export class PipelineStep {
     );
     return new PipelineStep(
       StepKind.APPROVE,
-      `approve ${options.digestFrom}'s verified digest for ${options.environment}`,
+      `approve ${options.digestFrom}'s verified release for ${options.environment}`,
       [],
       ['approve', options.environment, '--from', options.digestFrom],
       options.digestFrom,
@@ -212,10 +212,10 @@ export class PipelineStep {
     public readonly cliArgs: readonly string[],
     /** The stack the step works on, if any. */
     public readonly stack?: string,
-    /** For approval steps: which digest, for which environment. */
+    /** For approval steps: which release, for which environment. */
     public readonly approval?: ApproveStepOptions,
-    /** Whether the step publishes the pipeline run's image digest (see `buildImage`). */
-    public readonly publishesDigest: boolean = false,
+    /** Whether the step publishes the pipeline run's release (see `buildImage`). */
+    public readonly publishesRelease: boolean = false,
   ) {}
 }
 

@@ -36,6 +36,8 @@ export const DEFAULTS = {
   stateDirectory: '.pipeline/state',
   /** Prefix of each stack's schema in PostgreSQL state: `<prefix><stack>`. */
   stateSchemaPrefix: 'cdktf_pipeline_',
+  /** Hex digits of a release id (of the SHA-256 of its key). */
+  releaseIdLength: 12,
   /** Name of the image stage's stack. */
   imageStage: 'image',
   /** Review environments are the stacks named `review-<id>`. */
@@ -48,7 +50,7 @@ export const DEFAULTS = {
   maxReplicas: 20,
   howToDeployUpstream: 'Deploy it first: cdktf deploy <stage>.',
   howToApprove:
-    'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.',
+    'Approve it with: npx cdktf-pipeline approve <environment> <release> (commit the record), then deploy again.',
 } as const;
 
 /** The variable every service container gets with its service's name. */
@@ -85,10 +87,10 @@ export const PIPELINE_DEFAULTS = {
   /** The variable that carries a merge request's id into review stages. */
   reviewIdVariable: 'PIPELINE_REVIEW_ID',
   /**
-   * The variable that carries the digest a pipeline run built from its image job to the jobs
-   * after it, which deploy and approve that digest only.
+   * The variable that carries the release a pipeline run built (its id) from its image job to
+   * the jobs after it, which deploy and approve that release only.
    */
-  digestVariable: 'PIPELINE_IMAGE_DIGEST',
+  releaseVariable: 'PIPELINE_RELEASE',
   /**
    * A file the local runner names in each step's environment; the CLI appends `NAME=value`
    * lines for later steps of the run (as GitHub's `GITHUB_OUTPUT`).

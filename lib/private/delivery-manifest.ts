@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { StateLocation, StateStoreManifest } from '../stacks/state-store';
 
 import { DELIVERY_MANIFEST } from './defaults';
+import { SINGLE_IMAGE } from './release';
 
 /** One stage of a synthesized delivery, as the CLI needs it. */
 export interface StageManifest {
   /** Stack name. */
   readonly name: string;
   readonly kind: 'image' | 'environment';
-  /** The stage whose verified image this one deploys (environments only). */
+  /** The stage whose verified release this one deploys (environments only). */
   readonly upstream?: string;
   /** Whether it is a review environment. */
   readonly review: boolean;
@@ -29,6 +30,12 @@ export interface StageManifest {
 /** The name an environment's Docker objects start with and are labelled with. */
 export function dockerNameOf(stage: StageManifest): string {
   return stage.dockerName ?? stage.name;
+}
+
+/** An image of the delivery's releases. */
+export interface ImageManifest {
+  readonly name: string;
+  readonly repository: string;
 }
 
 /** A secret of the delivery: its name and the services that read it (never a value). */
@@ -60,6 +67,11 @@ export interface DeliveryManifest {
   readonly secrets?: readonly SecretManifest[];
   /** Where every environment's services run (absent in manifests of 0.2: containers). */
   readonly target?: 'containers' | 'swarm';
+  /**
+   * The images of a release, by name, with their repositories (absent before 0.7: one image,
+   * 'app').
+   */
+  readonly images?: readonly ImageManifest[];
   /** Every stage, upstream before downstream. */
   readonly stages: readonly StageManifest[];
   readonly smokeTests: readonly SmokeTestManifest[];
@@ -70,4 +82,9 @@ export function readDeliveryManifest(outdir: string): DeliveryManifest | undefin
   const file = join(outdir, DELIVERY_MANIFEST);
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as DeliveryManifest;
+}
+
+/** The names of the images of a delivery's releases. */
+export function imageNames(delivery: DeliveryManifest): string[] {
+  return (delivery.images ?? [{ name: SINGLE_IMAGE }]).map((i) => i.name);
 }

@@ -26,7 +26,7 @@ export interface EnvironmentValues {
   readonly upstreamStage: string;
   readonly upstreamState: string;
   readonly requireApproval: boolean;
-  readonly approvedDigests: readonly string[];
+  readonly approvedReleases: readonly string[];
   readonly publishAddress: string;
   readonly services: ReadonlyArray<{ readonly name: string; readonly values: ServiceValues }>;
   /** The delivery's own settings: each one's value here (its default when not given). */
@@ -37,7 +37,7 @@ export interface EnvironmentValues {
 export interface EnvironmentValuesSource {
   readonly environment: EnvironmentConfig;
   readonly services: readonly ServiceDefinition[];
-  readonly approvedDigests?: readonly string[];
+  readonly approvedReleases?: readonly string[];
   readonly projectRoot: string;
   readonly state: StateStore;
   /** @default '' */
@@ -59,7 +59,7 @@ export function environmentValues(source: EnvironmentValuesSource): EnvironmentV
     upstreamStage: env.upstream,
     upstreamState: upstreamAt.backend === 'local' ? upstreamAt.path : upstreamAt.schema,
     requireApproval: env.approval.isRequired,
-    approvedDigests: source.approvedDigests ?? [],
+    approvedReleases: source.approvedReleases ?? [],
     publishAddress: env.publishAddress ?? DEFAULTS.publishAddress,
     services: source.services.map((def) => {
       const settings = env.services[def.name];
@@ -116,7 +116,7 @@ export function variablesFileContent(values: EnvironmentValues): {
     upstream_stage: values.upstreamStage,
     upstream_state: values.upstreamState,
     require_approval: values.requireApproval,
-    approved_digests: values.approvedDigests,
+    approved_releases: values.approvedReleases,
     publish_address: values.publishAddress,
   };
   for (const { name, values: s } of values.services) {

@@ -21,13 +21,13 @@ export function bindMergeRequestId(text: string, expression: string): string {
 }
 
 /**
- * The stage that builds the pipeline run's digest (a `buildImage` step), when `stage` comes after
+ * The stage that builds the pipeline run's release (a `buildImage` step), when `stage` comes after
  * it; undefined otherwise.
  */
-export function digestSource(stage: PipelineStage): PipelineStage | undefined {
+export function releaseSource(stage: PipelineStage): PipelineStage | undefined {
   for (const need of stage.needs) {
-    if (need.steps.some((s) => s.publishesDigest)) return need;
-    const found = digestSource(need);
+    if (need.steps.some((s) => s.publishesRelease)) return need;
+    const found = releaseSource(need);
     if (found) return found;
   }
   return undefined;
@@ -35,8 +35,8 @@ export function digestSource(stage: PipelineStage): PipelineStage | undefined {
 
 /**
  * The shell commands of a step of `stage`: a `run` step's own, or one command of this package's
- * CLI. Deploys and approvals after the image stage promote the run's digest only
- * (`--digest "$PIPELINE_IMAGE_DIGEST"`). Words with a `$VARIABLE` stay expandable; everything
+ * CLI. Deploys and approvals after the image stage promote the run's release only
+ * (`--release "$PIPELINE_RELEASE"`). Words with a `$VARIABLE` stay expandable; everything
  * else is quoted.
  */
 export function stepCommands(
@@ -48,7 +48,7 @@ export function stepCommands(
   return [cliCommand(cli, cliArgs(step, stage))];
 }
 
-/** The command that tells whether an approval step's digest is approved (exit 0) or not (3). */
+/** The command that tells whether an approval step's release is approved (exit 0) or not (3). */
 export function approvalCheckCommand(
   step: PipelineStep,
   cli: string,
@@ -59,9 +59,9 @@ export function approvalCheckCommand(
 
 function cliArgs(step: PipelineStep, stage: PipelineStage): readonly string[] {
   const promotes =
-    (step.kind === StepKind.DEPLOY && !step.publishesDigest) || step.kind === StepKind.APPROVE;
-  return promotes && digestSource(stage)
-    ? [...step.cliArgs, '--digest', `$${PIPELINE_DEFAULTS.digestVariable}`]
+    (step.kind === StepKind.DEPLOY && !step.publishesRelease) || step.kind === StepKind.APPROVE;
+  return promotes && releaseSource(stage)
+    ? [...step.cliArgs, '--release', `$${PIPELINE_DEFAULTS.releaseVariable}`]
     : step.cliArgs;
 }
 
@@ -78,14 +78,14 @@ export function readsMergeRequestId(job: CiJob, cli: string): boolean {
 }
 
 /**
- * The stage whose job publishes the run's digest, when this job's commands promote it (they read
- * `$PIPELINE_IMAGE_DIGEST`); undefined otherwise.
+ * The stage whose job publishes the run's release, when this job's commands promote it (they read
+ * `$PIPELINE_RELEASE`); undefined otherwise.
  */
-export function runDigestSource(job: CiJob, cli: string): PipelineStage | undefined {
+export function runReleaseSource(job: CiJob, cli: string): PipelineStage | undefined {
   const reads = job.steps
     .flatMap((s) => stepCommands(s, cli, job.stage))
-    .some((c) => c.includes(`$${PIPELINE_DEFAULTS.digestVariable}`));
-  return reads ? digestSource(job.stage) : undefined;
+    .some((c) => c.includes(`$${PIPELINE_DEFAULTS.releaseVariable}`));
+  return reads ? releaseSource(job.stage) : undefined;
 }
 
 /** One CI job: a stage, with the approval gate it waits for folded in. */

@@ -3,7 +3,7 @@
  * the checks of a service list and its start order, the default health check and its timing,
  * construct IDs from service names, and label lists.
  */
-import type { ServiceSecurity } from '../constructs/service-definition';
+import type { ServiceDefinition, ServiceSecurity } from '../constructs/service-definition';
 import type { ServiceSpec } from '../constructs/service-deployment';
 
 import { DEFAULTS } from './defaults';
@@ -33,12 +33,14 @@ const serviceShape = (own: { readonly [field: string]: Shape }) =>
 
 /** What a delivery's service definition is made of. */
 export const SERVICE_DEFINITION = serviceShape({
+  image: shape.optional(shape.string),
   published: shape.optional(shape.boolean),
   secrets: shape.optional(shape.list(shape.string)),
 });
 
 /** What a service spec is made of (numbers and maps may be Terraform variables). */
 const SERVICE_SPEC = serviceShape({
+  image: shape.optional(shape.string),
   publishedPort: shape.optional(shape.number),
   replicas: shape.optional(shape.number),
   secrets: shape.optional(shape.map(shape.string)),
@@ -59,7 +61,7 @@ export function assertDeploymentShape(
     `service deployment '${id}'`,
     props,
     shape.object({
-      image: shape.string,
+      image: shape.optional(shape.string),
       namePrefix: shape.string,
       services: shape.list(SERVICE_SPEC),
       labels: shape.optional(shape.map(shape.string)),
@@ -67,6 +69,11 @@ export function assertDeploymentShape(
     }),
     'Fix it in the props of the deployment.',
   );
+}
+
+/** The image a service runs: its own, else the deployment's (validateAndOrder checks one is set). */
+export function imageOf(spec: ServiceSpec, props: { readonly image?: string }): string {
+  return spec.image ?? props.image ?? '';
 }
 
 /** Label on every container (and Swarm service) with the name of its service. */
@@ -212,9 +219,10 @@ export function labelList(labels: { readonly [name: string]: string } | undefine
  */
 export function validateAndOrder(
   id: string,
-  services: readonly ServiceSpec[],
+  props: { readonly image?: string; readonly services: readonly ServiceSpec[] },
   more: (subject: string) => readonly string[] = () => [],
 ): ServiceSpec[] {
+  const services = props.services;
   const problems: string[] = [];
   const byName = new Map<string, ServiceSpec>();
   const subject = `service deployment '${id}'`;
@@ -247,6 +255,17 @@ export function validateAndOrder(
       );
     }
     byName.set(spec.name, spec);
+    if (spec.image === undefined && props.image === undefined) {
+      problems.push(
+        invalidValue(
+          `${subject}, service '${spec.name}'`,
+          'image',
+          'must be set when the deployment has no image of its own',
+          undefined,
+          "Set the service's image, or the deployment's image that every service runs.",
+        ),
+      );
+    }
     if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) {
       problems.push(
         invalidValue(
@@ -303,4 +322,28 @@ export function validateAndOrder(
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return order;
+}
+
+/** Each service runs an image of the release; with several images, each says which. */
+export function serviceImageProblems(
+  services: readonly Pick<ServiceDefinition, 'name' | 'image'>[],
+  images: readonly string[],
+): string[] {
+  const names = images.join(', ');
+  return services.flatMap((service) => {
+    if (service.image === undefined ? images.length === 1 : images.includes(service.image)) {
+      return [];
+    }
+    return [
+      invalidValue(
+        `service '${service.name}'`,
+        'image',
+        images.length === 1
+          ? `must name the delivery's image (${names}), or be left out`
+          : `must name one of the delivery's images (${names})`,
+        service.image,
+        `Set image in the service's definition to the image it runs, e.g. '${images[0]}'.`,
+      ),
+    ];
+  });
 }

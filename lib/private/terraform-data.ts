@@ -1,4 +1,4 @@
-import { TerraformMetaArguments, TerraformResource } from 'cdktf';
+import { IResolvable, TerraformMetaArguments, TerraformResource } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface TerraformDataConfig extends TerraformMetaArguments {
@@ -37,6 +37,11 @@ export class TerraformData extends TerraformResource {
   /** One key of `output` (the applied `input`). */
   public outputValue(key: string): string {
     return this.getStringAttribute(`output.${key}`);
+  }
+
+  /** One key of `output` (the applied `input`), of any type (a map, a list). */
+  public outputReference(key: string): IResolvable {
+    return this.interpolationForAttribute(`output.${key}`);
   }
 
   protected override synthesizeAttributes(): { [name: string]: unknown } {

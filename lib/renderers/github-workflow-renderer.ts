@@ -17,7 +17,7 @@ import {
   ciJobs,
   generatedHeader,
   readsMergeRequestId,
-  runDigestSource,
+  runReleaseSource,
   stepCommands,
 } from '../private/pipeline-render';
 import { SECRET_NAME } from '../private/service-specs';
@@ -53,7 +53,7 @@ const PR_NUMBER = '${{ github.event.pull_request.number }}';
 /**
  * Renders a {@link DeliveryPipeline} to a GitHub Actions workflow: one job per stage, `needs` for
  * the order, an `if:` per trigger, `environment:` with the deployed URL (its protection rules
- * are the approvals: a job behind an approval records the digest and deploys it), and a `concurrency` group per environment so that two runs never deploy
+ * are the approvals: a job behind an approval records the release and deploys it), and a `concurrency` group per environment so that two runs never deploy
  * one environment at once.
  */
 export class GithubWorkflowRenderer {
@@ -165,13 +165,13 @@ export class GithubWorkflowRenderer {
           ]
         : []),
     ];
-    // The run's digest: the image job's output, read by every job after it.
-    const source = runDigestSource(ci, pipeline.cli);
+    // The run's release: the image job's output, read by every job after it.
+    const source = runReleaseSource(ci, pipeline.cli);
     const needs = [...ci.needs];
     if (source && !needs.includes(source.id)) needs.unshift(source.id);
     const env: { [name: string]: string } = {};
     if (source) {
-      env[PIPELINE_DEFAULTS.digestVariable] = `\${{ needs.${source.id}.outputs.digest }}`;
+      env[PIPELINE_DEFAULTS.releaseVariable] = `\${{ needs.${source.id}.outputs.release }}`;
     }
     if (readsMergeRequestId(ci, pipeline.cli)) env[PIPELINE_DEFAULTS.reviewIdVariable] = PR_NUMBER;
     return {
@@ -190,8 +190,8 @@ export class GithubWorkflowRenderer {
             concurrency: { group: `environment-${name}`, 'cancel-in-progress': false },
           }
         : {}),
-      ...(stage.steps.some((s) => s.publishesDigest)
-        ? { outputs: { digest: '${{ steps.deploy.outputs.digest }}' } }
+      ...(stage.steps.some((s) => s.publishesRelease)
+        ? { outputs: { release: '${{ steps.deploy.outputs.release }}' } }
         : {}),
       ...(Object.keys(env).length > 0 ? { env } : {}),
       steps,

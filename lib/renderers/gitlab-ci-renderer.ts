@@ -15,7 +15,7 @@ import {
   ciJobs,
   generatedHeader,
   readsMergeRequestId,
-  runDigestSource,
+  runReleaseSource,
   stepCommands,
 } from '../private/pipeline-render';
 import { assertShape, shape } from '../private/shape';
@@ -118,11 +118,11 @@ export class GitlabCiRenderer {
     const environment = stage.environment;
     const name = environment && bindMergeRequestId(environment.name, '$CI_MERGE_REQUEST_IID');
     const stack = stage.deployedStack;
-    // The run's digest travels in the image job's dotenv report to every job that needs it.
-    const source = runDigestSource(ci, pipeline.cli);
+    // The run's release travels in the image job's dotenv report to every job that needs it.
+    const source = runReleaseSource(ci, pipeline.cli);
     const needs = stops ? [] : [...ci.needs];
     if (source && !needs.includes(source.id)) needs.unshift(source.id);
-    const publishes = stage.steps.some((s) => s.publishesDigest);
+    const publishes = stage.steps.some((s) => s.publishesRelease);
     // A job that deploys an environment leaves the delivery's status, pass or fail.
     const reportsStatus = Boolean(environment && stack && !environment.stops);
     const paths = [

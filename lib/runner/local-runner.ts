@@ -7,17 +7,17 @@ import { PipelineStage } from '../model/pipeline-stage';
 import { ApproveStepOptions, PipelineStep } from '../model/pipeline-step';
 import { PipelineEvent } from '../model/stage-trigger';
 import { PIPELINE_DEFAULTS, WORK_DIRECTORY } from '../private/defaults';
-import { shortDigest } from '../private/digest';
 import { ConfigurationError } from '../private/errors';
 import { approvalCheckCommand, bindMergeRequestId, stepCommands } from '../private/pipeline-render';
+import { describeRelease } from '../private/release';
 import { assertShape, shape } from '../private/shape';
 
-/** What a deployed stack shows: its URL and the image it runs. */
+/** What a deployed stack shows: its URL and the release it verified. */
 export interface DeployedStack {
   /** Where it answers. */
   readonly url?: string;
-  /** The image digest it verified. */
-  readonly digest?: string;
+  /** The release it verified: each image's digest reference, by image name. */
+  readonly release?: { readonly [image: string]: string };
 }
 
 /** Props of a {@link LocalRunner}. */
@@ -37,18 +37,18 @@ export interface LocalRunnerProps {
    */
   readonly mergeRequestId?: string;
   /**
-   * Approve the digest at every approval gate without asking.
+   * Approve the release at every approval gate without asking.
    * @default false
    */
   readonly approve?: boolean;
   /**
    * Asks a person whether to approve; resolves true to approve.
-   * @default - nobody to ask: the run pauses at a gate whose digest is not approved yet
+   * @default - nobody to ask: the run pauses at a gate whose release is not approved yet
    */
   readonly ask?: (question: string) => Promise<boolean>;
   /**
-   * Tells the URL and digest of a deployed stack, for the summary.
-   * @default - the summary shows no URL or digest
+   * Tells the URL and release of a deployed stack, for the summary.
+   * @default - the summary shows no URL or release
    */
   readonly describe?: (stack: string) => DeployedStack;
   /**
@@ -97,7 +97,8 @@ export interface StageReport {
   readonly stage: string;
   readonly result: StageResult;
   readonly seconds: number;
-  readonly digest?: string;
+  /** The release the stage verified. */
+  readonly release?: { readonly [image: string]: string };
   readonly url?: string;
   /** A short note, e.g. 'already approved'. */
   readonly note?: string;
@@ -116,14 +117,14 @@ const APPROVAL_MISSING = 3;
  * Runs a {@link DeliveryPipeline} on this machine: the stages one event runs, in wave order and
  * one at a time (they share one engine and one working copy), printing a line per step with its
  * duration, stopping at the first failure with the stage's output, pausing at an approval gate
- * whose digest is not approved, and ending with a summary table.
+ * whose release is not approved, and ending with a summary table.
  */
 export class LocalRunner {
   private readonly props: LocalRunnerProps;
   private readonly out: NodeJS.WritableStream;
   private readonly event: PipelineEvent;
   private readonly logDir: string;
-  /** What the run's steps published for later steps (`NAME=value` lines), e.g. its digest. */
+  /** What the run's steps published for later steps (`NAME=value` lines), e.g. its release. */
   private readonly outputFile: string;
   private readonly published: { [name: string]: string } = {};
 
@@ -297,12 +298,12 @@ export class LocalRunner {
       result: StageResult.PASSED,
       seconds: elapsed(started),
       note,
-      digest: described?.digest,
+      release: described?.release,
       url: stage.deployedStack ? described?.url : undefined,
     };
   }
 
-  /** 'approved' when the digest already is; 'approve' to record it now; 'waiting' to pause. */
+  /** 'approved' when the release already is; 'approve' to record it now; 'waiting' to pause. */
   private async approvalGate(
     stage: PipelineStage,
     step: PipelineStep,
@@ -399,14 +400,14 @@ export class LocalRunner {
 
   private printSummary(reports: readonly StageReport[], result: StageResult): void {
     const rows = [
-      ['stage', 'result', 'duration', 'digest', 'url'],
+      ['stage', 'result', 'duration', 'release', 'url'],
       ...reports.map((r) => [
         r.stage,
         r.result,
         r.result === StageResult.NOT_RUN || r.result === StageResult.SKIPPED
           ? '-'
           : seconds(r.seconds),
-        r.digest ? shortDigest(r.digest) : '-',
+        r.release ? describeRelease(r.release) : '-',
         r.url ?? '-',
       ]),
     ];
@@ -421,9 +422,14 @@ export class LocalRunner {
     this.print(line(widths.map((w) => '-'.repeat(w))));
     for (const row of rows.slice(1)) this.print(line(row));
     const total = reports.reduce((sum, r) => sum + r.seconds, 0);
-    const release = [...reports].reverse().find((r) => r.digest)?.digest;
+    const release = [...reports].reverse().find((r) => r.release)?.release;
     this.print('');
-    this.print(`pipeline ${result} in ${seconds(total)}${release ? `; release ${release}` : ''}`);
+    this.print(
+      `pipeline ${result} in ${seconds(total)}${release ? `; release ${describeRelease(release)}` : ''}`,
+    );
+    for (const name of Object.keys(release ?? {}).sort()) {
+      this.print(`  ${name}: ${release?.[name]}`);
+    }
   }
 
   private print(line: string): void {

@@ -28,8 +28,13 @@ export interface DeliveryEnvironment<S extends Settings = Settings> {
   readonly labels: { readonly [label: string]: string };
   /** The name of the environment's network, on which its services answer by service name. */
   readonly network: string;
-  /** The release the environment runs: the image reference by digest that its upstream verified. */
+  /**
+   * The image the environment runs, by digest, as its upstream verified it: the delivery's only
+   * image, or the first of its images by name.
+   */
   readonly image: string;
+  /** Every image of the release the environment runs, by digest, by image name. */
+  readonly images: { readonly [name: string]: string };
   /** Each published service's base URL (`http://<address>:<port>`), by service name. */
   readonly urls: { readonly [service: string]: string };
   /** The delivery's services, the same in every environment. */

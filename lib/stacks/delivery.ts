@@ -9,6 +9,7 @@ import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
 import { DeliveryManifest, SecretManifest } from '../private/delivery-manifest';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { dockerName } from '../private/name-prefix';
+import { SINGLE_IMAGE } from '../private/release';
 import { settingsDeclarationProblems } from '../private/setting-problems';
 import { assertShape, shape } from '../private/shape';
 import {
@@ -25,37 +26,33 @@ import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 import { EnvironmentInstance } from './environment-instance';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
-import { ImageStack } from './image-stack';
+import { ImageBuildProps, imageBuilds, ImageStack } from './image-stack';
 import { Settings, SettingValues } from './setting';
 import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
 import { validateEnvironments } from './validate-environments';
 
-/** How the delivery's one image is built. */
-export interface DeliveryImageProps {
-  /** Build context: a folder with a Dockerfile; relative paths resolve from the project root. */
-  readonly context: string;
-  /** Repository name in the registry, e.g. 'hello-service'. */
-  readonly repository: string;
-  /**
-   * Dockerfile, relative to the context.
-   * @default 'Dockerfile'
-   */
-  readonly dockerfile?: string;
-  /**
-   * Command run inside the built image, with no network, before it is pushed.
-   * @default - no in-image smoke test
-   */
-  readonly smokeTest?: readonly string[];
-}
+/** How the delivery's one image is built (see {@link ImageBuildProps}). */
+export type DeliveryImageProps = ImageBuildProps;
 
 /**
  * Props of a {@link Delivery}. `S` is the delivery's own settings (`settings`), which types what
  * each environment gives them and what `resources` sees of them.
  */
 export interface DeliveryProps<S extends Settings = Settings> {
-  /** The one image every environment runs. */
-  readonly image: DeliveryImageProps;
+  /**
+   * The one image every service runs: a release of one image, named 'app'. Give `images` instead
+   * for several.
+   * @default - none: `images` names them
+   */
+  readonly image?: DeliveryImageProps;
+  /**
+   * The images of the release, by image name (lowercase letters, digits and -), each built once
+   * from its own context: each service names the one it runs (`ServiceDefinition.image`), and the
+   * release (every image, by digest) is verified, promoted and approved as one.
+   * @default - the one image of `image`
+   */
+  readonly images?: { readonly [name: string]: DeliveryImageProps };
   /** The services, the same in every environment. */
   readonly services: readonly ServiceDefinition[];
   /**
@@ -150,20 +147,22 @@ export interface DeliveryProps<S extends Settings = Settings> {
    */
   readonly namePrefix?: string;
   /**
-   * How to approve a digest; `<environment>` and `<digest>` are filled in.
-   * @default 'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.'
+   * How to approve a release; `<environment>` and `<release>` (its id) are filled in.
+   * @default 'Approve it with: npx cdktf-pipeline approve <environment> <release> (commit the record), then deploy again.'
    */
   readonly howToApprove?: string;
 }
 
 /** What the props are made of; the services and environments are checked in detail later. */
+const IMAGE_BUILD = shape.object({
+  context: shape.string,
+  repository: shape.string,
+  dockerfile: shape.optional(shape.string),
+  smokeTest: shape.optional(shape.list(shape.string)),
+});
 const DELIVERY_PROPS = shape.object({
-  image: shape.object({
-    context: shape.string,
-    repository: shape.string,
-    dockerfile: shape.optional(shape.string),
-    smokeTest: shape.optional(shape.list(shape.string)),
-  }),
+  image: shape.optional(IMAGE_BUILD),
+  images: shape.optional(shape.map(IMAGE_BUILD)),
   services: shape.list(shape.any),
   smokeTests: OPTIONAL_SMOKE_TESTS,
   environments: shape.list(shape.any),
@@ -217,6 +216,12 @@ export class Delivery<S extends Settings = Settings> extends Construct {
     if (declared.length > 0) throw new ConfigurationError(declared);
     const settings: Settings = props.settings ?? {};
     const root = resolve(props.projectRoot ?? process.cwd());
+    const builds = imageBuilds(
+      'delivery',
+      props.images === undefined ? { ...props.image } : { ...props.image, images: props.images },
+      'Fix it in the props of the Delivery.',
+    );
+    const imageNames = Object.keys(builds).sort();
     const imageStage = props.imageStage ?? DEFAULTS.imageStage;
     const state = props.state ?? StateStore.fromEnvironment();
     const reviewIds =
@@ -230,6 +235,7 @@ export class Delivery<S extends Settings = Settings> extends Construct {
       reservedPorts: props.reservedPorts,
       target: props.target,
       namePrefix: props.namePrefix,
+      images: imageNames,
     });
 
     const secrets = secretsOf(props.services);
@@ -237,12 +243,14 @@ export class Delivery<S extends Settings = Settings> extends Construct {
       props.stateEncryption ??
       (secrets.length > 0 ? StateEncryption.passphrase() : StateEncryption.none());
 
-    const context = isAbsolute(props.image.context)
-      ? props.image.context
-      : resolve(root, props.image.context);
+    const fromRoot = (build: ImageBuildProps): ImageBuildProps => ({
+      ...build,
+      context: isAbsolute(build.context) ? build.context : resolve(root, build.context),
+    });
     this.image = new ImageStack(this, imageStage, {
-      ...props.image,
-      context,
+      ...(props.images === undefined
+        ? fromRoot(builds[SINGLE_IMAGE])
+        : { images: Object.fromEntries(imageNames.map((n) => [n, fromRoot(builds[n])])) }),
       registry: props.registry,
       projectRoot: root,
       state,
@@ -253,19 +261,20 @@ export class Delivery<S extends Settings = Settings> extends Construct {
     const reviewSet = new Set<EnvironmentConfig>(reviews);
     let definition: EnvironmentStack | undefined;
     this.environments = environments.map((environment) => {
-      const approvedDigests = approved[environment.name];
+      const approvedReleases = approved[environment.name];
       if (asInstances && definition !== undefined && reviewSet.has(environment)) {
         return new EnvironmentInstance(this, environment.name, {
           definition,
           environment,
-          approvedDigests,
+          approvedReleases,
         });
       }
       const stack = new EnvironmentStack(this, environment.name, {
         environment,
         services: props.services,
+        images: imageNames,
         smokeTests: props.smokeTests,
-        approvedDigests,
+        approvedReleases,
         projectRoot: root,
         namePrefix: props.namePrefix,
         state,
@@ -295,6 +304,7 @@ export class Delivery<S extends Settings = Settings> extends Construct {
       stateEncrypted: encryption.encrypted,
       secrets,
       target: (props.target ?? DeploymentTarget.containers()).kind,
+      images: imageNames.map((name) => ({ name, repository: builds[name].repository })),
       stages: [
         {
           name: imageStage,

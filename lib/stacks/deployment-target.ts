@@ -13,8 +13,11 @@ import { EnvironmentConfig } from './environment-config';
 
 /** What an environment stack asks its deployment target to run. */
 export interface DeploymentTargetBindProps {
-  /** The released image: what the upstream verified, pulled by digest after the approval gate. */
-  readonly release: Image;
+  /**
+   * The released image each service runs, by service name: what the upstream verified, pulled by
+   * digest after the approval gate.
+   */
+  readonly images: { readonly [service: string]: Image };
   /** Prefix of every name, the environment's name. May be a variable. */
   readonly namePrefix: string;
   /** The environment's services, with its replicas, ports and environment variables. */
@@ -83,9 +86,11 @@ class ContainersTarget extends DeploymentTarget {
 
   public bind(scope: Construct, id: string, props: DeploymentTargetBindProps): DeployedServices {
     return new ServiceDeployment(scope, id, {
-      image: props.release.imageId,
       namePrefix: props.namePrefix,
-      services: props.services,
+      services: props.services.map((spec) => ({
+        ...spec,
+        image: props.images[spec.name].imageId,
+      })),
       labels: props.labels,
       publishAddress: props.publishAddress,
     });
@@ -119,10 +124,9 @@ class SwarmTarget extends DeploymentTarget {
   public bind(scope: Construct, id: string, props: DeploymentTargetBindProps): DeployedServices {
     return new SwarmServiceDeployment(scope, id, {
       ...this.options,
-      // Every node pulls the image itself: by its digest reference, not a local image ID.
-      image: props.release.name,
       namePrefix: props.namePrefix,
-      services: props.services,
+      // Every node pulls the image itself: by its digest reference, not a local image ID.
+      services: props.services.map((spec) => ({ ...spec, image: props.images[spec.name].name })),
       labels: props.labels,
     });
   }

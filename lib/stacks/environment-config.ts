@@ -36,7 +36,7 @@ export interface ServiceSettings {
 export interface EnvironmentConfigBase {
   /** Environment and stack name: lowercase, e.g. 'dev', 'staging', 'review-42'. */
   readonly name: string;
-  /** The stage whose verified image this environment deploys: the image stage or another environment. */
+  /** The stage whose verified release this environment deploys: the image stage or another environment. */
   readonly upstream: string;
   /** Whether the exact digest must be approved before it is deployed here. */
   readonly approval: Approval;

@@ -25,10 +25,11 @@ export interface EnvironmentInstanceProps {
   /** This environment's values; each becomes the value of one of the definition's variables. */
   readonly environment: EnvironmentConfig;
   /**
-   * Digests approved for this environment (`sha256:...`), read from its approval record.
+   * Releases approved for this environment, each as its key (`name=sha256:…` of every image, by
+   * name, joined by commas), read from its approval record (`Approval.read`).
    * @default - none
    */
-  readonly approvedDigests?: readonly string[];
+  readonly approvedReleases?: readonly string[];
 }
 
 /**
@@ -56,7 +57,7 @@ export class EnvironmentInstance extends TerraformStack {
       shape.object({
         definition: shape.any,
         environment: ENVIRONMENT_SHAPE,
-        approvedDigests: shape.optional(shape.list(shape.string)),
+        approvedReleases: shape.optional(shape.list(shape.string)),
       }),
       'Fix it in the props of the EnvironmentInstance.',
     );

@@ -27,7 +27,8 @@ import {
 } from '../private/environment-values';
 import { ConfigurationError } from '../private/errors';
 import { dockerName, namePrefixProblem } from '../private/name-prefix';
-import { SERVICE_DEFINITION } from '../private/service-specs';
+import { releaseResource, SINGLE_IMAGE } from '../private/release';
+import { SERVICE_DEFINITION, serviceImageProblems } from '../private/service-specs';
 import { settingsDeclarationProblems, settingValueProblems } from '../private/setting-problems';
 import { assertShape, shape } from '../private/shape';
 import {
@@ -51,15 +52,21 @@ export interface EnvironmentStackProps<S extends Settings = Settings> {
   /** The delivery's services, the same in every environment. */
   readonly services: readonly ServiceDefinition[];
   /**
+   * The names of the release's images (each service runs the one its definition names).
+   * @default ['app'] (the image of a delivery that builds one)
+   */
+  readonly images?: readonly string[];
+  /**
    * Post-deployment checks, the same in every environment.
    * @default - none
    */
   readonly smokeTests?: readonly SmokeTest[];
   /**
-   * Digests approved for this environment (`sha256:...`), read from its approval record.
+   * Releases approved for this environment, each as its key (`name=sha256:…` of every image, by
+   * name, joined by commas), read from its approval record (`Approval.read`).
    * @default - none
    */
-  readonly approvedDigests?: readonly string[];
+  readonly approvedReleases?: readonly string[];
   /** Project root: relative state locations resolve from it. */
   readonly projectRoot: string;
   /**
@@ -95,9 +102,9 @@ export interface EnvironmentStackProps<S extends Settings = Settings> {
    */
   readonly howToDeployUpstream?: string;
   /**
-   * How to approve a digest, shown when it is not approved; `<environment>` and `<digest>` are
-   * filled in.
-   * @default 'Approve it with: npx cdktf-pipeline approve <environment> <digest> (commit the record), then deploy again.'
+   * How to approve a release, shown when it is not approved; `<environment>` and `<release>` (its
+   * id) are filled in.
+   * @default 'Approve it with: npx cdktf-pipeline approve <environment> <release> (commit the record), then deploy again.'
    */
   readonly howToApprove?: string;
   /**
@@ -115,9 +122,10 @@ export interface EnvironmentStackProps<S extends Settings = Settings> {
 }
 
 /**
- * The one stack definition every environment is an instance of. It deploys the image that its
- * upstream stage verified (after the approval gate, where one is required), runs the services,
- * smoke-tests them, and only then publishes the image as verified for the next stage.
+ * The one stack definition every environment is an instance of. It deploys the release (every
+ * image, by digest) that its upstream stage verified (after the approval gate, where one is
+ * required), runs the services, smoke-tests them, and only then publishes the release as verified
+ * for the next stage.
  *
  * Nothing here depends on which environment this is: every environment-specific value enters as a
  * Terraform variable, whose values are written to the stack's `terraform.tfvars.json`.
@@ -140,8 +148,9 @@ export class EnvironmentStack extends TerraformStack {
       shape.object({
         environment: ENVIRONMENT_SHAPE,
         services: shape.list(SERVICE_DEFINITION),
+        images: shape.optional(shape.list(shape.string)),
         smokeTests: OPTIONAL_SMOKE_TESTS,
-        approvedDigests: shape.optional(shape.list(shape.string)),
+        approvedReleases: shape.optional(shape.list(shape.string)),
         projectRoot: shape.string,
         namePrefix: shape.optional(shape.string),
         state: OPTIONAL_STATE_STORE,
@@ -166,8 +175,10 @@ export class EnvironmentStack extends TerraformStack {
       props.settings,
       'Fix it in the props of the EnvironmentStack.',
     );
+    const images = props.images ?? [SINGLE_IMAGE];
     const problems = [
       ...(prefixProblem === undefined ? [] : [prefixProblem]),
+      ...serviceImageProblems(props.services, images),
       ...settingProblems,
       ...(settingProblems.length === 0 ? settingValueProblems(props.environment, settings) : []),
     ];
@@ -201,40 +212,48 @@ export class EnvironmentStack extends TerraformStack {
     const upstream = vars.string(
       'upstream_stage',
       values.upstreamStage,
-      'Stage whose verified image is deployed.',
+      'Stage whose verified release is deployed.',
     );
 
     const upstreamLocation = vars.string(
       'upstream_state',
       values.upstreamState,
-      "Where the upstream stage's state is (file or schema), read for its verified image.",
+      "Where the upstream stage's state is (file or schema), read for its verified release.",
     );
     const promotion = new Promotion(this, 'Promotion', {
       upstreamStage: upstream,
       upstreamLocation,
       stateReader: state,
       howToDeployUpstream: props.howToDeployUpstream ?? DEFAULTS.howToDeployUpstream,
+      images,
     });
     const approval = new ApprovalGate(this, 'Approval', {
-      image: promotion.image,
+      images: promotion.images,
       environment: name,
       required: vars.bool(
         'require_approval',
         values.requireApproval,
-        'Whether the digest must be approved.',
+        'Whether the release must be approved.',
       ),
-      approvedDigests: vars.stringList(
-        'approved_digests',
-        values.approvedDigests,
-        'Digests approved for this environment.',
+      approvedReleases: vars.stringList(
+        'approved_releases',
+        values.approvedReleases,
+        'Releases approved for this environment (name=digest of every image, joined by commas).',
       ),
       howToApprove: props.howToApprove ?? DEFAULTS.howToApprove,
     });
-    const release = new Image(this, 'Release', {
-      name: promotion.image,
-      keepLocally: true,
-      dependsOn: [promotion.gate, approval.gate],
-    });
+    // Every image of the release is pulled only once the whole release may be deployed.
+    const release: { [image: string]: Image } = {};
+    for (const image of [...images].sort()) {
+      // Named so that a state tells which image each pulled release is (see releaseResource).
+      const id = releaseResource(images, image);
+      release[image] = new Image(this, id, {
+        name: promotion.images[image],
+        keepLocally: true,
+        dependsOn: [promotion.gate, approval.gate],
+      });
+      release[image].overrideLogicalId(id);
+    }
 
     const publishAddress = vars.string(
       'publish_address',
@@ -302,7 +321,9 @@ export class EnvironmentStack extends TerraformStack {
       };
     });
     this.deployment = (props.target ?? DeploymentTarget.containers()).bind(this, 'Services', {
-      release,
+      images: Object.fromEntries(
+        props.services.map((def) => [def.name, release[def.image ?? images[0]]]),
+      ),
       namePrefix: named,
       publishAddress,
       services: specs,
@@ -333,12 +354,13 @@ export class EnvironmentStack extends TerraformStack {
       dockerName: named,
       labels: { [DEFAULTS.environmentLabel]: named },
       network: this.deployment.network.name,
-      image: promotion.image,
+      image: promotion.images[images[0]],
+      images: promotion.images,
       urls: baseUrls,
       services: props.services,
     });
 
-    const triggers = { image: promotion.image, ...this.deployment.revisions };
+    const triggers = { release: promotion.releaseKey, ...this.deployment.revisions };
     const checks = (props.smokeTests ?? []).map((test, i) =>
       test.bind(this, `SmokeTest${i + 1}`, { baseUrls, triggers }),
     );

@@ -3,18 +3,20 @@ import { Construct } from 'constructs';
 
 import { ImageArtifact } from '../constructs/image-artifact';
 import { LocalDockerProvider } from '../constructs/local-docker-provider';
-import { VERIFIED_IMAGE_OUTPUT } from '../constructs/promotion';
+import { ConfigurationError, invalidValue } from '../private/errors';
+import { IMAGE_NAME_PATTERN, SINGLE_IMAGE, VERIFIED_RELEASE_OUTPUT } from '../private/release';
+import { pascal } from '../private/service-specs';
 import { assertShape, shape } from '../private/shape';
 import { OPTIONAL_STATE_ENCRYPTION, OPTIONAL_STATE_STORE } from '../private/stack-shapes';
 
 import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
 
-/** Props of {@link ImageStack}. */
-export interface ImageStackProps {
-  /** The service's build context (a folder with a Dockerfile). */
+/** How one image of a release is built. */
+export interface ImageBuildProps {
+  /** Build context: a folder with a Dockerfile. */
   readonly context: string;
-  /** Repository name in the registry. */
+  /** Repository name in the registry, e.g. 'hello-service'. */
   readonly repository: string;
   /**
    * Dockerfile, relative to the context.
@@ -22,12 +24,43 @@ export interface ImageStackProps {
    */
   readonly dockerfile?: string;
   /**
-   * Command run inside the built image before it is pushed.
+   * Command run inside the built image, with no network, before it is pushed.
+   * @default - no in-image smoke test
+   */
+  readonly smokeTest?: readonly string[];
+}
+
+/** Props of {@link ImageStack}. */
+export interface ImageStackProps {
+  /**
+   * The one image's build context (a folder with a Dockerfile): a release of one image, named
+   * 'app'. Give `images` instead for several.
+   * @default - none: `images` names them
+   */
+  readonly context?: string;
+  /**
+   * The one image's repository name in the registry.
+   * @default - none: `images` names them
+   */
+  readonly repository?: string;
+  /**
+   * The one image's Dockerfile, relative to the context.
+   * @default 'Dockerfile'
+   */
+  readonly dockerfile?: string;
+  /**
+   * Command run inside the one image before it is pushed.
    * @default - no in-image smoke test
    */
   readonly smokeTest?: readonly string[];
   /**
-   * Registry the image is pushed to (host:port).
+   * The images of the release, by image name (lowercase letters, digits and -), each built from
+   * its own context: instead of `context` and `repository`.
+   * @default - the one image of `context` and `repository`
+   */
+  readonly images?: { readonly [name: string]: ImageBuildProps };
+  /**
+   * Registry the images are pushed to (host:port).
    * @default '127.0.0.1:5000'
    */
   readonly registry?: string;
@@ -45,12 +78,22 @@ export interface ImageStackProps {
   readonly encryption?: StateEncryption;
 }
 
+const IMAGE_BUILD = shape.object({
+  context: shape.string,
+  repository: shape.string,
+  dockerfile: shape.optional(shape.string),
+  smokeTest: shape.optional(shape.list(shape.string)),
+});
+
 /**
- * The image stage, and the only place an image is built: builds the service image once, tests
- * it inside the image, pushes it, and publishes its digest reference as the verified image.
+ * The image stage, and the only place images are built: builds each image of the release once
+ * (an image whose context did not change keeps its digest), tests it inside the image, pushes it,
+ * and publishes the release (every image's digest reference, by name) as verified.
  */
 export class ImageStack extends TerraformStack {
-  /** The one build: image, in-image smoke test, push. */
+  /** The build of each image (image, in-image smoke test, push), by image name. */
+  public readonly artifacts: { readonly [name: string]: ImageArtifact };
+  /** The build of the release's first image by name: the only one of a one-image release. */
   public readonly artifact: ImageArtifact;
 
   constructor(scope: Construct, id: string, props: ImageStackProps) {
@@ -59,10 +102,11 @@ export class ImageStack extends TerraformStack {
       `image stack '${id}'`,
       props,
       shape.object({
-        context: shape.string,
-        repository: shape.string,
+        context: shape.optional(shape.string),
+        repository: shape.optional(shape.string),
         dockerfile: shape.optional(shape.string),
         smokeTest: shape.optional(shape.list(shape.string)),
+        images: shape.optional(shape.map(IMAGE_BUILD)),
         registry: shape.optional(shape.string),
         projectRoot: shape.string,
         state: OPTIONAL_STATE_STORE,
@@ -70,21 +114,123 @@ export class ImageStack extends TerraformStack {
       }),
       'Fix it in the props of the ImageStack.',
     );
+    const builds = imageBuilds(
+      `image stack '${id}'`,
+      props,
+      'Fix it in the props of the ImageStack.',
+    );
     new LocalDockerProvider(this, 'Docker', { registry: props.registry });
     (props.state ?? StateStore.local()).bind(this, props.projectRoot);
     (props.encryption ?? StateEncryption.none()).bind(this);
-    this.artifact = new ImageArtifact(this, 'Service', {
-      context: props.context,
-      repository: props.repository,
-      dockerfile: props.dockerfile,
-      smokeTest: props.smokeTest,
-      registry: props.registry,
-    });
-    new TerraformOutput(this, VERIFIED_IMAGE_OUTPUT, {
-      value: this.artifact.reference,
-      description: 'The pushed image, tested inside the image; downstream stages deploy it.',
+    const names = Object.keys(builds).sort();
+    const artifacts: { [name: string]: ImageArtifact } = {};
+    for (const name of names) {
+      // A one-image release keeps the construct id it always had: its resources keep their addresses.
+      artifacts[name] = new ImageArtifact(this, props.images ? `Image${pascal(name)}` : 'Service', {
+        ...builds[name],
+        registry: props.registry,
+      });
+    }
+    this.artifacts = artifacts;
+    this.artifact = artifacts[names[0]];
+    new TerraformOutput(this, VERIFIED_RELEASE_OUTPUT, {
+      value: Object.fromEntries(names.map((name) => [name, artifacts[name].reference])),
+      description:
+        'The pushed images, each tested inside the image; downstream stages deploy them.',
       staticId: true,
     });
-    new TerraformOutput(this, 'tag', { value: this.artifact.tag, staticId: true });
+    new TerraformOutput(this, 'tags', {
+      value: Object.fromEntries(names.map((name) => [name, artifacts[name].tag])),
+      staticId: true,
+    });
   }
+}
+
+/**
+ * The images to build, by name, from props that give either one image (`context`, `repository`)
+ * or several (`images`); a ConfigurationError naming every problem otherwise.
+ */
+export function imageBuilds(
+  subject: string,
+  props: {
+    readonly context?: string;
+    readonly repository?: string;
+    readonly dockerfile?: string;
+    readonly smokeTest?: readonly string[];
+    readonly images?: { readonly [name: string]: ImageBuildProps };
+  },
+  fix: string,
+): { readonly [name: string]: ImageBuildProps } {
+  const one = props.context !== undefined || props.repository !== undefined;
+  if (props.images === undefined) {
+    if (props.context !== undefined && props.repository !== undefined) {
+      return {
+        [SINGLE_IMAGE]: {
+          context: props.context,
+          repository: props.repository,
+          dockerfile: props.dockerfile,
+          smokeTest: props.smokeTest,
+        },
+      };
+    }
+    throw new ConfigurationError([
+      invalidValue(
+        subject,
+        one ? (props.context === undefined ? 'context' : 'repository') : 'images',
+        one
+          ? 'must be given with the other of context and repository'
+          : 'must name the images to build (or give context and repository of one image)',
+        undefined,
+        `${fix} E.g. images: { web: { context: 'web', repository: 'my-web' } }.`,
+      ),
+    ]);
+  }
+  const problems: string[] = [];
+  if (one || props.dockerfile !== undefined || props.smokeTest !== undefined) {
+    problems.push(
+      invalidValue(
+        subject,
+        'images',
+        'must be given alone: context, repository, dockerfile and smokeTest describe one image',
+        Object.keys(props.images),
+        `${fix} Move the one image's fields into images.`,
+      ),
+    );
+  }
+  const names = Object.keys(props.images);
+  if (names.length === 0) {
+    problems.push(
+      invalidValue(subject, 'images', 'must name at least one image', {}, `${fix} Add an image.`),
+    );
+  }
+  for (const name of names.filter((n) => !IMAGE_NAME_PATTERN.test(n))) {
+    problems.push(
+      invalidValue(
+        subject,
+        `images.${name}`,
+        'must be named with a lowercase letter, then lowercase letters, digits and - (at most 31)',
+        name,
+        `${fix} Rename the image, e.g. web or api.`,
+      ),
+    );
+  }
+  const repositories = new Map<string, string>();
+  for (const name of names) {
+    const repository = props.images[name].repository;
+    const other = repositories.get(repository);
+    if (other !== undefined) {
+      problems.push(
+        invalidValue(
+          subject,
+          `images.${name}.repository`,
+          `must differ from the repository of image '${other}'`,
+          repository,
+          `${fix} Give each image a repository of its own.`,
+        ),
+      );
+    }
+    repositories.set(repository, name);
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return props.images;
 }

@@ -45,7 +45,7 @@ export const STATE_STORE_VARIABLE = 'PIPELINE_STATE';
 /**
  * Where every stage of a delivery keeps its Terraform state: local files (the embedded default)
  * or PostgreSQL (OpenTofu's `pg` backend: one schema per stack, locks the server releases when a
- * client dies). Every stage uses the same store, and a stage reads its upstream's verified image
+ * client dies). Every stage uses the same store, and a stage reads its upstream's verified release
  * through it. The PostgreSQL connection is never part of the configuration: the engine and the
  * CLI take it from `PG_CONN_STR` (or the libpq variables `PGHOST`, `PGUSER`, ...).
  */

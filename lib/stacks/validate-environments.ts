@@ -8,7 +8,12 @@ import {
 import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { namePrefixProblem } from '../private/name-prefix';
-import { securityProblems, SERVICE_DEFINITION } from '../private/service-specs';
+import { SINGLE_IMAGE } from '../private/release';
+import {
+  securityProblems,
+  SERVICE_DEFINITION,
+  serviceImageProblems,
+} from '../private/service-specs';
 import { settingValueProblems } from '../private/setting-problems';
 import { shapeProblems } from '../private/shape';
 import { toposort } from '../private/toposort';
@@ -112,11 +117,18 @@ export interface ValidateEnvironmentsOptions {
    * @default - none: an environment gives no settings
    */
   readonly settings?: Settings;
+  /**
+   * The names of the images of a release: what each service runs, and what approval records
+   * name.
+   * @default ['app'] (a delivery of one image)
+   */
+  readonly images?: readonly string[];
 }
 
 /**
  * Checks every environment against the delivery's services and against each other, collects
- * every problem, and throws them all at once. Returns the approved digests per environment.
+ * every problem, and throws them all at once. Returns the approved releases per environment, each
+ * as its key (see `Approval.read`).
  */
 export function validateEnvironments(
   environments: readonly EnvironmentConfig[],
@@ -162,6 +174,8 @@ export function validateEnvironments(
     .map((e) => (e as { name?: unknown } | null)?.name)
     .filter((name): name is string => typeof name === 'string');
   environments = shapes.sound;
+  const images = options.images ?? [SINGLE_IMAGE];
+  problems.push(...serviceImageProblems(services, images));
   const approved: { [environment: string]: string[] } = {};
   const ports: { env: string; service: string; from: number; to: number }[] = [];
 
@@ -346,9 +360,9 @@ export function validateEnvironments(
     }
     problems.push(...settingValueProblems(env, options.settings ?? {}));
     problems.push(...target.environmentProblems(env, services));
-    const record = env.approval.read(root, subject);
+    const record = env.approval.read(root, subject, images);
     problems.push(...record.problems);
-    approved[env.name] = record.digests;
+    approved[env.name] = record.releases;
   }
 
   ports.forEach((a, i) =>

@@ -8,7 +8,7 @@ import { TerraformStack, Testing } from 'cdktf';
 export interface PlanOfOptions {
   /**
    * Outputs of the upstream stage's state, for an environment stack: the plan reads them (its
-   * `verified_image`) as a deploy would, from a state file written for the plan.
+   * `verified_release`) as a deploy would, from a state file written for the plan.
    * @default - the upstream location the stack was synthesized with
    */
   readonly upstreamOutputs?: { readonly [output: string]: unknown };
@@ -171,10 +171,7 @@ export function stateWithOutputs(outputs: { readonly [name: string]: unknown }):
     serial: 1,
     lineage: 'planof-upstream',
     outputs: Object.fromEntries(
-      Object.entries(outputs).map(([name, value]) => [
-        name,
-        { value, type: typeof value === 'number' ? 'number' : 'string' },
-      ]),
+      Object.entries(outputs).map(([name, value]) => [name, { value, type: stateType(value) }]),
     ),
     resources: [],
   };
@@ -245,4 +242,18 @@ function isEmpty(value: unknown): boolean {
   if (Array.isArray(value)) return value.length === 0;
   if (typeof value === 'object') return Object.keys(value).length === 0;
   return false;
+}
+
+/** The type the engine writes beside a value in a state's outputs (JSON type syntax). */
+function stateType(value: unknown): unknown {
+  if (typeof value === 'number') return 'number';
+  if (typeof value === 'boolean') return 'bool';
+  if (Array.isArray(value)) return ['tuple', value.map(stateType)];
+  if (typeof value === 'object' && value !== null) {
+    return [
+      'object',
+      Object.fromEntries(Object.entries(value).map(([key, item]) => [key, stateType(item)])),
+    ];
+  }
+  return 'string';
 }

@@ -133,16 +133,16 @@ describe('cdktf-pipeline, bad input', () => {
     expect(await cli('approve', 'prod', '--from', 'review-never')).toEqual({
       code: 1,
       output:
-        "[approve] error: stage 'review-never' has not been deployed here (no state at .pipeline/state/review-never.tfstate), so it has verified no digest.\n" +
+        "[approve] error: stage 'review-never' has not been deployed here (no state at .pipeline/state/review-never.tfstate), so it has verified no release.\n" +
         '[approve] fix: Deploy it first: cdktf-pipeline deploy review-never.\n',
     });
   });
 
-  test('approve of a malformed digest, and for an environment without an approval record', async () => {
+  test('approve of a malformed release, and for an environment without an approval record', async () => {
     expect(await cli('approve', 'prod', 'sha256:00')).toEqual({
       code: 64,
       output:
-        "[approve] error: command-argument value 'sha256:00' is invalid for argument 'digest'. It must be 'sha256:' and 64 hex digits. Copy the digest from the deploy's message, or approve what a stage verified: --from STAGE.\n" +
+        "[approve] error: command-argument value 'sha256:00' is invalid for argument 'release'. It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<64 hex digits>' separated by commas, or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.\n" +
         '[approve] fix: Nothing was done. cdktf-pipeline approve --help shows what it takes.\n',
     });
     expect(await cli('approve', 'dev', `sha256:${'0'.repeat(64)}`)).toEqual({

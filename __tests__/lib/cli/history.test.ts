@@ -3,8 +3,12 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { History, HISTORY_FILE, HistoryRecord } from '../../../lib/cli/history';
+import { releaseId } from '../../../lib/private/release';
 
-const image = (c: string) => `127.0.0.1:5000/sample-service@sha256:${c.repeat(64)}`;
+const ref = (repository: string, c: string) =>
+  `127.0.0.1:5000/${repository}@sha256:${c.repeat(64)}`;
+/** A release of the web and api images, by the digits of their digests. */
+const release = (web: string, api = '0') => ({ web: ref('web', web), api: ref('api', api) });
 
 describe('History, in a local state folder', () => {
   let dir = '';
@@ -16,7 +20,12 @@ describe('History, in a local state folder', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test('a deploy writes a record as it starts and one as it ends, appended as JSON lines', () => {
-    const id = history.started({ environment: 'dev', image: image('a'), from: 'image', run: 'r1' });
+    const id = history.started({
+      environment: 'dev',
+      release: release('a'),
+      from: 'image',
+      run: 'r1',
+    });
     history.finished(id, 'dev', 'verified');
     const lines = readFileSync(join(dir, HISTORY_FILE), 'utf8').trim().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as HistoryRecord).event)).toEqual([
@@ -27,8 +36,8 @@ describe('History, in a local state folder', () => {
       {
         id,
         environment: 'dev',
-        image: image('a'),
-        digest: `sha256:${'a'.repeat(64)}`,
+        release: release('a'),
+        releaseId: releaseId(release('a')),
         from: 'image',
         run: 'r1',
         started: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
@@ -41,7 +50,7 @@ describe('History, in a local state folder', () => {
   test('a failure keeps its outcome and what failed; an approval is kept with the deploy', () => {
     const id = history.started({
       environment: 'prod',
-      image: image('b'),
+      release: release('b'),
       from: 'staging',
       run: 'r2',
       approval: `sha256:${'b'.repeat(64)} # approved by ana`,
@@ -57,13 +66,13 @@ describe('History, in a local state folder', () => {
   });
 
   test('a deploy with no end: running while its process lives, interrupted once it is gone or a later one started', () => {
-    history.started({ environment: 'dev', image: image('a'), from: 'image', run: 'r' });
+    history.started({ environment: 'dev', release: release('a'), from: 'image', run: 'r' });
     expect(history.deployments().map((d) => d.outcome)).toEqual(['running']);
     const dead: HistoryRecord = {
       event: 'started',
       id: 'killed',
       environment: 'staging',
-      image: image('c'),
+      release: release('c'),
       from: 'dev',
       run: 'r',
       at: new Date().toISOString(),
@@ -71,7 +80,7 @@ describe('History, in a local state folder', () => {
       pid: 2 ** 22 + 1, // above any pid this machine hands out
     };
     appendFileSync(join(dir, HISTORY_FILE), `${JSON.stringify(dead)}\n`);
-    history.started({ environment: 'dev', image: image('b'), from: 'image', run: 'r' });
+    history.started({ environment: 'dev', release: release('b'), from: 'image', run: 'r' });
     expect(history.deployments().map((d) => [d.environment, d.outcome])).toEqual([
       ['dev', 'interrupted'],
       ['staging', 'interrupted'],
@@ -80,7 +89,12 @@ describe('History, in a local state folder', () => {
   });
 
   test('a line cut short by a crash mid-write is skipped; the rest reads', () => {
-    const id = history.started({ environment: 'dev', image: image('a'), from: 'image', run: 'r' });
+    const id = history.started({
+      environment: 'dev',
+      release: release('a'),
+      from: 'image',
+      run: 'r',
+    });
     appendFileSync(join(dir, HISTORY_FILE), '{"event":"fini');
     appendFileSync(join(dir, HISTORY_FILE), '\n');
     history.finished(id, 'dev', 'verified');
@@ -88,12 +102,59 @@ describe('History, in a local state folder', () => {
   });
 
   test('merge adds only the records it lacks, so that it can run again', () => {
-    const id = history.started({ environment: 'dev', image: image('a'), from: 'image', run: 'r' });
+    const id = history.started({
+      environment: 'dev',
+      release: release('a'),
+      from: 'image',
+      run: 'r',
+    });
     const other = History.of({ backend: 'local', directory: join(dir, 'other') });
     expect(other.merge(history.records())).toBe(1);
     history.finished(id, 'dev', 'verified');
     expect(other.merge(history.records())).toBe(1);
     expect(other.merge(history.records())).toBe(0);
     expect(other.deployments()).toEqual(history.deployments());
+  });
+
+  test("each deploy says which images changed since the environment's deploy before", () => {
+    for (const [environment, web, api] of [
+      ['dev', 'a', '1'],
+      ['staging', 'a', '1'],
+      ['dev', 'a', '2'],
+      ['dev', 'b', '3'],
+      ['dev', 'b', '3'],
+    ]) {
+      const id = history.started({ environment, release: release(web, api), from: 'x', run: 'r' });
+      history.finished(id, environment, 'verified');
+    }
+    expect(history.deployments().map((d) => [d.environment, d.changed])).toEqual([
+      ['dev', undefined],
+      ['staging', undefined],
+      ['dev', ['api']],
+      ['dev', ['api', 'web']],
+      ['dev', []],
+    ]);
+  });
+
+  test('records of deploys before releases had several images read as a release of one image', () => {
+    const old = {
+      event: 'started',
+      id: 'old',
+      environment: 'dev',
+      image: ref('sample-service', 'a'),
+      from: 'image',
+      run: 'r',
+      at: new Date().toISOString(),
+      host: hostname(),
+      pid: 2 ** 22 + 1,
+    };
+    appendFileSync(join(dir, HISTORY_FILE), `${JSON.stringify(old)}\n`);
+    expect(history.deployments()).toMatchObject([
+      {
+        release: { app: ref('sample-service', 'a') },
+        releaseId: releaseId({ app: ref('sample-service', 'a') }),
+        outcome: 'interrupted',
+      },
+    ]);
   });
 });

@@ -37,7 +37,7 @@ describe('knownFailure', () => {
   test('the engine lost during a deploy: named, with the digest kept and the redeploy as the fix', () => {
     const error = knownFailure('deploy', stage('dev', 'environment'), ENGINE_LOST, 'dev.log');
     expect(error?.message).toBe(
-      "deploy dev failed: the Docker engine at unix:///var/run/docker.sock stopped answering during the deploy (EOF). dev's verified digest is unchanged, and nothing was promoted. The full log is dev.log.",
+      "deploy dev failed: the Docker engine at unix:///var/run/docker.sock stopped answering during the deploy (EOF). dev's verified release is unchanged, and nothing was promoted. The full log is dev.log.",
     );
     expect(error?.fix).toBe(
       'Start the engine (scripts/setup starts the local one): what it ran starts again with it. Then deploy dev again: it finishes what this one began.',
@@ -51,7 +51,7 @@ describe('knownFailure', () => {
       '  with docker_container.Services_Web_00C5A910[0],',
     ].join('\n');
     expect(knownFailure('deploy', stage('dev', 'environment'), log, 'dev.log')?.message).toBe(
-      "deploy dev failed: the Docker engine at unix:///var/run/docker.sock stopped answering during the deploy (read unix @->/var/run/docker.sock: read: connection reset by peer). dev's verified digest is unchanged, and nothing was promoted. The full log is dev.log.",
+      "deploy dev failed: the Docker engine at unix:///var/run/docker.sock stopped answering during the deploy (read unix @->/var/run/docker.sock: read: connection reset by peer). dev's verified release is unchanged, and nothing was promoted. The full log is dev.log.",
     );
   });
 

@@ -1,9 +1,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { describeRelease } from '../../../lib/private/release';
 import { sh } from '../../helpers/cli';
 import {
-  DEPLOYED_IMAGE,
+  DEPLOYED_RELEASE,
   engineStandIn,
   fingerprint,
   writeDeployedState,
@@ -12,7 +13,7 @@ import { projectCopy } from '../../helpers/project-copy';
 import { PROJECT_ROOT } from '../../helpers/test-app';
 
 const CLI = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf-pipeline');
-const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const RELEASE = 'abababababab';
 
 /** How a refused command line ends: the parser's words, and where the command's help is. */
 const refused = (command: string, error: string) =>
@@ -52,20 +53,20 @@ describe('cdktf-pipeline checks the command line before it runs anything', () =>
       refused('check', "unknown option '--lod' (Did you mean --load?)."),
     ],
     [
-      ['deploy', 'dev', '--digst', 'x'],
-      refused('deploy', "unknown option '--digst' (Did you mean --digest?)."),
+      ['deploy', 'dev', '--relase', 'x'],
+      refused('deploy', "unknown option '--relase' (Did you mean --release?)."),
     ],
     [
-      ['deploy', 'dev', '--digest', 'x'],
+      ['deploy', 'dev', '--release', 'x'],
       refused(
         'deploy',
-        "option '--digest <digest>' argument 'x' is invalid. It must be 'sha256:' and 64 hex digits. In CI the value comes from the image job (PIPELINE_IMAGE_DIGEST): make the job need it. By hand, copy the digest the image deploy reported.",
+        "option '--release <id>' argument 'x' is invalid. It must be a release id, 12 hex digits. In CI the value comes from the image job (PIPELINE_RELEASE): make the job need it. By hand, copy the release the image deploy reported.",
       ),
     ],
     [
-      ['deploy', 'dev', 'image', '--digest', DIGEST],
-      "[deploy] error: --digest applies to stages that promote an upstream's digest; 'image' builds it.\n" +
-        '[deploy] fix: Deploy image without --digest.\n',
+      ['deploy', 'dev', 'image', '--release', RELEASE],
+      "[deploy] error: --release applies to stages that promote an upstream's release; 'image' builds it.\n" +
+        '[deploy] fix: Deploy image without --release.\n',
     ],
     [
       ['teardown', 'prod'],
@@ -76,7 +77,7 @@ describe('cdktf-pipeline checks the command line before it runs anything', () =>
       refused('approve', "unknown option '--form' (Did you mean --from?)."),
     ],
     [
-      ['approve', 'prod', DIGEST, '--check'],
+      ['approve', 'prod', RELEASE, '--check'],
       '[approve] error: --check goes with --from STAGE.\n' +
         '[approve] fix: Run e.g. cdktf-pipeline approve prod --from staging --check.\n',
     ],
@@ -113,7 +114,7 @@ describe('cdktf-pipeline checks the command line before it runs anything', () =>
       code: 64,
       output:
         '[destroy] this destroys:\n' +
-        `[destroy]   dev (environment): runs ${DEPLOYED_IMAGE}; web at http://127.0.0.1:8080; state .pipeline/state/dev.tfstate\n` +
+        `[destroy]   dev (environment): runs release ${describeRelease(DEPLOYED_RELEASE)}; web at http://127.0.0.1:8080; state .pipeline/state/dev.tfstate\n` +
         '[destroy] error: destroying needs a confirmation, and there is no terminal to ask on: nothing was destroyed.\n' +
         '[destroy] fix: Run it on a terminal to be asked, or confirm on the command line: cdktf-pipeline destroy dev --yes.\n',
     });
@@ -127,8 +128,8 @@ describe('cdktf-pipeline checks the command line before it runs anything', () =>
       code: 64,
       output:
         '[teardown] this destroys:\n' +
-        `[teardown]   prod (environment behind an approval): runs ${DEPLOYED_IMAGE}; web at http://127.0.0.1:8280; state .pipeline/state/prod.tfstate\n` +
-        `[teardown]   dev (environment): runs ${DEPLOYED_IMAGE}; web at http://127.0.0.1:8080; state .pipeline/state/dev.tfstate\n` +
+        `[teardown]   prod (environment behind an approval): runs release ${describeRelease(DEPLOYED_RELEASE)}; web at http://127.0.0.1:8280; state .pipeline/state/prod.tfstate\n` +
+        `[teardown]   dev (environment): runs release ${describeRelease(DEPLOYED_RELEASE)}; web at http://127.0.0.1:8080; state .pipeline/state/dev.tfstate\n` +
         '[teardown] error: destroying needs a confirmation, and there is no terminal to ask on: nothing was destroyed.\n' +
         '[teardown] fix: Run it on a terminal to be asked, or confirm on the command line: cdktf-pipeline teardown --yes.\n',
     });

@@ -1,25 +1,36 @@
 import { Deployment } from '../../../lib/cli/history';
 import {
   historyTable,
+  releaseStatus,
   statusMarkdown,
   StatusView,
   statusTable,
   verifiedSince,
 } from '../../../lib/cli/status-view';
+import { Release, releaseId } from '../../../lib/private/release';
 
-const image = (c: string) => `127.0.0.1:5000/app@sha256:${c.repeat(64)}`;
+const ref = (image: string, c: string) => `127.0.0.1:5000/${image}@sha256:${c.repeat(64)}`;
+/** A release of web and api, by the digit of each image's digest. */
+const release = (web: string, api: string): Release => ({
+  web: ref('web', web),
+  api: ref('api', api),
+});
+const R1 = release('a', '1');
+const R2 = release('a', '2');
 
 function deployment(
   environment: string,
-  c: string,
+  shipped: Release,
   outcome: Deployment['outcome'],
   at: string,
+  changed?: string[],
 ): Deployment {
   return {
     id: `${environment}-${at}`,
     environment,
-    image: image(c),
-    digest: `sha256:${c.repeat(64)}`,
+    release: shipped,
+    releaseId: releaseId(shipped),
+    ...(changed ? { changed } : {}),
     from: 'image',
     run: 'by hand (ana)',
     started: `2026-11-30T${at}:00.000Z`,
@@ -30,13 +41,13 @@ function deployment(
 
 const VIEW: StatusView = {
   imageStage: 'image',
-  release: image('b'),
+  release: R2,
+  releaseId: releaseId(R2),
   environments: [
     {
       environment: 'dev',
       deployed: true,
-      runs: image('b'),
-      verifiedImage: image('b'),
+      ...releaseStatus(R2, R2, undefined),
       verified: true,
       since: '2026-11-30T09:15:30.000Z',
       upstream: 'image',
@@ -46,11 +57,9 @@ const VIEW: StatusView = {
     {
       environment: 'prod',
       deployed: true,
-      runs: image('a'),
-      verifiedImage: image('a'),
+      ...releaseStatus(R1, R1, R2),
       verified: true,
       upstream: 'dev',
-      waiting: image('b'),
       waitingApproved: false,
       url: 'http://127.0.0.1:8280/',
     },
@@ -58,46 +67,91 @@ const VIEW: StatusView = {
   ],
 };
 
+// The ids as the CLI and the engine compute them (see approval-gate.plan.test.ts).
+const ID1 = releaseId(R1);
+const ID2 = releaseId(R2);
+
+describe('releaseStatus', () => {
+  test('the ids of what runs, what is verified and what waits, and which images of the waiting one changed', () => {
+    expect(releaseStatus(R1, R1, R2)).toEqual({
+      runs: R1,
+      runsId: ID1,
+      verifiedRelease: R1,
+      verifiedReleaseId: ID1,
+      waiting: R2,
+      waitingId: ID2,
+      waitingChanged: ['api'],
+    });
+    expect(releaseStatus(undefined, undefined, R2)).toEqual({
+      waiting: R2,
+      waitingId: ID2,
+      waitingChanged: ['api', 'web'],
+    });
+  });
+});
+
 describe('verifiedSince', () => {
   const history = [
-    deployment('dev', 'a', 'verified', '08:00'),
-    deployment('dev', 'a', 'verified', '08:10'),
-    deployment('dev', 'b', 'smoke test failed', '08:20'),
-    deployment('staging', 'b', 'verified', '08:25'),
-    deployment('dev', 'a', 'verified', '08:30'),
+    deployment('dev', R1, 'verified', '08:00'),
+    deployment('dev', R1, 'verified', '08:10'),
+    deployment('dev', R2, 'smoke test failed', '08:20'),
+    deployment('staging', R2, 'verified', '08:25'),
+    deployment('dev', R1, 'verified', '08:30'),
   ];
 
-  test('the first verified deploy of the image since another one was verified', () => {
-    expect(verifiedSince(history, 'dev', image('a'))).toBe('2026-11-30T08:00:30.000Z');
+  test('the first verified deploy of the release since another one was verified', () => {
+    expect(verifiedSince(history, 'dev', R1)).toBe('2026-11-30T08:00:30.000Z');
     expect(
       verifiedSince(
         [
           ...history,
-          deployment('dev', 'b', 'verified', '08:40'),
-          deployment('dev', 'a', 'verified', '08:50'),
+          deployment('dev', R2, 'verified', '08:40'),
+          deployment('dev', release('a', '1'), 'verified', '08:50'),
         ],
         'dev',
-        image('a'),
+        R1,
       ),
     ).toBe('2026-11-30T08:50:30.000Z');
   });
 
   test('unknown when the history has no verified deploy of it', () => {
-    expect(verifiedSince(history, 'dev', image('b'))).toBeUndefined();
-    expect(verifiedSince(history, 'prod', image('a'))).toBeUndefined();
+    expect(verifiedSince(history, 'dev', R2)).toBeUndefined();
+    expect(verifiedSince(history, 'prod', R1)).toBeUndefined();
     expect(verifiedSince(history, 'dev', undefined)).toBeUndefined();
   });
 });
 
 describe('the status view', () => {
-  test('as a table: a row per environment, digests short, the waiting digest with its approval', () => {
-    expect(statusTable(VIEW)).toEqual([
-      'image released sha256:bbbbbbbbbbbb',
-      'environment  runs                 verified  since                 last deploy  upstream  waiting                             url',
-      '-----------  -------------------  --------  --------------------  -----------  --------  ----------------------------------  ----------------------',
-      'dev          sha256:bbbbbbbbbbbb  yes       2026-11-30 09:15 UTC  verified     image     -                                   http://127.0.0.1:8080/',
-      'prod         sha256:aaaaaaaaaaaa  yes       -                     -            dev       sha256:bbbbbbbbbbbb (not approved)  http://127.0.0.1:8280/',
-      'review-7     not deployed         -         -                     -            image     -                                   -',
+  const r1 = `${ID1} (api sha256:111111111111, web sha256:aaaaaaaaaaaa)`;
+  const r2 = `${ID2} (api sha256:222222222222, web sha256:aaaaaaaaaaaa)`;
+
+  test('as a table: a row per environment, each release by id and short digests, the waiting one with what changed and its approval', () => {
+    const rows = statusTable(VIEW);
+    expect(rows[0]).toBe(`image released ${r2}`);
+    expect(rows.slice(1).map((r) => r.split(/ {2,}/))).toEqual([
+      ['environment', 'runs', 'verified', 'since', 'last deploy', 'upstream', 'waiting', 'url'],
+      expect.any(Array),
+      [
+        'dev',
+        r2,
+        'yes',
+        '2026-11-30 09:15 UTC',
+        'verified',
+        'image',
+        '-',
+        'http://127.0.0.1:8080/',
+      ],
+      [
+        'prod',
+        r1,
+        'yes',
+        '-',
+        '-',
+        'dev',
+        `${r2} [api changed, not approved]`,
+        'http://127.0.0.1:8280/',
+      ],
+      ['review-7', 'not deployed', '-', '-', '-', 'image', '-', '-'],
     ]);
   });
 
@@ -110,27 +164,27 @@ describe('the status view', () => {
     expect(statusTable(view)[3]).toMatch(/http:\/\/127\.0\.0\.1:8080\/ {2}pass {9}in sync$/);
   });
 
-  test('as Markdown: the table and a Mermaid graph of the chain, the waiting digest on its edge', () => {
+  test('as Markdown: the table, a Mermaid graph of the chain with the waiting release on its edge, and every release in full', () => {
     expect(statusMarkdown(VIEW)).toBe(
       [
         '## Delivery status',
         '',
-        'image released `sha256:bbbbbbbbbbbb`.',
+        `image released ${r2}.`,
         '',
         '| environment | runs | verified | since | last deploy | upstream | waiting | url |',
         '| --- | --- | --- | --- | --- | --- | --- | --- |',
-        '| dev | `sha256:bbbbbbbbbbbb` | yes | 2026-11-30 09:15 UTC | verified | image | - | http://127.0.0.1:8080/ |',
-        '| prod | `sha256:aaaaaaaaaaaa` | yes | - | - | dev | `sha256:bbbbbbbbbbbb (not approved)` | http://127.0.0.1:8280/ |',
+        `| dev | ${r2} | yes | 2026-11-30 09:15 UTC | verified | image | - | http://127.0.0.1:8080/ |`,
+        `| prod | ${r1} | yes | - | - | dev | ${r2} [api changed, not approved] | http://127.0.0.1:8280/ |`,
         '| review-7 | not deployed | - | - | - | image | - | - |',
         '',
         '```mermaid',
         'graph LR',
-        '  image["image<br/>sha256:bbbbbbbbbbbb"]',
-        '  dev["dev<br/>sha256:bbbbbbbbbbbb<br/>verified"]',
-        '  prod["prod<br/>sha256:aaaaaaaaaaaa<br/>verified"]',
+        `  image["image<br/>release ${ID2}<br/>api sha256:222222222222<br/>web sha256:aaaaaaaaaaaa"]`,
+        `  dev["dev<br/>release ${ID2}<br/>api sha256:222222222222<br/>web sha256:aaaaaaaaaaaa<br/>verified"]`,
+        `  prod["prod<br/>release ${ID1}<br/>api sha256:111111111111<br/>web sha256:aaaaaaaaaaaa<br/>verified"]`,
         '  review_7["review-7<br/>-<br/>not deployed"]',
         '  image --> dev',
-        '  dev -->|"sha256:bbbbbbbbbbbb (not approved) waiting"| prod',
+        `  dev -->|"${ID2} waiting"| prod`,
         '  image --> review_7',
         '  classDef verified fill:#d4edda,stroke:#28a745',
         '  classDef unverified fill:#f8d7da,stroke:#dc3545',
@@ -138,24 +192,63 @@ describe('the status view', () => {
         '  class review_7 unverified',
         '```',
         '',
+        '### Releases',
+        '',
+        `- release \`${ID2}\`:`,
+        `  - api: \`${ref('api', '2')}\``,
+        `  - web: \`${ref('web', 'a')}\``,
+        `- release \`${ID1}\`:`,
+        `  - api: \`${ref('api', '1')}\``,
+        `  - web: \`${ref('web', 'a')}\``,
+        '',
       ].join('\n'),
     );
   });
 
-  test('history as a table, newest first as given', () => {
+  test('history as a table, newest first as given: each release, and what changed since the deploy before', () => {
     const rows = historyTable([
-      { ...deployment('dev', 'b', 'smoke test failed', '08:20'), detail: 'x' },
+      { ...deployment('dev', R2, 'smoke test failed', '08:20', ['api']), detail: 'x' },
       {
-        ...deployment('prod', 'a', 'interrupted', '08:00'),
+        ...deployment('prod', R1, 'interrupted', '08:00'),
         ended: undefined,
-        approval: `sha256:${'a'.repeat(64)} # approved by ana`,
+        approval: `api=sha256:${'1'.repeat(64)} web=sha256:${'a'.repeat(64)} # approved by ana`,
       },
     ]);
-    expect(rows).toEqual([
-      'started               environment  digest               from   outcome            took  run            approval',
-      '--------------------  -----------  -------------------  -----  -----------------  ----  -------------  ---------------',
-      '2026-11-30 08:20 UTC  dev          sha256:bbbbbbbbbbbb  image  smoke test failed  30s   by hand (ana)  -',
-      '2026-11-30 08:00 UTC  prod         sha256:aaaaaaaaaaaa  image  interrupted        -     by hand (ana)  approved by ana',
+    expect(rows.map((r) => r.split(/ {2,}/))).toEqual([
+      [
+        'started',
+        'environment',
+        'release',
+        'changed',
+        'from',
+        'outcome',
+        'took',
+        'run',
+        'approval',
+      ],
+      expect.any(Array),
+      [
+        '2026-11-30 08:20 UTC',
+        'dev',
+        r2,
+        'api',
+        'image',
+        'smoke test failed',
+        '30s',
+        'by hand (ana)',
+        '-',
+      ],
+      [
+        '2026-11-30 08:00 UTC',
+        'prod',
+        r1,
+        '-',
+        'image',
+        'interrupted',
+        '-',
+        'by hand (ana)',
+        'approved by ana',
+      ],
     ]);
   });
 });

@@ -33,7 +33,7 @@ describe('Swarm rollback reports', () => {
     );
     expect({ message: error.message, fix: error.fix }).toEqual({
       message:
-        "deploy staging failed: Swarm rolled back service 'web' (staging-web): its new tasks failed (task: non-zero exit (143): dockerexec: unhealthy container). staging runs the version it ran before, and its verified image is unchanged.",
+        "deploy staging failed: Swarm rolled back service 'web' (staging-web): its new tasks failed (task: non-zero exit (143): dockerexec: unhealthy container). staging runs the version it ran before, and its verified release is unchanged.",
       fix: 'See the failed tasks (docker service ps --no-trunc staging-web) and the full log .pipeline/logs/deploy-staging.log; fix the image, then deploy again.',
     });
   });
@@ -42,7 +42,7 @@ describe('Swarm rollback reports', () => {
     const error = rollbackError('staging', LOG, [], '.pipeline/logs/deploy-staging.log');
     expect({ message: error.message, fix: error.fix }).toEqual({
       message:
-        'deploy staging failed: a Swarm service of staging rolled back (the engine said: service rollback completed: update rolled back due to failure or early termination of task dqyawgllads0wkctq2p336h9p). staging runs the version it ran before, and its verified image is unchanged.',
+        'deploy staging failed: a Swarm service of staging rolled back (the engine said: service rollback completed: update rolled back due to failure or early termination of task dqyawgllads0wkctq2p336h9p). staging runs the version it ran before, and its verified release is unchanged.',
       fix: 'See the failed tasks (docker service ls --filter label=cdktf-pipeline.environment=staging) and the full log .pipeline/logs/deploy-staging.log; fix the image, then deploy again.',
     });
   });

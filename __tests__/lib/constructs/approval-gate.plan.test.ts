@@ -1,49 +1,89 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 
 import { ApprovalGate } from '../../../lib';
+import { releaseId, releaseKey } from '../../../lib/private/release';
 import { planOf } from '../../../lib/testing';
 
-const IMAGE = `reg/app@sha256:${'c'.repeat(64)}`;
-const DIGEST = `sha256:${'c'.repeat(64)}`;
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+const RELEASE = { web: `reg/web@${digest('a')}`, api: `reg/api@${digest('b')}` };
+const KEY = `api=${digest('b')},web=${digest('a')}`;
 
 /** A gate whose inputs are variables, so that each case is decided by the engine's plan. */
-function gateStack(): TerraformStack {
+function gateStack(images: { readonly [name: string]: string }): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'gate');
   const required = new TerraformVariable(stack, 'required', { type: 'bool' });
   const approved = new TerraformVariable(stack, 'approved', { type: 'list(string)' });
   new ApprovalGate(stack, 'Gate', {
-    image: IMAGE,
+    images,
     required: required.booleanValue,
-    approvedDigests: approved.listValue,
+    approvedReleases: approved.listValue,
     environment: 'prod',
-    howToApprove: 'Run approve <environment> <digest>.',
+    howToApprove: 'Run approve <environment> <release>.',
   });
   return stack;
 }
 
-const plan = (required: boolean, approved: string[]) =>
-  planOf(gateStack(), { variables: { required, approved } });
+const plan = (
+  required: boolean,
+  approved: string[],
+  images: { readonly [name: string]: string } = RELEASE,
+) => planOf(gateStack(images), { variables: { required, approved } });
+
+/** The engine's precondition message, which ends the error. */
+const refusal = (message: string) =>
+  new RegExp(
+    `: Resource precondition failed .* ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+  );
 
 describe('ApprovalGate, decided by the engine', () => {
+  test('the key and id the engine computes are the ones the CLI computes', () => {
+    expect(releaseKey(RELEASE)).toBe(KEY);
+    expect(releaseId(RELEASE)).toMatch(/^[0-9a-f]{12}$/);
+  });
+
   test('no approval required: the gate passes whatever is approved', () => {
     expect(plan(false, []).changes.map((c) => c.actions)).toEqual([['create']]);
   });
 
-  test('approval required and the digest approved: the gate passes', () => {
-    expect(plan(true, ['sha256:other', DIGEST]).changes).toEqual([
+  test('approval required and the release approved as a whole: the gate passes', () => {
+    expect(plan(true, [`api=${digest('c')},web=${digest('a')}`, KEY]).changes).toEqual([
       {
         address: expect.stringMatching(/^terraform_data\.Gate_Check_[0-9A-F]{8}$/),
         actions: ['create'],
-        values: { input: { image: IMAGE } },
+        values: { input: { release: KEY } },
       },
     ]);
   });
 
-  test('approval required and the digest not approved: the plan fails, naming digest, environment and how to approve', () => {
-    // The engine's precondition message ends the error; the plan names nothing else to fix.
-    expect(() => plan(true, ['sha256:other'])).toThrow(
-      new RegExp(
-        `: Resource precondition failed .* ${DIGEST} is not approved for prod\\. Run approve prod ${DIGEST}\\.$`,
+  test('approval required, and only web was approved before: the plan fails, naming the release, the api digest and how to approve', () => {
+    expect(() => plan(true, [`api=${digest('c')},web=${digest('a')}`])).toThrow(
+      refusal(
+        `Release ${releaseId(RELEASE)} is not approved for prod: not approved: api ${digest('b')}. Run approve prod ${releaseId(RELEASE)}.`,
+      ),
+    );
+  });
+
+  test('approval required, and each image was approved, but in other releases: the plan fails, saying so', () => {
+    expect(() =>
+      plan(true, [
+        `api=${digest('c')},web=${digest('a')}`,
+        `api=${digest('b')},web=${digest('d')}`,
+      ]),
+    ).toThrow(
+      refusal(
+        `Release ${releaseId(RELEASE)} is not approved for prod: its images were approved, but in other releases, never together. Run approve prod ${releaseId(RELEASE)}.`,
+      ),
+    );
+  });
+
+  test('a release of one image: approved by its key, refused naming its digest', () => {
+    const one = { app: `reg/app@${digest('c')}` };
+    expect(plan(true, [`app=${digest('c')}`], one).changes.map((c) => c.actions)).toEqual([
+      ['create'],
+    ]);
+    expect(() => plan(true, [], one)).toThrow(
+      refusal(
+        `Release ${releaseId(one)} is not approved for prod: not approved: app ${digest('c')}. Run approve prod ${releaseId(one)}.`,
       ),
     );
   });

@@ -11,7 +11,7 @@ describe('Approval', () => {
     const approval = Approval.none();
     expect(approval.isRequired).toBe(false);
     expect(approval.record).toBeUndefined();
-    expect(approval.read('/nowhere', 'x')).toEqual({ digests: [], problems: [] });
+    expect(approval.read('/nowhere', 'x')).toEqual({ releases: [], problems: [] });
   });
 
   test('required() reads the digests of its record, skipping comments and blank lines', () => {
@@ -22,14 +22,17 @@ describe('Approval', () => {
     );
     const approval = Approval.required('prod.txt');
     expect(approval.isRequired).toBe(true);
-    expect(approval.read(root, 'x')).toEqual({ digests: [digest('a'), digest('b')], problems: [] });
+    expect(approval.read(root, 'x')).toEqual({
+      releases: [`app=${digest('a')}`, `app=${digest('b')}`],
+      problems: [],
+    });
   });
 
   test('a missing record approves nothing yet', () => {
     expect(
       Approval.required('missing.txt').read(mkdtempSync(join(tmpdir(), 'approval-')), 'x'),
     ).toEqual({
-      digests: [],
+      releases: [],
       problems: [],
     });
   });
@@ -38,7 +41,7 @@ describe('Approval', () => {
     const root = mkdtempSync(join(tmpdir(), 'approval-'));
     writeFileSync(join(root, 'prod.txt'), `\uFEFF${digest('a')} # by ana\r\n${digest('b')}\r\n`);
     expect(Approval.required('prod.txt').read(root, 'x')).toEqual({
-      digests: [digest('a'), digest('b')],
+      releases: [`app=${digest('a')}`, `app=${digest('b')}`],
       problems: [],
     });
   });
@@ -57,11 +60,53 @@ describe('Approval', () => {
       const approval = Approval.required(record as string);
       expect(approval.isRequired).toBe(true);
       expect(approval.read(root, "environment 'prod'")).toEqual({
-        digests: [],
+        releases: [],
         problems: [
           `environment 'prod': 'approval.record' must be a file path inside the project, relative to its root, got ${shown}. Keep the record in the repository, e.g. Approval.required('approvals/prod.txt').`,
         ],
       });
     }
+  });
+
+  test('a release of several images is a line naming every image once, in any order', () => {
+    const root = mkdtempSync(join(tmpdir(), 'approval-'));
+    writeFileSync(
+      join(root, 'prod.txt'),
+      `web=${digest('a')} api=${digest('b')} # release 1\napi=${digest('c')}   web=${digest('a')}\n`,
+    );
+    expect(Approval.required('prod.txt').read(root, 'x', ['web', 'api'])).toEqual({
+      releases: [`api=${digest('b')},web=${digest('a')}`, `api=${digest('c')},web=${digest('a')}`],
+      problems: [],
+    });
+  });
+
+  test('a line that misses an image, names one twice or one the delivery lacks, or is a bare digest, is a problem of its own', () => {
+    const root = mkdtempSync(join(tmpdir(), 'approval-'));
+    const lines = [
+      `web=${digest('a')}`,
+      `web=${digest('a')} web=${digest('b')}`,
+      `web=${digest('a')} api=${digest('b')} worker=${digest('c')}`,
+      digest('a'),
+      `web=${digest('a')} api=sha256:abc`,
+    ];
+    writeFileSync(join(root, 'prod.txt'), `${lines.join('\n')}\n`);
+    const wanted =
+      "must name every image of the release once, 'api=sha256:<64 hex digits> web=sha256:<64 hex digits>', optionally followed by '# comment'";
+    expect(Approval.required('prod.txt').read(root, "environment 'prod'", ['web', 'api'])).toEqual({
+      releases: [],
+      problems: lines.map(
+        (line, i) =>
+          `environment 'prod': 'approval record prod.txt line ${i + 1}' ${wanted}, got '${line}'. Fix or remove that line.`,
+      ),
+    });
+  });
+
+  test("a delivery of one image reads its bare digests, and lines that name its image 'app'", () => {
+    const root = mkdtempSync(join(tmpdir(), 'approval-'));
+    writeFileSync(join(root, 'prod.txt'), `${digest('a')}\napp=${digest('b')}\n`);
+    expect(Approval.required('prod.txt').read(root, 'x')).toEqual({
+      releases: [`app=${digest('a')}`, `app=${digest('b')}`],
+      problems: [],
+    });
   });
 });

@@ -8,7 +8,7 @@ describe('ImageArtifact errors', () => {
       problemsOf(
         () =>
           new ImageArtifact(testStack(), 'App', {
-            context: `${PROJECT_ROOT}/service`,
+            context: `${PROJECT_ROOT}/service/web`,
             repository: 'My App',
           }),
       ),

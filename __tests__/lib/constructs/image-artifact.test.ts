@@ -6,7 +6,7 @@ import { ImageArtifact } from '../../../lib';
 import { PROJECT_ROOT } from '../../helpers/test-app';
 import { resources, synth, synthJson, testStack } from '../../helpers/test-app';
 
-const context = `${PROJECT_ROOT}/service`;
+const context = `${PROJECT_ROOT}/service/web`;
 
 describe('ImageArtifact', () => {
   test('defaults: registry 127.0.0.1:5000, Dockerfile, no in-image smoke test', () => {
@@ -22,10 +22,10 @@ describe('ImageArtifact', () => {
 
   test('a relative context resolves from the working directory', () => {
     const stack = testStack();
-    const artifact = new ImageArtifact(stack, 'App', { context: 'service', repository: 'app' });
+    const artifact = new ImageArtifact(stack, 'App', { context: 'service/web', repository: 'app' });
     expect(synth(stack)).toHaveResourceWithProperties(Image, {
       build: expect.objectContaining({
-        context: `${process.cwd()}/service`.split(PROJECT_ROOT).join('<root>'),
+        context: `${process.cwd()}/service/web`.split(PROJECT_ROOT).join('<root>'),
       }),
     });
     expect(artifact.tag).toMatch(/^[0-9a-f]{12}$/);

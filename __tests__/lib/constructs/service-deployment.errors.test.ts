@@ -41,7 +41,7 @@ describe('ServiceDeployment errors', () => {
     ]);
   });
 
-  test('props from JavaScript without types: a missing image, services that are not a list', () => {
+  test('props from JavaScript without types: an image that is not a string, services that are not a list', () => {
     const untyped = (props: unknown) => () =>
       new ServiceDeployment(
         testStack(),
@@ -49,9 +49,11 @@ describe('ServiceDeployment errors', () => {
         props as ConstructorParameters<typeof ServiceDeployment>[2],
       );
     expect(
-      problemsOf(untyped({ namePrefix: 'qa', services: null, healthTimeoutSeconds: '60' })),
+      problemsOf(
+        untyped({ image: 7, namePrefix: 'qa', services: null, healthTimeoutSeconds: '60' }),
+      ),
     ).toEqual([
-      "service deployment 'Deploy': 'image' must be a string, got nothing. Fix it in the props of the deployment.",
+      "service deployment 'Deploy': 'image' must be a string or left out, got 7. Fix it in the props of the deployment.",
       "service deployment 'Deploy': 'services' must be a list, got null. Fix it in the props of the deployment.",
       "service deployment 'Deploy': 'healthTimeoutSeconds' must be a number or left out, got '60'. Fix it in the props of the deployment.",
     ]);
@@ -67,6 +69,23 @@ describe('ServiceDeployment errors', () => {
       "service deployment 'Deploy': 'services[0].port' must be a number, got '80'. Fix it in the props of the deployment.",
       "service deployment 'Deploy': 'services[0].replicas' must be a finite number or left out, got NaN. Fix it in the props of the deployment.",
       "service deployment 'Deploy': 'services[0].env.A' must be a string, got null. Fix it in the props of the deployment.",
+    ]);
+  });
+
+  test('a service without an image of its own, in a deployment without one for every service', () => {
+    expect(
+      problemsOf(
+        () =>
+          new ServiceDeployment(testStack(), 'Deploy', {
+            namePrefix: 'qa',
+            services: [
+              { name: 'web', port: 8080, image: 'web-image' },
+              { name: 'api', port: 8080 },
+            ],
+          }),
+      ),
+    ).toEqual([
+      "service deployment 'Deploy', service 'api': 'image' must be set when the deployment has no image of its own, got nothing. Set the service's image, or the deployment's image that every service runs.",
     ]);
   });
 });

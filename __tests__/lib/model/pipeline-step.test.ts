@@ -7,15 +7,15 @@ describe('PipelineStep', () => {
       stack: 'dev',
       cliArgs: ['deploy', 'dev'],
       commands: [],
-      publishesDigest: false,
+      publishesRelease: false,
     });
     // The image stage's deploy, whose digest is the pipeline run's.
     expect(PipelineStep.buildImage('image')).toMatchObject({
       kind: StepKind.DEPLOY,
       stack: 'image',
       cliArgs: ['deploy', 'image'],
-      description: 'build, test and push the image (image)',
-      publishesDigest: true,
+      description: 'build, test and push the images (image)',
+      publishesRelease: true,
     });
     expect(PipelineStep.destroy('review-7').cliArgs).toEqual(['destroy', 'review-7', '--yes']);
     const approve = PipelineStep.approve({ environment: 'prod', digestFrom: 'staging' });

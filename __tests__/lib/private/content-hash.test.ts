@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { contentHash } from '../../../lib/private/content-hash';
 
-const SERVICE = join(__dirname, '..', '..', '..', 'service');
+const SERVICE = join(__dirname, '..', '..', '..', 'service', 'web');
 
 function copyOfService(): string {
   const dir = mkdtempSync(join(tmpdir(), 'content-hash-'));

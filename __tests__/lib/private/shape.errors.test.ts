@@ -54,9 +54,9 @@ describe('bad input at every entry point', () => {
       "ApprovalGate with 'yes' for required",
       () =>
         new ApprovalGate(stack(), 'Approval', {
-          image: 'i',
+          images: { app: 'i' },
           required: 'yes',
-          approvedDigests: [],
+          approvedReleases: [],
           environment: 'prod',
           howToApprove: 'x',
         } as never),

@@ -81,17 +81,17 @@ describe('GithubWorkflowRenderer', () => {
       needs: ['build-image', 'staging'],
       environment: { name: 'prod', url: '${{ steps.deploy.outputs.url }}' },
       concurrency: { group: 'environment-prod', 'cancel-in-progress': false },
-      env: { PIPELINE_IMAGE_DIGEST: '${{ needs.build-image.outputs.digest }}' },
+      env: { PIPELINE_RELEASE: '${{ needs.build-image.outputs.release }}' },
     });
     expect((prod.steps as Job[]).slice(2)).toEqual([
       {
-        name: "approve staging's verified digest for prod",
-        run: 'npx cdktf-pipeline approve prod --from staging --digest "$PIPELINE_IMAGE_DIGEST"',
+        name: "approve staging's verified release for prod",
+        run: 'npx cdktf-pipeline approve prod --from staging --release "$PIPELINE_RELEASE"',
       },
       {
         name: 'deploy prod',
         id: 'deploy',
-        run: 'npx cdktf-pipeline deploy prod --digest "$PIPELINE_IMAGE_DIGEST"',
+        run: 'npx cdktf-pipeline deploy prod --release "$PIPELINE_RELEASE"',
       },
       // What runs where, as the job's summary, even when the deploy fails.
       { name: 'status summary', if: 'always()', run: 'npx cdktf-pipeline status --markdown' },
@@ -109,21 +109,21 @@ describe('GithubWorkflowRenderer', () => {
     ]);
   });
 
-  test("the run's digest: the image job's output, read by every job that promotes it", () => {
+  test("the run's release: the image job's output, read by every job that promotes it", () => {
     expect(workflow.jobs['build-image']).toMatchObject({
-      outputs: { digest: '${{ steps.deploy.outputs.digest }}' },
+      outputs: { release: '${{ steps.deploy.outputs.release }}' },
     });
     expect(workflow.jobs['build-image']).not.toHaveProperty('env');
     expect((workflow.jobs['build-image'].steps as Job[]).slice(2)).toEqual([
       {
-        name: 'build, test and push the image (image)',
+        name: 'build, test and push the images (image)',
         id: 'deploy',
         run: 'npx cdktf-pipeline deploy image',
       },
     ]);
     expect(workflow.jobs.staging).toMatchObject({
       needs: ['build-image', 'dev'],
-      env: { PIPELINE_IMAGE_DIGEST: '${{ needs.build-image.outputs.digest }}' },
+      env: { PIPELINE_RELEASE: '${{ needs.build-image.outputs.release }}' },
     });
     expect(workflow.jobs.lint).not.toHaveProperty('env');
   });
@@ -139,9 +139,9 @@ describe('GithubWorkflowRenderer', () => {
       environment: { name: 'review/${{ github.event.pull_request.number }}' },
     });
     expect(workflow.jobs['stop-review']).not.toHaveProperty('needs');
-    expect(workflow.jobs['stop-review']).not.toHaveProperty('env.PIPELINE_IMAGE_DIGEST');
+    expect(workflow.jobs['stop-review']).not.toHaveProperty('env.PIPELINE_RELEASE');
     expect(workflow.jobs.dev.env).toEqual({
-      PIPELINE_IMAGE_DIGEST: '${{ needs.build-image.outputs.digest }}',
+      PIPELINE_RELEASE: '${{ needs.build-image.outputs.release }}',
     });
   });
 

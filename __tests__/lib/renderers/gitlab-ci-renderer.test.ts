@@ -56,8 +56,8 @@ describe('GitlabCiRenderer', () => {
         },
       ],
       script: [
-        'npx cdktf-pipeline approve prod --from staging --digest "$PIPELINE_IMAGE_DIGEST"',
-        'npx cdktf-pipeline deploy prod --digest "$PIPELINE_IMAGE_DIGEST"',
+        'npx cdktf-pipeline approve prod --from staging --release "$PIPELINE_RELEASE"',
+        'npx cdktf-pipeline deploy prod --release "$PIPELINE_RELEASE"',
       ],
       resource_group: 'prod',
       environment: { name: 'prod', url: '$ENVIRONMENT_URL' },
@@ -72,7 +72,7 @@ describe('GitlabCiRenderer', () => {
     });
   });
 
-  test("the run's digest: the image job's dotenv report, needed by every job that promotes it", () => {
+  test("the run's release: the image job's dotenv report, needed by every job that promotes it", () => {
     expect(ci['build-image']).toEqual({
       stage: 'build-image',
       needs: ['lint'],
@@ -83,15 +83,13 @@ describe('GitlabCiRenderer', () => {
       artifacts: { reports: { dotenv: '.pipeline/outputs/deployed.env' } },
       script: ['npx cdktf-pipeline deploy image'],
     });
-    expect(ci.dev.script).toEqual([
-      'npx cdktf-pipeline deploy dev --digest "$PIPELINE_IMAGE_DIGEST"',
-    ]);
+    expect(ci.dev.script).toEqual(['npx cdktf-pipeline deploy dev --release "$PIPELINE_RELEASE"']);
     expect(ci.staging.needs).toEqual(['build-image', 'dev']);
     expect(ci.staging.script).toEqual([
-      'npx cdktf-pipeline deploy staging --digest "$PIPELINE_IMAGE_DIGEST"',
+      'npx cdktf-pipeline deploy staging --release "$PIPELINE_RELEASE"',
     ]);
     expect(ci.review.script).toEqual([
-      'npx cdktf-pipeline deploy "review-${PIPELINE_REVIEW_ID}" --digest "$PIPELINE_IMAGE_DIGEST"',
+      'npx cdktf-pipeline deploy "review-${PIPELINE_REVIEW_ID}" --release "$PIPELINE_RELEASE"',
     ]);
     // Destroying promotes nothing.
     expect(ci['stop-review'].script).toEqual([
@@ -99,7 +97,7 @@ describe('GitlabCiRenderer', () => {
     ]);
   });
 
-  test('without a buildImage step, no job carries a run digest', () => {
+  test('without a buildImage step, no job carries a run release', () => {
     const pipeline = new DeliveryPipeline({ name: 'plain' });
     const image = pipeline.addStage('build-image', { steps: [PipelineStep.deploy('image')] });
     pipeline.addStage('dev', { steps: [PipelineStep.deploy('dev')], needs: [image] });

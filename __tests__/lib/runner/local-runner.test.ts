@@ -11,10 +11,14 @@ import {
   StageResult,
   StageTrigger,
 } from '../../../lib';
-import { deliveryProject, STAGING_DIGEST } from '../../helpers/delivery-project';
+import { describeRelease, releaseId } from '../../../lib/private/release';
+import { deliveryProject, STAGING_DIGEST, stagingRelease } from '../../helpers/delivery-project';
 import { PROJECT_ROOT } from '../../helpers/test-app';
 
 const DIGEST = STAGING_DIGEST;
+/** The release staging verified in the project: its one image, 'app'. */
+const RELEASE = stagingRelease(['app']);
+const SHOWN = describeRelease(RELEASE);
 let dir: string;
 
 /** This checkout's CLI (linked by scripts/setup), as the approval steps call it. */
@@ -87,12 +91,12 @@ describe('LocalRunner', () => {
       'a',
       shell(
         'a',
-        'echo "seen: [$PIPELINE_IMAGE_DIGEST]" > before',
-        'echo PIPELINE_IMAGE_DIGEST=d1 >> "$PIPELINE_OUTPUT"',
+        'echo "seen: [$PIPELINE_RELEASE]" > before',
+        'echo PIPELINE_RELEASE=d1 >> "$PIPELINE_OUTPUT"',
       ),
     );
     pipeline.addStage('b', {
-      ...shell('b', 'echo "seen: [$PIPELINE_IMAGE_DIGEST]" > after'),
+      ...shell('b', 'echo "seen: [$PIPELINE_RELEASE]" > after'),
       needs: [a],
     });
     const result = await run(pipeline);
@@ -101,7 +105,7 @@ describe('LocalRunner', () => {
     expect(readFileSync(join(dir, 'after'), 'utf8')).toBe('seen: [d1]\n');
     // A new run starts with nothing published.
     const again = new DeliveryPipeline({ name: 'p', setupCommands: ['true'] });
-    again.addStage('b', shell('b', 'echo "seen: [$PIPELINE_IMAGE_DIGEST]" > after'));
+    again.addStage('b', shell('b', 'echo "seen: [$PIPELINE_RELEASE]" > after'));
     await run(again);
     expect(readFileSync(join(dir, 'after'), 'utf8')).toBe('seen: []\n');
   });
@@ -145,32 +149,34 @@ describe('LocalRunner', () => {
     });
     pipeline.addStage('b', { ...shell('b', 'echo b >> order'), needs: [a] });
     const result = await run(pipeline, {
-      describe: (stack) => ({ url: `http://127.0.0.1:1/${stack}`, digest: `repo@${DIGEST}` }),
+      describe: (stack) => ({ url: `http://127.0.0.1:1/${stack}`, release: RELEASE }),
     });
     expect(result.result).toBe(StageResult.PASSED);
     expect(readFileSync(join(dir, 'order'), 'utf8')).toBe('a\nb\n');
     expect(result.printed).toContain("[pipeline] push pipeline 'p': a → b\n");
     expect(result.printed).toContain('[pipeline] ▶ a (1/2): a\n[pipeline]   $ echo a >> order\n');
     expect(result.printed).toMatch(
-      /\[pipeline\] stage {2}result {2}duration {2}digest {2}url\n\[pipeline\] -{5} {2}-{6} {2}-{8} {2}-{6} {2}-{3}\n\[pipeline\] a {6}passed {2}\d+\.\ds +- {7}-\n\[pipeline\] b {6}passed/,
+      /\[pipeline\] stage {2}result {2}duration {2}release {2}url\n\[pipeline\] -{5} {2}-{6} {2}-{8} {2}-{7} {2}-{3}\n\[pipeline\] a {6}passed {2}\d+\.\ds +- {8}-\n\[pipeline\] b {6}passed/,
     );
     expect(result.printed).toMatch(/pipeline passed in \d+\.\ds\n$/);
   });
 
-  test('the summary shows the short digest a stage worked with, and the release', async () => {
+  test('the summary shows the release a stage worked with, by id and short digests, and the release in full', async () => {
     const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['true'], cli: CLI });
     pipeline.addStage('approve-prod', {
       steps: [PipelineStep.approve({ environment: 'prod', digestFrom: 'staging' })],
     });
     const result = await run(pipeline, {
       approve: true,
-      describe: (stack) => ({ url: `http://127.0.0.1:9/${stack}`, digest: `repo@${DIGEST}` }),
+      describe: (stack) => ({ url: `http://127.0.0.1:9/${stack}`, release: RELEASE }),
     });
     // Only stages that deploy show a URL.
     expect(result.printed).toMatch(
-      new RegExp(`approve-prod +passed +\\d+\\.\\ds +${DIGEST.slice(0, 19)} +-\\n`),
+      new RegExp(
+        `approve-prod +passed +\\d+\\.\\ds +${releaseId(RELEASE)} \\(app ${DIGEST.slice(0, 19)}\\) +-\\n`,
+      ),
     );
-    expect(result.printed).toContain(`; release repo@${DIGEST}`);
+    expect(result.printed).toContain(`; release ${SHOWN}\n[pipeline]   app: ${RELEASE.app}\n`);
   });
 
   test('an approval gate pauses the run when nobody approves; nothing after it runs', async () => {
@@ -182,7 +188,7 @@ describe('LocalRunner', () => {
       prod: 'not run',
     });
     expect(result.printed).toContain(
-      `⏸ ${DIGEST} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
+      `⏸ release ${SHOWN} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
     );
     expect(existsSync(join(dir, 'prod-deployed'))).toBe(false);
     expect(readFileSync(join(dir, 'approvals', 'prod.txt'), 'utf8')).not.toContain(DIGEST);
@@ -193,21 +199,26 @@ describe('LocalRunner', () => {
     expect(first.result).toBe(StageResult.PASSED);
     expect(first.stages.find((s) => s.stage === 'approve-prod')?.note).toBe('approved in this run');
     expect(readFileSync(join(dir, 'approvals', 'prod.txt'), 'utf8')).toMatch(
-      new RegExp(`^${DIGEST} # approved by .*: verified by staging$`, 'm'),
+      new RegExp(
+        `^${DIGEST} # release ${releaseId(RELEASE)} approved by .*: verified by staging$`,
+        'm',
+      ),
     );
     expect(existsSync(join(dir, 'prod-deployed'))).toBe(true);
 
     const second = await run(gated());
     expect(second.result).toBe(StageResult.PASSED);
     expect(second.stages.find((s) => s.stage === 'approve-prod')?.note).toBe('already approved');
-    expect(second.printed).toContain(`[approve] ${DIGEST} is already approved for prod`);
+    expect(second.printed).toContain(`[approve] release ${SHOWN} is already approved for prod`);
   });
 
   test('a person asked at the gate decides', async () => {
     const questions: string[] = [];
     const no = await run(gated(), { ask: async (q) => (questions.push(q), false) });
     expect(no.result).toBe(StageResult.WAITING);
-    expect(questions).toEqual([`${DIGEST} is not approved for prod yet. Approve it for prod?`]);
+    expect(questions).toEqual([
+      `release ${SHOWN} is not approved for prod yet. Approve it for prod?`,
+    ]);
     const yes = await run(gated(), { ask: async () => true });
     expect(yes.result).toBe(StageResult.PASSED);
     expect(existsSync(join(dir, 'prod-deployed'))).toBe(true);

@@ -17,7 +17,7 @@ import {
   SettingValues,
   VARIABLES_FILE,
 } from '../../../lib';
-import { SERVICES } from '../../../stacks/sample-service';
+import { SERVICES, sampleImages } from '../../../stacks/sample-service';
 import { fixtureEnvironment, problemsOf, PROJECT_ROOT, synthJson } from '../../helpers/test-app';
 
 const SETTINGS = {
@@ -52,7 +52,7 @@ function dataVolume(environment: DeliveryEnvironment<typeof SETTINGS>): void {
       ...Object.entries(environment.labels).map(([label, value]) => ({ label, value })),
       { label: 'tier', value: environment.settings.tier },
       { label: 'network', value: environment.network },
-      { label: 'image', value: environment.image },
+      { label: 'api-image', value: environment.images.api },
       { label: 'web', value: environment.urls.web },
     ],
   });
@@ -63,7 +63,7 @@ function build(
   app: App = Testing.app(),
 ) {
   return new Delivery(app, 'Delivery', {
-    image: { context: 'service', repository: 'sample-service' },
+    images: sampleImages(),
     services: SERVICES,
     settings: SETTINGS,
     resources,
@@ -153,9 +153,9 @@ describe('settings and resources of the delivery', () => {
         { label: 'tier', value: '${var.setting_tier}' },
         { label: 'network', value: '${docker_network.Services_Network_729EEF64.name}' },
         {
-          label: 'image',
+          label: 'api-image',
           value:
-            '${data.terraform_remote_state.Promotion_Upstream_8B0AC4AE.outputs.verified_image}',
+            '${lookup(data.terraform_remote_state.Promotion_Upstream_8B0AC4AE.outputs.verified_release, "api", "")}',
         },
         {
           label: 'web',

@@ -1,11 +1,11 @@
 import { Testing } from 'cdktf';
 
 import { ConfigurationError, Delivery, DeliveryProps } from '../../../lib';
-import { SERVICES } from '../../../stacks/sample-service';
+import { SERVICES, sampleImages } from '../../../stacks/sample-service';
 import { fixtureEnvironment, PROJECT_ROOT } from '../../helpers/test-app';
 
 const props = (overrides: Partial<DeliveryProps> = {}): DeliveryProps => ({
-  image: { context: 'service', repository: 'sample-service' },
+  images: sampleImages(),
   services: SERVICES,
   environments: [fixtureEnvironment()],
   projectRoot: PROJECT_ROOT,
@@ -85,16 +85,36 @@ describe('Delivery, configuration from JavaScript without types', () => {
     ]);
   });
 
-  test('the image: missing, or fields of the wrong type, all reported together', () => {
-    expect(untyped({ ...base, image: undefined })).toEqual([
-      `delivery: 'image' must be an object, got nothing. ${DELIVERY_FIX}`,
+  test('the images: missing, or fields of the wrong type, all reported together', () => {
+    expect(untyped({ ...base, images: undefined })).toEqual([
+      `delivery: 'images' must name the images to build (or give context and repository of one image), got nothing. ${DELIVERY_FIX} E.g. images: { web: { context: 'web', repository: 'my-web' } }.`,
     ]);
     expect(
-      untyped({ ...base, image: { context: 42, repository: null, smokeTest: 'true' } }),
+      untyped({
+        ...base,
+        images: undefined,
+        image: { context: 42, repository: null, smokeTest: 'true' },
+      }),
     ).toEqual([
       `delivery: 'image.context' must be a string, got 42. ${DELIVERY_FIX}`,
       `delivery: 'image.repository' must be a string, got null. ${DELIVERY_FIX}`,
       `delivery: 'image.smokeTest' must be a list or left out, got 'true'. ${DELIVERY_FIX}`,
+    ]);
+    expect(untyped({ ...base, images: { web: { context: 'service/web' }, api: 7 } })).toEqual([
+      `delivery: 'images.web.repository' must be a string, got nothing. ${DELIVERY_FIX}`,
+      `delivery: 'images.api' must be an object, got 7. ${DELIVERY_FIX}`,
+    ]);
+  });
+
+  test("services that name no image of the delivery's, or none when it has several", () => {
+    expect(
+      withServices([
+        { ...SERVICES[0], image: 'worker' },
+        { ...SERVICES[1], image: undefined },
+      ]),
+    ).toEqual([
+      "service 'api': 'image' must name one of the delivery's images (api, web), got 'worker'. Set image in the service's definition to the image it runs, e.g. 'api'.",
+      "service 'web': 'image' must name one of the delivery's images (api, web), got nothing. Set image in the service's definition to the image it runs, e.g. 'api'.",
     ]);
   });
 

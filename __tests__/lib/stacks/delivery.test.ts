@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, Testing } from 'cdktf';
 
 import { Approval, Delivery, EnvironmentStack, SmokeTest, StateStore } from '../../../lib';
-import { SERVICES } from '../../../stacks/sample-service';
+import { SERVICES, sampleImages } from '../../../stacks/sample-service';
 import { fixtureEnvironment, problemsOf, PROJECT_ROOT } from '../../helpers/test-app';
 
 const qa = fixtureEnvironment({ name: 'qa' });
@@ -17,7 +17,7 @@ const live = fixtureEnvironment({
 
 function build(app: App, extra: Partial<ConstructorParameters<typeof Delivery>[2]> = {}) {
   return new Delivery(app, 'Delivery', {
-    image: { context: 'service', repository: 'sample-service' },
+    images: sampleImages(),
     services: SERVICES,
     smokeTests: [SmokeTest.http({ service: 'web', path: '/health' })],
     environments: [live, qa],
@@ -63,6 +63,10 @@ describe('Delivery', () => {
       stateEncrypted: false,
       secrets: [],
       target: 'containers',
+      images: [
+        { name: 'api', repository: 'sample-api' },
+        { name: 'web', repository: 'sample-web' },
+      ],
       stages: [
         { name: 'image', kind: 'image', review: false, state: state('image') },
         {
@@ -172,7 +176,7 @@ describe('Delivery', () => {
       {
         backend: 'pg',
         config: { schema_name: '${var.upstream_state}' },
-        defaults: { verified_image: '' },
+        defaults: { verified_release: {} },
       },
     ]);
     expect((delivery.environments[0] as EnvironmentStack).variables.recorded.upstream_state).toBe(

@@ -1,6 +1,11 @@
 import { DeploymentTarget, validateEnvironments } from '../../../lib';
 import { SERVICES } from '../../../stacks/sample-service';
-import { fixtureEnvironment, PROJECT_ROOT, problemsOf } from '../../helpers/test-app';
+import {
+  fixtureEnvironment,
+  PROJECT_ROOT,
+  problemsOf,
+  SAMPLE_IMAGE_NAMES,
+} from '../../helpers/test-app';
 
 describe('DeploymentTarget errors', () => {
   test('Swarm options are checked when the target is made, all together', () => {
@@ -36,8 +41,12 @@ describe('DeploymentTarget errors', () => {
               },
             }),
           ],
-          [...SERVICES, { name: 'a-service-with-a-long-name', port: 80 }],
-          { projectRoot: PROJECT_ROOT, target: DeploymentTarget.swarm() },
+          [...SERVICES, { name: 'a-service-with-a-long-name', image: 'web', port: 80 }],
+          {
+            projectRoot: PROJECT_ROOT,
+            images: SAMPLE_IMAGE_NAMES,
+            target: DeploymentTarget.swarm(),
+          },
         ),
       ),
     ).toEqual([
@@ -55,7 +64,11 @@ describe('DeploymentTarget errors', () => {
             }),
           ],
           SERVICES,
-          { projectRoot: PROJECT_ROOT, target: DeploymentTarget.swarm() },
+          {
+            projectRoot: PROJECT_ROOT,
+            images: SAMPLE_IMAGE_NAMES,
+            target: DeploymentTarget.swarm(),
+          },
         ),
       ),
     ).toEqual([

@@ -20,6 +20,7 @@ import {
   synth,
   synthJson,
   testPipeline,
+  SAMPLE_IMAGE_NAMES,
 } from '../../helpers/test-app';
 
 expect.extend(parityMatchers);
@@ -69,12 +70,15 @@ describe('DeploymentTarget.swarm()', () => {
       '${var.name_prefix}${var.environment}-web-published',
     ]);
     for (const service of Object.values(json.resource.docker_service)) {
+      const image = String(service.name).includes('-api') ? 'api' : 'web';
       expect(service).toMatchObject({
         labels: expect.arrayContaining([
           { label: 'cdktf-pipeline.environment', value: '${var.name_prefix}${var.environment}' },
         ]),
         task_spec: {
-          container_spec: expect.objectContaining({ image: '${docker_image.Release.name}' }),
+          container_spec: expect.objectContaining({
+            image: `\${docker_image.Release-${image}.name}`,
+          }),
         },
       });
     }
@@ -89,16 +93,16 @@ describe('DeploymentTarget.swarm()', () => {
     );
   });
 
-  test('the smoke test runs again when the image or any service changes, and the verified image waits for it', () => {
+  test('the smoke test runs again when the release or any service changes, and the verified release waits for it', () => {
     const json = synthJson(dev);
     const smoke = json.resource.terraform_data.SmokeTest1;
-    expect(Object.keys(smoke.triggers_replace as object)).toEqual(['image', 'services']);
+    expect(Object.keys(smoke.triggers_replace as object)).toEqual(['release', 'services']);
     const services = (smoke.triggers_replace as { services: string }).services;
     for (const name of ['Api', 'Web', 'WebPublished']) {
       expect(services).toMatch(new RegExp(`docker_service\\.Services_${name}_\\w+\\.id`));
     }
     expect(services).toContain(
-      'sha1(jsonencode([docker_image.Release.name, merge(var.web_env, {"UPSTREAM_URL" = "http://api:8080/cgi-bin/health", "SERVICE_NAME" = "web"}), var.web_replicas, 0, var.web_memory_mb, var.web_cpus, []]))',
+      'sha1(jsonencode([docker_image.Release-web.name, merge(var.web_env, {"UPSTREAM_URL" = "http://api:8080/cgi-bin/health", "SERVICE_NAME" = "web"}), var.web_replicas, 0, var.web_memory_mb, var.web_cpus, []]))',
     );
     const verified = Object.entries(json.resource.terraform_data).find(([id]) =>
       id.startsWith('Promotion_Verified'),
@@ -115,7 +119,12 @@ describe('published ports by target', () => {
   });
 
   test('containers publish each replica on its own port: the range must fit', () => {
-    expect(() => validateEnvironments([highPort], SERVICES, { projectRoot: PROJECT_ROOT })).toThrow(
+    expect(() =>
+      validateEnvironments([highPort], SERVICES, {
+        projectRoot: PROJECT_ROOT,
+        images: SAMPLE_IMAGE_NAMES,
+      }),
+    ).toThrow(
       "environment 'staging': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 65535. Set services.web.port in environments/test.ts.",
     );
   });
@@ -124,6 +133,7 @@ describe('published ports by target', () => {
     expect(
       validateEnvironments([highPort], SERVICES, {
         projectRoot: PROJECT_ROOT,
+        images: SAMPLE_IMAGE_NAMES,
         target: DeploymentTarget.swarm(),
       }),
     ).toEqual({ staging: [] });
@@ -131,6 +141,7 @@ describe('published ports by target', () => {
     expect(
       validateEnvironments([devConfig, staging, prod], SERVICES, {
         projectRoot: PROJECT_ROOT,
+        images: SAMPLE_IMAGE_NAMES,
         settings: SAMPLE_SETTINGS,
         target: DeploymentTarget.swarm(),
       }),

@@ -11,7 +11,7 @@ import {
   EnvironmentStack,
   StateStore,
 } from '../../../lib';
-import { SERVICES } from '../../../stacks/sample-service';
+import { SERVICES, sampleImages } from '../../../stacks/sample-service';
 import {
   fixtureEnvironment,
   problemsOf,
@@ -100,7 +100,7 @@ describe('EnvironmentInstance', () => {
 
   test('keeps its state in the store of its definition', () => {
     const delivery = new Delivery(Testing.app(), 'Delivery', {
-      image: { context: 'service', repository: 'sample-service' },
+      images: sampleImages(),
       services: SERVICES,
       environments: [fixtureEnvironment({ name: 'qa' })],
       reviewIds: ['7'],

@@ -8,7 +8,13 @@ import { TerraformStack, Testing } from 'cdktf';
 import { EnvironmentInstance, EnvironmentStack, VARIABLES_FILE } from '../../../lib';
 import { SERVICES } from '../../../stacks/sample-service';
 import { fixtureEnvironment, problemsOf, PROJECT_ROOT } from '../../helpers/test-app';
-import { resources, synth, synthJson, testPipeline } from '../../helpers/test-app';
+import {
+  resources,
+  SAMPLE_IMAGE_NAMES,
+  synth,
+  synthJson,
+  testPipeline,
+} from '../../helpers/test-app';
 
 function environment(name: string): EnvironmentStack | EnvironmentInstance {
   const { pipeline } = testPipeline({ reviewIds: ['42'] });
@@ -31,7 +37,7 @@ describe('EnvironmentStack', () => {
     expect(synth(dev)).toMatchSnapshot();
   });
 
-  test('runs web and api from the released image on their own network, api first', () => {
+  test('runs web and api, each from its image of the release, on their own network, api first', () => {
     expect(synth(dev)).toHaveResourceWithProperties(Network, {
       name: '${var.name_prefix}${var.environment}-net',
     });
@@ -39,9 +45,10 @@ describe('EnvironmentStack', () => {
     expect(api).toMatchObject({
       name: '${var.name_prefix}${var.environment}-api-${count.index}',
       count: '${var.api_replicas}',
-      image: '${docker_image.Release.image_id}',
+      image: '${docker_image.Release-api.image_id}',
     });
     expect(web).toMatchObject({
+      image: '${docker_image.Release-web.image_id}',
       name: '${var.name_prefix}${var.environment}-web-${count.index}',
       count: '${var.web_replicas}',
       ports: [
@@ -56,13 +63,25 @@ describe('EnvironmentStack', () => {
     });
   });
 
-  test('pulls the upstream-verified image by digest and builds nothing', () => {
-    expect(synth(dev)).toHaveResourceWithProperties(Image, {
-      name: expect.stringMatching(
-        /^\$\{data\.terraform_remote_state\.Promotion_Upstream_\w+\.outputs\.verified_image\}$/,
-      ),
-      keep_locally: true,
-    });
+  test('pulls each image of the upstream-verified release by digest, after the gates, and builds nothing', () => {
+    for (const image of ['web', 'api']) {
+      expect(synth(dev)).toHaveResourceWithProperties(Image, {
+        name: expect.stringMatching(
+          new RegExp(
+            `^\\$\\{lookup\\(data\\.terraform_remote_state\\.Promotion_Upstream_\\w+\\.outputs\\.verified_release, "${image}", ""\\)\\}$`,
+          ),
+        ),
+        keep_locally: true,
+        depends_on: [
+          expect.stringMatching(/^terraform_data\.Promotion_UpstreamVerified_/),
+          expect.stringMatching(/^terraform_data\.Approval_Check_/),
+        ],
+      });
+    }
+    expect(Object.keys(synthJson(dev).resource.docker_image)).toEqual([
+      'Release-api',
+      'Release-web',
+    ]);
     expect(resources(dev, 'docker_image').filter((r) => r.build !== undefined)).toEqual([]);
   });
 
@@ -73,7 +92,7 @@ describe('EnvironmentStack', () => {
       'api_env',
       'api_memory_mb',
       'api_replicas',
-      'approved_digests',
+      'approved_releases',
       'environment',
       'name_prefix',
       'publish_address',
@@ -154,6 +173,7 @@ describe('EnvironmentStack', () => {
           new EnvironmentStack(Testing.app(), 'qa', {
             environment: fixtureEnvironment({ name: 'qa' }),
             services: SERVICES,
+            images: SAMPLE_IMAGE_NAMES,
             projectRoot: PROJECT_ROOT,
             namePrefix: '-qa',
           }),
@@ -163,7 +183,7 @@ describe('EnvironmentStack', () => {
     ]);
   });
 
-  test('runs the smoke test after the services and publishes the image only after it', () => {
+  test('runs the smoke test after the services and publishes the release only after it', () => {
     const json = synthJson(dev);
     const data = json.resource.terraform_data;
     const smoke = Object.entries(data).find(([id]) => id.startsWith('SmokeTest1'));
@@ -172,8 +192,8 @@ describe('EnvironmentStack', () => {
     });
     const verified = Object.entries(data).find(([id]) => id.startsWith('Promotion_Verified'));
     expect(verified?.[1].depends_on).toEqual([`terraform_data.${smoke?.[0]}`]);
-    expect(json.output?.verified_image.value).toBe(
-      `\${terraform_data.${verified?.[0]}.output.image}`,
+    expect(json.output?.verified_release.value).toBe(
+      `\${terraform_data.${verified?.[0]}.output.release}`,
     );
   });
 });

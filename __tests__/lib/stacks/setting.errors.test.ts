@@ -1,7 +1,7 @@
 import { App, Testing } from 'cdktf';
 
 import { Approval, Delivery, EnvironmentConfig, Setting, Settings } from '../../../lib';
-import { SERVICES } from '../../../stacks/sample-service';
+import { SERVICES, sampleImages } from '../../../stacks/sample-service';
 import { fixtureEnvironment, problemsOf, PROJECT_ROOT } from '../../helpers/test-app';
 
 /** One setting of each kind, with a rule each. */
@@ -16,7 +16,7 @@ const SETTINGS = {
 /** A delivery of the sample's services with these settings and untyped environments. */
 function build(settings: unknown, ...environments: unknown[]): void {
   new Delivery(Testing.app() as App, 'Delivery', {
-    image: { context: 'service', repository: 'sample-service' },
+    images: sampleImages(),
     services: SERVICES,
     settings: settings as Settings,
     environments: environments as EnvironmentConfig[],

@@ -16,7 +16,7 @@ import { PROJECT_ROOT, resources, synthJson } from '../../helpers/test-app';
 /** A delivery of one published service that reads the secret API_TOKEN. */
 function delivery(props: Partial<DeliveryProps> = {}): Delivery {
   return new Delivery(Testing.app(), 'Delivery', {
-    image: { context: 'service', repository: 'app' },
+    image: { context: 'service/web', repository: 'app' },
     services: [{ name: 'web', port: 8080, published: true, secrets: ['API_TOKEN'] }],
     environments: [
       {
@@ -128,7 +128,7 @@ describe('StateEncryption and secrets', () => {
   test('without secrets, state stays plain unless asked; passphrase() encrypts it anyway', () => {
     const withoutSecrets = (props: Partial<DeliveryProps>) =>
       new Delivery(Testing.app(), 'Delivery', {
-        image: { context: 'service', repository: 'app' },
+        image: { context: 'service/web', repository: 'app' },
         services: [{ name: 'web', port: 8080 }],
         environments: [],
         projectRoot: PROJECT_ROOT,

@@ -12,12 +12,13 @@ import {
 } from '../../../lib';
 import { SERVICES } from '../../../stacks/sample-service';
 import { SAMPLE_SETTINGS } from '../../../stacks/sample-settings';
-import { fixtureEnvironment, PROJECT_ROOT } from '../../helpers/test-app';
+import { fixtureEnvironment, PROJECT_ROOT, SAMPLE_IMAGE_NAMES } from '../../helpers/test-app';
 
 /** Validation as the sample's delivery runs it: its services and its own settings. */
 const validate = (...environments: EnvironmentConfig[]) =>
   validateEnvironments(environments, SERVICES, {
     projectRoot: PROJECT_ROOT,
+    images: SAMPLE_IMAGE_NAMES,
     settings: SAMPLE_SETTINGS,
   });
 
@@ -237,11 +238,12 @@ describe('environment validation errors', () => {
       ],
     ],
     [
-      'an approval record with lines that are not digests',
+      'an approval record with lines that are not releases',
       [fixture({ approval: Approval.required('__tests__/fixtures/bad-approvals.txt') })],
       [
-        "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 3' must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment', got 'sha256:abc'. Fix or remove that line.",
-        "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 4' must be a digest 'sha256:<64 hex digits>', optionally followed by '# comment', got 'latest'. Fix or remove that line.",
+        "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 3' must name every image of the release once, 'api=sha256:<64 hex digits> web=sha256:<64 hex digits>', optionally followed by '# comment', got 'sha256:abc'. Fix or remove that line.",
+        "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 4' must name every image of the release once, 'api=sha256:<64 hex digits> web=sha256:<64 hex digits>', optionally followed by '# comment', got 'latest'. Fix or remove that line.",
+        "environment 'test': 'approval record __tests__/fixtures/bad-approvals.txt line 5' must name every image of the release once, 'api=sha256:<64 hex digits> web=sha256:<64 hex digits>', optionally followed by '# comment', got 'web=sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'. Fix or remove that line.",
       ],
     ],
   ])('rejects %s', (_case, environments, expected) => {
@@ -276,6 +278,7 @@ describe('limits, publish address and secrets of an environment', () => {
     try {
       validateEnvironments([environment], services, {
         projectRoot: PROJECT_ROOT,
+        images: SAMPLE_IMAGE_NAMES,
         settings: SAMPLE_SETTINGS,
       });
     } catch (error) {
@@ -362,6 +365,7 @@ describe('limits, publish address and secrets of an environment', () => {
     expect(() =>
       validateEnvironments([qa({ publishAddress: '0.0.0.0' })], SERVICES, {
         projectRoot: PROJECT_ROOT,
+        images: SAMPLE_IMAGE_NAMES,
         settings: SAMPLE_SETTINGS,
         target: DeploymentTarget.swarm(),
       }),

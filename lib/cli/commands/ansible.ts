@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 import { contentHash } from '../../private/content-hash';
+import { releaseId } from '../../private/release';
 import { CliError, UsageError } from '../cli-error';
 import { Output } from '../output';
 import { runCollected, runLogged } from '../process';
@@ -18,7 +19,8 @@ export interface AnsibleOptions {
 
 /**
  * `ansible STACK PLAYBOOK`: runs an Ansible playbook (connection: local) with the deployed
- * stack's outputs as extra vars (`stack`, `project_root`, `verified_image`, `urls`), only when
+ * stack's outputs as extra vars (`stack`, `project_root`, `verified_release` (each image's digest
+ * reference, by image name), `release_id`, `urls`), only when
  * the playbook's folder or those inputs changed since its last successful run here. Its
  * fingerprint is kept in `.pipeline/ansible/<stack>/`; delete it to force a run.
  */
@@ -52,7 +54,8 @@ export async function ansible(project: Project, options: AnsibleOptions): Promis
     {
       stack,
       project_root: project.root,
-      verified_image: outputs.verifiedImage ?? '',
+      verified_release: outputs.verifiedRelease ?? {},
+      release_id: outputs.verifiedRelease ? releaseId(outputs.verifiedRelease) : '',
       urls: Object.fromEntries(outputs.urls),
     },
     null,

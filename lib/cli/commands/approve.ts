@@ -3,80 +3,66 @@ import { basename, dirname, join, relative } from 'node:path';
 
 import { Approval } from '../../constructs/approval';
 import { APPROVALS_ARTIFACT_DIRECTORY } from '../../private/defaults';
-import { digestOf } from '../../private/digest';
+import { DeliveryManifest, imageNames, StageManifest } from '../../private/delivery-manifest';
+import {
+  describeRelease,
+  digestOf,
+  Release,
+  releaseId,
+  releaseKey,
+  SINGLE_IMAGE,
+} from '../../private/release';
+import { ReleaseArgument } from '../arguments';
 import { CliError, ExitCode, UsageError } from '../cli-error';
-import { personName } from '../history';
+import { History, personName } from '../history';
 import { Output } from '../output';
 import { Project } from '../project';
-import { requireRunDigest } from '../run-digest';
+import { requireRunRelease } from '../run-release';
 
-/** What `approve` was asked for: a digest, or the stage whose verified digest to approve. */
+/** What `approve` was asked for: a release, or the stage whose verified release to approve. */
 export interface ApproveOptions {
-  /** The environment whose approval record gets the digest. */
+  /** The environment whose approval record gets the release. */
   readonly environment: string;
-  /** The digest to approve (`sha256:<64 hex>`); or `from`. */
-  readonly digest?: string;
-  /** A note for the record, with `digest`. */
+  /** The release to approve (its id, every image's digest, or a one-image delivery's digest); or `from`. */
+  readonly release?: ReleaseArgument;
+  /** A note for the record, with `release`. */
   readonly note?: string;
-  /** Approve what this stage verified; or `digest`. */
+  /** Approve what this stage verified; or `release`. */
   readonly from?: string;
-  /** With `from`: only while the stage still has this pipeline run's digest verified. */
-  readonly runDigest?: string;
+  /** With `from`: only while the stage still has this pipeline run's release (its id) verified. */
+  readonly runRelease?: string;
   /** With `from`: approve nothing; exit 0 when approved, 3 when not. */
   readonly check: boolean;
 }
 
 /**
- * `approve ENVIRONMENT DIGEST [NOTE]` appends the digest to the environment's approval record;
- * `approve ENVIRONMENT --from STAGE` approves what STAGE verified, and with `--digest` (a pipeline
- * run's own digest) only while STAGE still has that digest verified; with `--check` it approves
- * nothing and exits 0 when that digest is approved, 3 when it is not. A changed record is also
+ * `approve ENVIRONMENT RELEASE [NOTE]` appends the release (every image's digest) to the
+ * environment's approval record; RELEASE is a release id (one that a stage verified, or one of the
+ * history), every image as `name=sha256:…`, or the digest of a one-image delivery.
+ * `approve ENVIRONMENT --from STAGE` approves what STAGE verified, and with `--release` (a pipeline
+ * run's own release) only while STAGE still has that release verified; with `--check` it approves
+ * nothing and exits 0 when that release is approved, 3 when it is not. A changed record is also
  * copied to `.pipeline/approvals/`, which CI jobs keep as an artifact.
  */
 export async function approve(project: Project, options: ApproveOptions): Promise<number> {
   const out = new Output('approve');
-  const { environment, from, runDigest, check } = options;
-  if ((from === undefined) === (options.digest === undefined)) {
+  const { environment, from, runRelease, check } = options;
+  if ((from === undefined) === (options.release === undefined)) {
     throw new UsageError(
       from === undefined
-        ? `approve ${environment} needs the digest to approve, or --from STAGE.`
-        : `approve ${environment} takes the digest ${options.digest} or --from ${from}, not both.`,
-      'Give the digest the deploy reported (cdktf-pipeline approve prod sha256:…), or approve what a stage verified (cdktf-pipeline approve prod --from staging).',
+        ? `approve ${environment} needs the release to approve, or --from STAGE.`
+        : `approve ${environment} takes a release or --from ${from}, not both.`,
+      'Give the release id that status or the deploy reported (cdktf-pipeline approve prod 0123456789ab), or approve what a stage verified (cdktf-pipeline approve prod --from staging).',
     );
   }
-  if (from === undefined && (check || runDigest !== undefined)) {
+  if (from === undefined && (check || runRelease !== undefined)) {
     throw new UsageError(
-      `${check ? '--check' : '--digest'} goes with --from STAGE.`,
-      `Run e.g. cdktf-pipeline approve ${environment} --from staging ${check ? '--check' : '--digest sha256:…'}.`,
+      `${check ? '--check' : '--release'} goes with --from STAGE.`,
+      `Run e.g. cdktf-pipeline approve ${environment} --from staging ${check ? '--check' : '--release 0123456789ab'}.`,
     );
   }
   return project.synth([environment, ...(from ? [from] : [])], ({ delivery }) => {
     const target = Project.stage(delivery, environment, 'approve');
-    let digest: string;
-    let note: string;
-    if (from !== undefined) {
-      const stage = Project.stage(delivery, from, 'approve');
-      if (runDigest !== undefined) requireRunDigest(project, stage, runDigest, environment);
-      const outputs = Project.outputs(stage.state);
-      if (!outputs) {
-        throw new CliError(
-          `stage '${from}' has not been deployed here (no state at ${project.showState(stage.state)}), so it has verified no digest.`,
-          `Deploy it first: cdktf-pipeline deploy ${from}.`,
-        );
-      }
-      if (!outputs.verifiedImage) {
-        throw new CliError(
-          `stage '${from}' has published no verified image (its smoke tests have not passed).`,
-          `Deploy ${from} again and read its log in ${project.show(project.logFile(`deploy-${from}`))}.`,
-        );
-      }
-      digest = digestOf(outputs.verifiedImage);
-      note = `verified by ${from}`;
-    } else {
-      // Checked when the command line was read.
-      digest = options.digest ?? '';
-      note = options.note ?? '';
-    }
     const record = target.approvalRecord;
     if (record === undefined) {
       throw new CliError(
@@ -84,21 +70,65 @@ export async function approve(project: Project, options: ApproveOptions): Promis
         `Check the environment name; environments that require approval use Approval.required('<record file>').`,
       );
     }
+    const images = imageNames(delivery);
+    let release: Release;
+    let note: string;
+    if (from !== undefined) {
+      const stage = Project.stage(delivery, from, 'approve');
+      if (runRelease !== undefined) requireRunRelease(project, stage, runRelease, environment);
+      const outputs = Project.outputs(stage.state);
+      if (!outputs) {
+        throw new CliError(
+          `stage '${from}' has not been deployed here (no state at ${project.showState(stage.state)}), so it has verified no release.`,
+          `Deploy it first: cdktf-pipeline deploy ${from}.`,
+        );
+      }
+      if (!outputs.verifiedRelease) {
+        throw new CliError(
+          `stage '${from}' has published no verified release (its smoke tests have not passed).`,
+          `Deploy ${from} again and read its log in ${project.show(project.logFile(`deploy-${from}`))}.`,
+        );
+      }
+      release = outputs.verifiedRelease;
+      note = `verified by ${from}`;
+    } else {
+      // Checked when the command line was read.
+      release = releaseNamed(delivery, target, options.release ?? { id: '' });
+      note = options.note ?? '';
+    }
+    const id = releaseId(release);
+    const has = Object.keys(release).sort().join(', ');
+    if (has !== [...images].sort().join(', ')) {
+      // A release from before the delivery's images changed: no line of the record could take it.
+      throw new CliError(
+        `release ${id} has the images ${has}, but a release of this delivery has ${[...images].sort().join(', ')}.`,
+        `Deploy the stages again from the image stage, then approve the release they verify.`,
+      );
+    }
     // The record is read as the app reads it (the app already refused malformed lines).
-    const { digests } = Approval.required(relative(project.root, record)).read(
+    const { releases } = Approval.required(relative(project.root, record)).read(
       project.root,
       `environment '${environment}'`,
+      images,
     );
-    if (digests.includes(digest)) {
-      out.log(`${digest} is already approved for ${environment}`);
+    if (releases.includes(releaseKey(release))) {
+      out.log(`release ${describeRelease(release)} is already approved for ${environment}`);
       return 0;
     }
     if (check) {
-      out.log(`${digest} is not approved for ${environment} yet`);
+      out.log(`release ${describeRelease(release)} is not approved for ${environment} yet`);
       return ExitCode.NOT_APPROVED;
     }
     const when = new Date().toISOString().slice(0, 16);
-    const line = `${digest} # approved by ${personName(project.root)} on ${when}Z${note ? `: ${note}` : ''}`;
+    // A one-image delivery's line is its digest alone, as before releases had several images.
+    const approved =
+      images.length === 1 && images[0] === SINGLE_IMAGE
+        ? digestOf(release[SINGLE_IMAGE])
+        : Object.keys(release)
+            .sort()
+            .map((name) => `${name}=${digestOf(release[name])}`)
+            .join(' ');
+    const line = `${approved} # release ${id} approved by ${personName(project.root)} on ${when}Z${note ? `: ${note}` : ''}`;
     appendFileSync(record, `${line}\n`);
     // CI jobs keep this folder as an artifact: the record reaches someone who commits it.
     const copy = join(project.root, APPROVALS_ARTIFACT_DIRECTORY, basename(record));
@@ -106,8 +136,56 @@ export async function approve(project: Project, options: ApproveOptions): Promis
     copyFileSync(record, copy);
     out.log(`recorded in ${project.show(record)}: ${line}`);
     out.log(
-      `approved ${digest} for ${environment}; commit ${project.show(record)} (a copy is in ${project.show(copy)}), then deploy ${environment}`,
+      `approved release ${describeRelease(release)} for ${environment}; commit ${project.show(record)} (a copy is in ${project.show(copy)}), then deploy ${environment}`,
     );
     return 0;
   });
+}
+
+/**
+ * The release the command line names: by id, a release that a stage has verified (the target's
+ * upstream first) or that the history holds; or every image by digest; or a one-image delivery's
+ * digest.
+ */
+function releaseNamed(
+  delivery: DeliveryManifest,
+  target: StageManifest,
+  named: ReleaseArgument,
+): Release {
+  const images = imageNames(delivery);
+  const every = images.map((name) => `${name}=sha256:…`).join(',');
+  if ('digest' in named) {
+    if (images.length === 1) return { [images[0]]: named.digest };
+    throw new UsageError(
+      `a release of this delivery has ${images.length} images (${images.join(', ')}); a digest names one of them.`,
+      `Name the release by its id (cdktf-pipeline status shows it), or give every image: ${every}.`,
+    );
+  }
+  if ('images' in named) {
+    const given = Object.keys(named.images).sort();
+    if (given.join(',') !== [...images].sort().join(',')) {
+      throw new UsageError(
+        `the release names the images ${given.join(', ')}, but a release of this delivery has ${images.join(', ')}.`,
+        `Give every image once: ${every}.`,
+      );
+    }
+    return named.images;
+  }
+  const upstream = delivery.stages.find((s) => s.name === target.upstream);
+  const stages = [
+    ...(upstream ? [upstream] : []),
+    ...delivery.stages.filter((s) => s !== upstream),
+  ];
+  for (const stage of stages) {
+    const verified = Project.outputs(stage.state)?.verifiedRelease;
+    if (verified && releaseId(verified) === named.id) return verified;
+  }
+  const recorded = History.of(delivery.state)
+    .deployments()
+    .find((d) => d.releaseId === named.id);
+  if (recorded) return recorded.release;
+  throw new CliError(
+    `no stage has verified release ${named.id}, and the history has no deploy of it.`,
+    `Check the id (cdktf-pipeline status and history show releases), or give every image: cdktf-pipeline approve ${target.name} ${every}.`,
+  );
 }

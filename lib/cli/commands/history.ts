@@ -1,3 +1,4 @@
+import { digestOf } from '../../private/release';
 import { UsageError } from '../cli-error';
 import { History } from '../history';
 import { Project } from '../project';
@@ -7,20 +8,27 @@ import { historyTable } from '../status-view';
 export interface HistoryOptions {
   /** The environments whose deploys to list; none: every one. */
   readonly environments: readonly string[];
-  /** Only the deploys of this digest (a prefix of 12 or more hex digits is enough). */
+  /**
+   * Only the deploys of a release with an image of this digest (a prefix of 12 or more hex digits
+   * is enough).
+   */
   readonly digest?: string;
+  /** Only the deploys of this release, by id. */
+  readonly release?: string;
   /** JSON instead of a table. */
   readonly json: boolean;
 }
 
 /**
- * `history [ENV...] [--digest DIGEST] [--json]`: every deploy of the named environments (default:
- * all), newest first: the digest, where it came from, the pipeline run, when, how it ended and,
- * for gated environments, the approval. `--digest` keeps the deploys of one digest (a prefix of
- * at least 12 hex digits is enough): where did it go, and when.
+ * `history [ENV...] [--release ID] [--digest DIGEST] [--json]`: every deploy of the named
+ * environments (default: all), newest first: the release and each image's digest, which images
+ * changed since the environment's deploy before, where it came from, the pipeline run, when, how it
+ * ended and, for gated environments, the approval. `--release` keeps the deploys of one release,
+ * `--digest` those of releases with an image of that digest (a prefix of at least 12 hex digits is
+ * enough): where did it go, and when.
  */
 export async function history(project: Project, options: HistoryOptions): Promise<number> {
-  const { environments, digest, json } = options;
+  const { environments, digest, release, json } = options;
   const names = environments;
   return project.synth(
     // Review environments are in the app only when named.
@@ -38,13 +46,18 @@ export async function history(project: Project, options: HistoryOptions): Promis
       const deployments = History.of(delivery.state)
         .deployments()
         .filter((d) => names.length === 0 || names.includes(d.environment))
-        .filter((d) => digest === undefined || d.digest.startsWith(digest))
+        .filter(
+          (d) =>
+            digest === undefined ||
+            Object.values(d.release).some((image) => digestOf(image).startsWith(digest)),
+        )
+        .filter((d) => release === undefined || d.releaseId === release)
         .reverse();
       if (json) {
         process.stdout.write(`${JSON.stringify(deployments, null, 2)}\n`);
       } else if (deployments.length === 0) {
         process.stdout.write(
-          `no deploy recorded${names.length ? ` for ${names.join(', ')}` : ''}${digest ? ` of ${digest}` : ''}\n`,
+          `no deploy recorded${names.length ? ` for ${names.join(', ')}` : ''}${release ? ` of release ${release}` : ''}${digest ? ` of ${digest}` : ''}\n`,
         );
       } else {
         process.stdout.write(`${historyTable(deployments).join('\n')}\n`);

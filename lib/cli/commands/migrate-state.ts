@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { basename, dirname, join } from 'node:path';
 
 import { StageManifest } from '../../private/delivery-manifest';
+import { describeRelease, releaseKey } from '../../private/release';
 import { StateLocation, STATE_STORE_VARIABLE } from '../../stacks/state-store';
 import { CliError } from '../cli-error';
 import { History } from '../history';
@@ -78,7 +79,11 @@ export async function migrateState(
       withBackend(move.stage.state, (dir) => engine(dir, ['state', 'pull'], file));
       withBackend(move.to, (dir) => engine(dir, ['state', 'push', '-lock-timeout=10s', file]));
       const after = Project.outputs(move.to);
-      if (after?.verifiedImage !== before?.verifiedImage || after?.deployed !== before?.deployed) {
+      if (
+        (after?.verifiedRelease && releaseKey(after.verifiedRelease)) !==
+          (before?.verifiedRelease && releaseKey(before.verifiedRelease)) ||
+        after?.deployed !== before?.deployed
+      ) {
         throw new CliError(
           `${move.stage.name}: the state read back from ${project.showState(move.to)} differs from the one moved; the source is left in place.`,
           'Compare the two and remove the wrong copy by hand.',
@@ -86,7 +91,7 @@ export async function migrateState(
       }
       remove(move.stage.state, backup, file);
       out.log(
-        `moved ${move.stage.name}: ${project.showState(move.stage.state)} → ${project.showState(move.to)}${after?.verifiedImage ? ` (verified ${after.verifiedImage})` : ''}`,
+        `moved ${move.stage.name}: ${project.showState(move.stage.state)} → ${project.showState(move.to)}${after?.verifiedRelease ? ` (verified release ${describeRelease(after.verifiedRelease)})` : ''}`,
       );
     } finally {
       rmSync(dirname(file), { recursive: true, force: true });

@@ -15,7 +15,7 @@ export interface RunOptions {
   readonly event: PipelineEvent;
   /** The merge request of a merge-request event. */
   readonly mergeRequestId?: string;
-  /** Approve the digest at every approval gate without asking. */
+  /** Approve the release at every approval gate without asking. */
   readonly approve: boolean;
   /** Stages not to run (shown as skipped). */
   readonly skip: readonly string[];
@@ -45,7 +45,10 @@ export async function run(
     describe: (stack) => {
       const location = states.get(stack);
       const outputs = location ? Project.outputs(location) : undefined;
-      return { url: outputs?.urls.values().next().value, digest: outputs?.verifiedImage };
+      return {
+        url: outputs?.urls.values().next().value,
+        release: outputs?.verifiedRelease,
+      };
     },
     // The stages do not change during a run: the delivery read at its start tells the status.
     status: async () =>

@@ -9,10 +9,15 @@ import {
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-import { approvalLines } from '../../private/approval-record';
+import { approvalLine } from '../../private/approval-record';
 import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../../private/defaults';
-import { DeliveryManifest, dockerNameOf, StageManifest } from '../../private/delivery-manifest';
-import { digestOf } from '../../private/digest';
+import {
+  DeliveryManifest,
+  dockerNameOf,
+  imageNames,
+  StageManifest,
+} from '../../private/delivery-manifest';
+import { describeRelease, Release, releaseId, sameRelease } from '../../private/release';
 import { StateLocation } from '../../stacks/state-store';
 import { CliError, UsageError } from '../cli-error';
 import { confirmDestroy } from '../confirm';
@@ -24,7 +29,7 @@ import { Output } from '../output';
 import { requireFreePorts } from '../ports';
 import { isAlive, removeLeftovers, runCollected, runLogged } from '../process';
 import { Project } from '../project';
-import { publishRunDigest, requireRunDigest } from '../run-digest';
+import { publishRunRelease, requireRunRelease } from '../run-release';
 import { loadStatePassphrase, secretsEnv } from '../secrets';
 import { decryptedState, encryptState, engineBinary, requireEncryption } from '../state-engine';
 import {
@@ -255,21 +260,21 @@ function uniqueLog(file: string): string {
 export interface DeployOptions {
   /** The stacks to deploy, in order; none: every stage up to the first behind an approval. */
   readonly stacks: readonly string[];
-  /** A pipeline run's own digest: deploy each stack only while its upstream has it verified. */
-  readonly digest?: string;
+  /** A pipeline run's own release (its id): deploy each stack only while its upstream has it verified. */
+  readonly release?: string;
 }
 
 /**
- * `deploy [STACK...] [--digest DIGEST]`: deploys stacks one after the other and says where each
- * answers. With `--digest` (a pipeline run's own digest), each stack is deployed only while its
- * upstream still has that digest verified.
+ * `deploy [STACK...] [--release ID]`: deploys stacks one after the other and says where each
+ * answers. With `--release` (a pipeline run's own release), each stack is deployed only while its
+ * upstream still has that release verified.
  */
 export async function deploy(project: Project, options: DeployOptions): Promise<number> {
   const out = new Output('deploy');
-  const { digest: runDigest, stacks: args } = options;
-  if (runDigest !== undefined && args.length === 0) {
+  const { release: runRelease, stacks: args } = options;
+  if (runRelease !== undefined && args.length === 0) {
     throw new UsageError(
-      '--digest needs the stacks to deploy, e.g. cdktf-pipeline deploy prod --digest sha256:….',
+      '--release needs the stacks to deploy, e.g. cdktf-pipeline deploy prod --release 0123456789ab.',
       'Name the stacks.',
     );
   }
@@ -283,47 +288,49 @@ export async function deploy(project: Project, options: DeployOptions): Promise<
             .slice(0, gated < 0 ? undefined : gated)
             .filter((s) => !s.review)
             .map((s) => s.name);
-    // Every name, and what --digest needs of each, is checked before anything is deployed.
+    // Every name, and what --release needs of each, is checked before anything is deployed.
     const stages = stacks.map((name) => Project.stage(delivery, name, 'deploy'));
-    const builder = runDigest === undefined ? undefined : stages.find((s) => !s.upstream);
+    const builder = runRelease === undefined ? undefined : stages.find((s) => !s.upstream);
     if (builder) {
       throw new UsageError(
-        `--digest applies to stages that promote an upstream's digest; '${builder.name}' builds it.`,
-        `Deploy ${builder.name} without --digest.`,
+        `--release applies to stages that promote an upstream's release; '${builder.name}' builds it.`,
+        `Deploy ${builder.name} without --release.`,
       );
     }
     await requireEngine(project.root);
     const history = History.of(delivery.state);
     for (const stage of stages) {
-      if (runDigest !== undefined && stage.upstream) {
+      if (runRelease !== undefined && stage.upstream) {
         const upstream = Project.stage(delivery, stage.upstream, 'deploy');
-        requireRunDigest(project, upstream, runDigest, stage.name);
+        requireRunRelease(project, upstream, runRelease, stage.name);
       }
-      // What the deploy brings: the upstream's verified image (the image stage builds its own).
-      let bringing: string | undefined;
+      // What the deploy brings: the upstream's verified release (the image stage builds its own).
+      let bringing: Release | undefined;
       if (stage.kind === 'environment') {
         // The upstream's state must be readable (a cut-short file, a database that is down, a
         // wrong passphrase): said plainly before anything changes.
         if (stage.upstream)
           bringing = Project.outputs(
             Project.stage(delivery, stage.upstream, 'deploy').state,
-          )?.verifiedImage;
+          )?.verifiedRelease;
         await requireFreePorts(outdir, stage, delivery, project.root);
       }
       const started = Date.now();
-      out.log(`deploying ${stage.name}`);
+      out.log(
+        `deploying ${stage.name}${bringing ? `: release ${describeRelease(bringing)} from ${stage.upstream}` : ''}`,
+      );
+      // Each image in full, where a person copies it.
+      if (bringing) logImages(out, bringing);
       // Every deploy of an environment is in the history: as it starts, and how it ended.
       const record =
         bringing && stage.upstream
           ? history.started({
               environment: stage.name,
-              image: bringing,
+              release: bringing,
               from: stage.upstream,
               run: currentRun(project.root),
               approval: stage.approvalRecord
-                ? approvalLines(stage.approvalRecord)
-                    .filter((l) => l.digest === digestOf(bringing))
-                    .at(-1)?.line
+                ? approvalLine(stage.approvalRecord, imageNames(delivery), bringing)?.line
                 : undefined,
             })
           : undefined;
@@ -341,39 +348,49 @@ export async function deploy(project: Project, options: DeployOptions): Promise<
       const outputs = Project.outputs(stage.state, (location) =>
         pulledState(project, stage.name, outdir, location),
       );
-      if (record) {
-        const verified = outputs?.verifiedImage === bringing;
+      if (record && bringing) {
+        const verified = sameRelease(outputs?.verifiedRelease, bringing);
         history.finished(
           record,
           stage.name,
           verified ? 'verified' : 'failed',
-          verified ? undefined : `the deploy ended without verifying ${bringing}`,
+          verified
+            ? undefined
+            : `the deploy ended without verifying release ${releaseId(bringing)}`,
         );
       }
       const url = outputs?.urls.values().next().value ?? '';
-      const image = outputs?.verifiedImage ?? '';
+      const release = outputs?.verifiedRelease;
       const noChanges = /No changes\./.test(log) ? ', no changes' : '';
+      // The image stage's release is new here: each image in full, before the line that ends it.
+      if (release && !bringing) logImages(out, release);
       out.log(
         `deployed ${stage.name} in ${Math.round((Date.now() - started) / 1000)}s${noChanges}` +
-          `${url ? `: ${url}` : ''}${image ? ` (verified ${image})` : ''}`,
+          `${url ? `: ${url}` : ''}${release ? ` (verified release ${describeRelease(release)})` : ''}`,
       );
       // For CI systems: a GitLab dotenv report, GitHub step outputs.
-      // The image stage's digest is the pipeline run's, for the jobs after it.
-      const built = stage.kind === 'image' && image ? digestOf(image) : undefined;
+      // The image stage's release is the pipeline run's, for the jobs after it.
+      const id = release ? releaseId(release) : '';
+      const built = stage.kind === 'image' && release ? id : undefined;
       const dotenv = join(project.root, DEPLOYED_ENV_FILE);
       mkdirSync(dirname(dotenv), { recursive: true });
       writeFileSync(
         dotenv,
-        `ENVIRONMENT_URL=${url}\nVERIFIED_IMAGE=${image}\n` +
-          (built ? `${PIPELINE_DEFAULTS.digestVariable}=${built}\n` : ''),
+        `ENVIRONMENT_URL=${url}\nVERIFIED_RELEASE=${id}\n` +
+          (built ? `${PIPELINE_DEFAULTS.releaseVariable}=${built}\n` : ''),
       );
       if (process.env.GITHUB_OUTPUT) {
-        appendFileSync(process.env.GITHUB_OUTPUT, `url=${url}\nimage=${image}\n`);
+        appendFileSync(process.env.GITHUB_OUTPUT, `url=${url}\nverified_release=${id}\n`);
       }
-      if (built) publishRunDigest(built);
+      if (built) publishRunRelease(built);
     }
   });
   return 0;
+}
+
+/** Each image of a release by its full digest reference, a line each. */
+function logImages(out: Output, release: Release): void {
+  for (const name of Object.keys(release).sort()) out.log(`  ${name}: ${release[name]}`);
 }
 
 /** Refuses to start when the Docker engine does not answer: nothing could be deployed. */

@@ -2,10 +2,10 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { dirname, join } from 'node:path';
 
-import { approvalLines } from '../../private/approval-record';
+import { approvalLine } from '../../private/approval-record';
 import { STATUS_MARKDOWN_FILE } from '../../private/defaults';
-import { DeliveryManifest, StageManifest } from '../../private/delivery-manifest';
-import { digestOf } from '../../private/digest';
+import { DeliveryManifest, imageNames, StageManifest } from '../../private/delivery-manifest';
+import { Release, releaseId, sameRelease } from '../../private/release';
 import { History } from '../history';
 import { Output } from '../output';
 import { Project, StackOutputs } from '../project';
@@ -14,6 +14,7 @@ import { probe } from '../smoke-probe';
 import { requireEncryption } from '../state-engine';
 import {
   EnvironmentStatus,
+  releaseStatus,
   statusMarkdown,
   StatusView,
   statusTable,
@@ -89,27 +90,26 @@ export async function statusOf(
         const upstream = stage.upstream
           ? delivery.stages.find((s) => s.name === stage.upstream)
           : undefined;
-        const offered = upstream ? outputsOf(upstream)?.verifiedImage : undefined;
-        const waiting = offered && offered !== outputs?.verifiedImage ? offered : undefined;
+        const offered = upstream ? outputsOf(upstream)?.verifiedRelease : undefined;
+        const waiting =
+          offered && !sameRelease(offered, outputs?.verifiedRelease) ? offered : undefined;
         const isDeployed = outputs?.deployed ?? false;
         const last = deployments.filter((d) => d.environment === stage.name).at(-1);
         const status: EnvironmentStatus = {
           environment: stage.name,
           deployed: isDeployed,
-          ...(isDeployed && outputs?.runningImage ? { runs: outputs.runningImage } : {}),
-          ...(outputs?.verifiedImage ? { verifiedImage: outputs.verifiedImage } : {}),
-          verified:
-            isDeployed &&
-            outputs?.verifiedImage !== undefined &&
-            outputs.verifiedImage === outputs.runningImage,
-          ...optional('since', verifiedSince(deployments, stage.name, outputs?.verifiedImage)),
+          ...releaseStatus(
+            isDeployed ? outputs?.runningRelease : undefined,
+            outputs?.verifiedRelease,
+            waiting,
+          ),
+          verified: isDeployed && sameRelease(outputs?.verifiedRelease, outputs?.runningRelease),
+          ...optional('since', verifiedSince(deployments, stage.name, outputs?.verifiedRelease)),
           ...optional('upstream', stage.upstream),
-          ...optional('waiting', waiting),
           ...(waiting && stage.approvalRecord
             ? {
-                waitingApproved: approvalLines(stage.approvalRecord).some(
-                  (l) => l.digest === digestOf(waiting),
-                ),
+                waitingApproved:
+                  approvalLine(stage.approvalRecord, imageNames(delivery), waiting) !== undefined,
               }
             : {}),
           ...optional('lastDeploy', last?.outcome),
@@ -135,7 +135,7 @@ export async function statusOf(
     );
     return {
       imageStage: delivery.imageStage,
-      ...optional('release', image ? outputsOf(image)?.verifiedImage : undefined),
+      ...releaseOfImageStage(image ? outputsOf(image)?.verifiedRelease : undefined),
       environments,
     };
   } finally {
@@ -156,6 +156,13 @@ async function smokeTests(
     if (result.failure) return `fail: ${result.failure}`;
   }
   return 'pass';
+}
+
+/** The image stage's release and its id, when it verified one. */
+function releaseOfImageStage(
+  release: Release | undefined,
+): Pick<StatusView, 'release' | 'releaseId'> {
+  return release ? { release, releaseId: releaseId(release) } : {};
 }
 
 /** `{ [key]: value }` when value is defined, else `{}`. */
