@@ -7,6 +7,7 @@ import { PipelineStage } from '../model/pipeline-stage';
 import { ApproveStepOptions, PipelineStep } from '../model/pipeline-step';
 import { PipelineEvent } from '../model/stage-trigger';
 import { PIPELINE_DEFAULTS, WORK_DIRECTORY } from '../private/defaults';
+import { seconds } from '../private/duration';
 import { ConfigurationError } from '../private/errors';
 import { approvalCheckCommand, bindMergeRequestId, stepCommands } from '../private/pipeline-render';
 import { describeRelease } from '../private/release';
@@ -439,12 +440,6 @@ export class LocalRunner {
 
 function elapsed(since: number): number {
   return (Date.now() - since) / 1000;
-}
-
-function seconds(value: number): string {
-  return value >= 60
-    ? `${Math.floor(value / 60)}m${String(Math.round(value % 60)).padStart(2, '0')}s`
-    : `${value.toFixed(1)}s`;
 }
 
 function lastLine(lines: readonly string[]): string {
