@@ -124,9 +124,9 @@ function verifiedText(e: EnvironmentStatus): string {
 function waitingText(e: EnvironmentStatus): string {
   if (!e.waiting) return '-';
   const approval =
-    e.waitingApproved === undefined ? '' : e.waitingApproved ? ', approved' : ', not approved';
-  const changed = changedText(e.verifiedRelease, e.waiting);
-  return `${short(e.waiting)}${changed || approval ? ` [${[changed, approval.slice(2)].filter(Boolean).join(', ')}]` : ''}`;
+    e.waitingApproved === undefined ? '' : e.waitingApproved ? 'approved' : 'not approved';
+  const notes = [changedText(e.verifiedRelease, e.waiting), approval].filter(Boolean);
+  return notes.length > 0 ? `${short(e.waiting)} [${notes.join(', ')}]` : short(e.waiting);
 }
 
 /** `api changed` when a release of several images differs from the one before in some of them. */

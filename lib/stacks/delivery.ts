@@ -8,6 +8,7 @@ import { SmokeTest } from '../constructs/smoke-test';
 import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
 import { DeliveryManifest, SecretManifest } from '../private/delivery-manifest';
 import { ConfigurationError, invalidValue } from '../private/errors';
+import { IMAGE_BUILD, imageBuilds } from '../private/image-builds';
 import { dockerName } from '../private/name-prefix';
 import { SINGLE_IMAGE } from '../private/release';
 import { settingsDeclarationProblems } from '../private/setting-problems';
@@ -26,7 +27,7 @@ import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig } from './environment-config';
 import { EnvironmentInstance } from './environment-instance';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
-import { ImageBuildProps, imageBuilds, ImageStack } from './image-stack';
+import { ImageBuildProps, ImageStack } from './image-stack';
 import { Settings, SettingValues } from './setting';
 import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
@@ -154,12 +155,6 @@ export interface DeliveryProps<S extends Settings = Settings> {
 }
 
 /** What the props are made of; the services and environments are checked in detail later. */
-const IMAGE_BUILD = shape.object({
-  context: shape.string,
-  repository: shape.string,
-  dockerfile: shape.optional(shape.string),
-  smokeTest: shape.optional(shape.list(shape.string)),
-});
 const DELIVERY_PROPS = shape.object({
   image: shape.optional(IMAGE_BUILD),
   images: shape.optional(shape.map(IMAGE_BUILD)),
@@ -218,7 +213,7 @@ export class Delivery<S extends Settings = Settings> extends Construct {
     const root = resolve(props.projectRoot ?? process.cwd());
     const builds = imageBuilds(
       'delivery',
-      props.images === undefined ? { ...props.image } : { ...props.image, images: props.images },
+      { ...props.image, images: props.images },
       'Fix it in the props of the Delivery.',
     );
     const imageNames = Object.keys(builds).sort();
