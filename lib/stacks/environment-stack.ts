@@ -22,6 +22,7 @@ import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import {
   EnvironmentValues,
   environmentValues,
+  ServiceValues,
   serviceVariable,
   settingVariable,
 } from '../private/environment-values';
@@ -142,60 +143,14 @@ export class EnvironmentStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
     super(scope, id);
-    assertShape(
-      `environment stack '${id}'`,
-      props,
-      shape.object({
-        environment: ENVIRONMENT_SHAPE,
-        services: shape.list(SERVICE_DEFINITION),
-        images: shape.optional(shape.list(shape.string)),
-        smokeTests: OPTIONAL_SMOKE_TESTS,
-        approvedReleases: shape.optional(shape.list(shape.string)),
-        projectRoot: shape.string,
-        namePrefix: shape.optional(shape.string),
-        state: OPTIONAL_STATE_STORE,
-        encryption: OPTIONAL_STATE_ENCRYPTION,
-        registry: shape.optional(shape.string),
-        target: OPTIONAL_TARGET,
-        howToDeployUpstream: shape.optional(shape.string),
-        howToApprove: shape.optional(shape.string),
-        settings: shape.optional(shape.any),
-        resources: shape.optional(shape.function),
-      }),
-      'Fix it in the props of the EnvironmentStack.',
-    );
+    assertPropsShape(id, props);
     const namePrefix = props.namePrefix ?? '';
     const settings = props.settings ?? {};
-    const prefixProblem = namePrefixProblem(
-      `environment stack '${id}'`,
-      namePrefix,
-      'Fix it in the props of the EnvironmentStack.',
-    );
-    const settingProblems = settingsDeclarationProblems(
-      props.settings,
-      'Fix it in the props of the EnvironmentStack.',
-    );
     const images = props.images ?? [SINGLE_IMAGE];
-    const problems = [
-      ...(prefixProblem === undefined ? [] : [prefixProblem]),
-      ...serviceImageProblems(props.services, images),
-      ...settingProblems,
-      ...(settingProblems.length === 0 ? settingValueProblems(props.environment, settings) : []),
-    ];
+    const problems = propsProblems(id, props, namePrefix, settings, images);
     if (problems.length > 0) throw new ConfigurationError(problems);
     const state = props.state ?? StateStore.local();
-    new LocalDockerProvider(this, 'Docker', { registry: props.registry });
-    state.bind(this, props.projectRoot);
-    (props.encryption ?? StateEncryption.none()).bind(this);
-    const backendLocation = state.backendLocation(props.projectRoot);
-    EnvironmentParity.include(this, { backendLocation, variablesFile: VARIABLES_FILE });
-    registerDefinition(this, {
-      services: props.services,
-      projectRoot: props.projectRoot,
-      state,
-      namePrefix,
-      settings,
-    });
+    setUpStack(this, props, state, namePrefix, settings);
 
     const values = environmentValues({ ...props, state, namePrefix, settings });
     const vars = (this.variables = new VariablesFile(this, 'Variables'));
@@ -209,117 +164,15 @@ export class EnvironmentStack extends TerraformStack {
       ),
       name,
     );
-    const upstream = vars.string(
-      'upstream_stage',
-      values.upstreamStage,
-      'Stage whose verified release is deployed.',
-    );
-
-    const upstreamLocation = vars.string(
-      'upstream_state',
-      values.upstreamState,
-      "Where the upstream stage's state is (file or schema), read for its verified release.",
-    );
-    const promotion = new Promotion(this, 'Promotion', {
-      upstreamStage: upstream,
-      upstreamLocation,
-      stateReader: state,
-      howToDeployUpstream: props.howToDeployUpstream ?? DEFAULTS.howToDeployUpstream,
-      images,
-    });
-    const approval = new ApprovalGate(this, 'Approval', {
-      images: promotion.images,
-      environment: name,
-      required: vars.bool(
-        'require_approval',
-        values.requireApproval,
-        'Whether the release must be approved.',
-      ),
-      approvedReleases: vars.stringList(
-        'approved_releases',
-        values.approvedReleases,
-        'Releases approved for this environment (name=digest of every image, joined by commas).',
-      ),
-      howToApprove: props.howToApprove ?? DEFAULTS.howToApprove,
-    });
-    // Every image of the release is pulled only once the whole release may be deployed.
-    const release: { [image: string]: Image } = {};
-    for (const image of [...images].sort()) {
-      // Named so that a state tells which image each pulled release is (see releaseResource).
-      const id = releaseResource(images, image);
-      release[image] = new Image(this, id, {
-        name: promotion.images[image],
-        keepLocally: true,
-        dependsOn: [promotion.gate, approval.gate],
-      });
-      release[image].overrideLogicalId(id);
-    }
-
+    const promotion = definePromotion(this, vars, values, state, props, images);
+    const approval = defineApproval(this, vars, values, props, promotion, name);
+    const release = pullRelease(this, images, promotion, approval);
     const publishAddress = vars.string(
       'publish_address',
       values.publishAddress,
       'Host address that published ports bind to.',
     );
-    const secretValues = new Map<string, string>();
-    const secret = (name: string): string => {
-      const known = secretValues.get(name);
-      if (known !== undefined) return known;
-      const value = vars.secret(
-        secretVariable(name),
-        `Secret ${name}: given by the deploying process, never recorded.`,
-      );
-      secretValues.set(name, value);
-      return value;
-    };
-    const specs: ServiceSpec[] = props.services.map((def, i) => {
-      const settings = values.services[i].values;
-      return {
-        name: def.name,
-        port: def.port,
-        dependsOn: def.dependsOn,
-        healthCheck: def.healthCheck,
-        security: def.security,
-        secrets:
-          def.secrets && def.secrets.length > 0
-            ? Object.fromEntries(def.secrets.map((name) => [name, secret(name)]))
-            : undefined,
-        memoryMb: vars.number(
-          serviceVariable.memoryMb(def.name),
-          settings.memoryMb,
-          `Memory limit of each container of ${def.name}, in MiB.`,
-        ),
-        cpus: vars.number(
-          serviceVariable.cpus(def.name),
-          settings.cpus,
-          `CPU limit of each container of ${def.name}.`,
-        ),
-        replicas: vars.number(
-          serviceVariable.replicas(def.name),
-          settings.replicas,
-          `Containers of ${def.name}.`,
-        ),
-        publishedPort:
-          settings.port === undefined
-            ? undefined
-            : vars.number(
-                serviceVariable.port(def.name),
-                settings.port,
-                `Host port of ${def.name}.`,
-              ),
-        // The delivery's own variables win over the environment's (validation already refuses
-        // an environment that sets one; a hand-edited variables file cannot override them either).
-        env: Token.asStringMap(
-          Fn.merge([
-            vars.stringMap(
-              serviceVariable.env(def.name),
-              settings.env,
-              `Environment of ${def.name}.`,
-            ),
-            { ...def.env, [SERVICE_NAME_VARIABLE]: def.name },
-          ]),
-        ),
-      };
-    });
+    const specs = serviceSpecs(vars, values, props.services);
     this.deployment = (props.target ?? DeploymentTarget.containers()).bind(this, 'Services', {
       images: Object.fromEntries(
         props.services.map((def) => [def.name, release[def.image ?? images[0]]]),
@@ -329,23 +182,7 @@ export class EnvironmentStack extends TerraformStack {
       services: specs,
       labels: { [DEFAULTS.environmentLabel]: named },
     });
-
-    // Ports bound to every address answer on loopback too.
-    const host = Fn.conditional(
-      Op.eq(publishAddress, ANY_ADDRESS),
-      DEFAULTS.publishAddress,
-      publishAddress,
-    );
-    const baseUrls: { [service: string]: string } = {};
-    for (const spec of specs) {
-      if (spec.publishedPort === undefined) continue;
-      baseUrls[spec.name] = `http://${Token.asString(host)}:${Token.asString(spec.publishedPort)}`;
-      new TerraformOutput(this, EnvironmentStack.urlOutput(spec.name), {
-        value: `${baseUrls[spec.name]}/`,
-        staticId: true,
-      });
-    }
-    this.urls = baseUrls;
+    const baseUrls = (this.urls = publishUrls(this, publishAddress, specs));
     this.settings = declareSettings(vars, settings, values.settings);
     props.resources?.({
       stack: this,
@@ -378,6 +215,262 @@ export class EnvironmentStack extends TerraformStack {
     noteProduced(this, config);
     return config;
   }
+}
+
+/** Asserts the shape of the props, as JavaScript may pass them, without types. */
+function assertPropsShape(id: string, props: EnvironmentStackProps): void {
+  assertShape(
+    `environment stack '${id}'`,
+    props,
+    shape.object({
+      environment: ENVIRONMENT_SHAPE,
+      services: shape.list(SERVICE_DEFINITION),
+      images: shape.optional(shape.list(shape.string)),
+      smokeTests: OPTIONAL_SMOKE_TESTS,
+      approvedReleases: shape.optional(shape.list(shape.string)),
+      projectRoot: shape.string,
+      namePrefix: shape.optional(shape.string),
+      state: OPTIONAL_STATE_STORE,
+      encryption: OPTIONAL_STATE_ENCRYPTION,
+      registry: shape.optional(shape.string),
+      target: OPTIONAL_TARGET,
+      howToDeployUpstream: shape.optional(shape.string),
+      howToApprove: shape.optional(shape.string),
+      settings: shape.optional(shape.any),
+      resources: shape.optional(shape.function),
+    }),
+    'Fix it in the props of the EnvironmentStack.',
+  );
+}
+
+/**
+ * The problems of the props beyond their shape: the name prefix, the services' images, the
+ * settings and the environment's values of them.
+ */
+function propsProblems(
+  id: string,
+  props: EnvironmentStackProps,
+  namePrefix: string,
+  settings: Settings,
+  images: readonly string[],
+): string[] {
+  const prefixProblem = namePrefixProblem(
+    `environment stack '${id}'`,
+    namePrefix,
+    'Fix it in the props of the EnvironmentStack.',
+  );
+  const settingProblems = settingsDeclarationProblems(
+    props.settings,
+    'Fix it in the props of the EnvironmentStack.',
+  );
+  return [
+    ...(prefixProblem === undefined ? [] : [prefixProblem]),
+    ...serviceImageProblems(props.services, images),
+    ...settingProblems,
+    ...(settingProblems.length === 0 ? settingValueProblems(props.environment, settings) : []),
+  ];
+}
+
+/**
+ * Sets up the stack's Docker provider, state and encryption, includes it in the parity check, and
+ * registers the definition its instances share.
+ */
+function setUpStack(
+  stack: EnvironmentStack,
+  props: EnvironmentStackProps,
+  state: StateStore,
+  namePrefix: string,
+  settings: Settings,
+): void {
+  new LocalDockerProvider(stack, 'Docker', { registry: props.registry });
+  state.bind(stack, props.projectRoot);
+  (props.encryption ?? StateEncryption.none()).bind(stack);
+  const backendLocation = state.backendLocation(props.projectRoot);
+  EnvironmentParity.include(stack, { backendLocation, variablesFile: VARIABLES_FILE });
+  registerDefinition(stack, {
+    services: props.services,
+    projectRoot: props.projectRoot,
+    state,
+    namePrefix,
+    settings,
+  });
+}
+
+/** Declares the upstream's variables; returns the promotion of the release the upstream verified. */
+function definePromotion(
+  stack: EnvironmentStack,
+  vars: VariablesFile,
+  values: EnvironmentValues,
+  state: StateStore,
+  props: EnvironmentStackProps,
+  images: readonly string[],
+): Promotion {
+  const upstream = vars.string(
+    'upstream_stage',
+    values.upstreamStage,
+    'Stage whose verified release is deployed.',
+  );
+  const upstreamLocation = vars.string(
+    'upstream_state',
+    values.upstreamState,
+    "Where the upstream stage's state is (file or schema), read for its verified release.",
+  );
+  return new Promotion(stack, 'Promotion', {
+    upstreamStage: upstream,
+    upstreamLocation,
+    stateReader: state,
+    howToDeployUpstream: props.howToDeployUpstream ?? DEFAULTS.howToDeployUpstream,
+    images,
+  });
+}
+
+/** Declares the approval's variables; returns the gate the promoted release must pass. */
+function defineApproval(
+  stack: EnvironmentStack,
+  vars: VariablesFile,
+  values: EnvironmentValues,
+  props: EnvironmentStackProps,
+  promotion: Promotion,
+  name: string,
+): ApprovalGate {
+  return new ApprovalGate(stack, 'Approval', {
+    images: promotion.images,
+    environment: name,
+    required: vars.bool(
+      'require_approval',
+      values.requireApproval,
+      'Whether the release must be approved.',
+    ),
+    approvedReleases: vars.stringList(
+      'approved_releases',
+      values.approvedReleases,
+      'Releases approved for this environment (name=digest of every image, joined by commas).',
+    ),
+    howToApprove: props.howToApprove ?? DEFAULTS.howToApprove,
+  });
+}
+
+/**
+ * Pulls every image of the release, only once the whole release may be deployed; returns them by
+ * image name.
+ */
+function pullRelease(
+  stack: EnvironmentStack,
+  images: readonly string[],
+  promotion: Promotion,
+  approval: ApprovalGate,
+): { readonly [image: string]: Image } {
+  const release: { [image: string]: Image } = {};
+  for (const image of [...images].sort()) {
+    // Named so that a state tells which image each pulled release is (see releaseResource).
+    const id = releaseResource(images, image);
+    release[image] = new Image(stack, id, {
+      name: promotion.images[image],
+      keepLocally: true,
+      dependsOn: [promotion.gate, approval.gate],
+    });
+    release[image].overrideLogicalId(id);
+  }
+  return release;
+}
+
+/** Each service's spec, with its environment's values as variables. */
+function serviceSpecs(
+  vars: VariablesFile,
+  values: EnvironmentValues,
+  services: readonly ServiceDefinition[],
+): ServiceSpec[] {
+  const secret = secretVariables(vars);
+  return services.map((def, i) => serviceSpecOf(vars, def, values.services[i].values, secret));
+}
+
+/**
+ * The value of each secret, as its variable: declared once, however many services read it. The
+ * deploying process gives it; it is never recorded.
+ */
+function secretVariables(vars: VariablesFile): (name: string) => string {
+  const secretValues = new Map<string, string>();
+  return (name) => {
+    const known = secretValues.get(name);
+    if (known !== undefined) return known;
+    const value = vars.secret(
+      secretVariable(name),
+      `Secret ${name}: given by the deploying process, never recorded.`,
+    );
+    secretValues.set(name, value);
+    return value;
+  };
+}
+
+/** One service's spec: its definition, and its environment's values as variables. */
+function serviceSpecOf(
+  vars: VariablesFile,
+  def: ServiceDefinition,
+  settings: ServiceValues,
+  secret: (name: string) => string,
+): ServiceSpec {
+  return {
+    name: def.name,
+    port: def.port,
+    dependsOn: def.dependsOn,
+    healthCheck: def.healthCheck,
+    security: def.security,
+    secrets:
+      def.secrets && def.secrets.length > 0
+        ? Object.fromEntries(def.secrets.map((name) => [name, secret(name)]))
+        : undefined,
+    memoryMb: vars.number(
+      serviceVariable.memoryMb(def.name),
+      settings.memoryMb,
+      `Memory limit of each container of ${def.name}, in MiB.`,
+    ),
+    cpus: vars.number(
+      serviceVariable.cpus(def.name),
+      settings.cpus,
+      `CPU limit of each container of ${def.name}.`,
+    ),
+    replicas: vars.number(
+      serviceVariable.replicas(def.name),
+      settings.replicas,
+      `Containers of ${def.name}.`,
+    ),
+    publishedPort:
+      settings.port === undefined
+        ? undefined
+        : vars.number(serviceVariable.port(def.name), settings.port, `Host port of ${def.name}.`),
+    // The delivery's own variables win over the environment's (validation already refuses
+    // an environment that sets one; a hand-edited variables file cannot override them either).
+    env: Token.asStringMap(
+      Fn.merge([
+        vars.stringMap(serviceVariable.env(def.name), settings.env, `Environment of ${def.name}.`),
+        { ...def.env, [SERVICE_NAME_VARIABLE]: def.name },
+      ]),
+    ),
+  };
+}
+
+/** Outputs each published service's URL; returns the base URLs by service name. */
+function publishUrls(
+  stack: EnvironmentStack,
+  publishAddress: string,
+  specs: readonly ServiceSpec[],
+): { [service: string]: string } {
+  // Ports bound to every address answer on loopback too.
+  const host = Fn.conditional(
+    Op.eq(publishAddress, ANY_ADDRESS),
+    DEFAULTS.publishAddress,
+    publishAddress,
+  );
+  const baseUrls: { [service: string]: string } = {};
+  for (const spec of specs) {
+    if (spec.publishedPort === undefined) continue;
+    baseUrls[spec.name] = `http://${Token.asString(host)}:${Token.asString(spec.publishedPort)}`;
+    new TerraformOutput(stack, EnvironmentStack.urlOutput(spec.name), {
+      value: `${baseUrls[spec.name]}/`,
+      staticId: true,
+    });
+  }
+  return baseUrls;
 }
 
 /** Declares a variable for each of the delivery's own settings; returns their references. */

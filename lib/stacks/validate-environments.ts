@@ -19,7 +19,7 @@ import { shapeProblems } from '../private/shape';
 import { toposort } from '../private/toposort';
 
 import { DeploymentTarget } from './deployment-target';
-import { EnvironmentConfig } from './environment-config';
+import { EnvironmentConfig, ServiceSettings } from './environment-config';
 import { Settings } from './setting';
 
 const maxReplicas: number = DEFAULTS.maxReplicas;
@@ -135,17 +135,7 @@ export function validateEnvironments(
   services: readonly ServiceDefinition[],
   options: ValidateEnvironmentsOptions,
 ): { readonly [environment: string]: string[] } {
-  const root = options.projectRoot;
-  const imageStage = options.imageStage ?? DEFAULTS.imageStage;
-  const reservedNames = [imageStage];
-  const reservedPorts = options.reservedPorts ?? { 5000: 'the local registry' };
-  const reservedPortList = Object.keys(reservedPorts).map(Number);
-  const target = options.target ?? DeploymentTarget.containers();
-  // Containers publish each replica on its own port; Swarm publishes one port per service.
-  const portRule =
-    target.publishedPorts(2) > 1
-      ? 'must leave ports 1024 to 65535 for all replicas (port + replicas - 1)'
-      : 'must be a whole number from 1024 to 65535';
+  const rules = rulesOf(options);
   if (!Array.isArray(environments)) {
     throw new ConfigurationError([
       invalidValue(
@@ -169,202 +159,464 @@ export function validateEnvironments(
     // Every other check reads the services: stop at what is there.
     throw new ConfigurationError(problems);
   }
-  // Upstreams may name any environment with a name, even one whose shape is broken.
-  const names = (environments as readonly unknown[])
-    .map((e) => (e as { name?: unknown } | null)?.name)
-    .filter((name): name is string => typeof name === 'string');
-  environments = shapes.sound;
-  const images = options.images ?? [SINGLE_IMAGE];
-  problems.push(...serviceImageProblems(services, images));
+  problems.push(...serviceImageProblems(services, rules.images));
+  const checks: Checks = {
+    ...rules,
+    services,
+    environments: shapes.sound,
+    // Upstreams may name any environment with a name, even one whose shape is broken.
+    names: (environments as readonly unknown[])
+      .map((e) => (e as { name?: unknown } | null)?.name)
+      .filter((name): name is string => typeof name === 'string'),
+    // The environments on a cycle of upstreams, found in one walk of them all.
+    onCycle: new Set(promotionCycles(shapes.sound, rules.imageStage).flat()),
+  };
   const approved: { [environment: string]: string[] } = {};
-  const ports: { env: string; service: string; from: number; to: number }[] = [];
+  const ports: PortRange[] = [];
+  for (const env of checks.environments) {
+    const checked = checkEnvironment(env, checks);
+    problems.push(...checked.problems);
+    ports.push(...checked.ports);
+    approved[env.name] = checked.releases;
+  }
+  problems.push(...overlapProblems(ports));
 
-  // The environments on a cycle of upstreams, found in one walk of them all.
-  const onCycle = new Set(promotionCycles(environments, imageStage).flat());
-  for (const env of environments) {
-    const subject = `environment '${env.name}'`;
-    const fix = (what: string) => `Set ${what} in ${env.source}.`;
-    const problem = (field: string, rule: string, value: unknown, hint: string) =>
-      problems.push(invalidValue(subject, field, rule, value, hint));
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return approved;
+}
 
-    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(env.name) || env.name.length > 40) {
-      problem(
+/** What the options hold every environment to: the reserved names and ports, and the target. */
+interface Rules {
+  readonly projectRoot: string;
+  readonly imageStage: string;
+  readonly reservedNames: readonly string[];
+  readonly reservedPorts: { readonly [port: number]: string };
+  readonly reservedPortList: readonly number[];
+  readonly target: DeploymentTarget;
+  /** What a published port must be, as the target publishes the replicas. */
+  readonly portRule: string;
+  readonly settings: Settings;
+  readonly images: readonly string[];
+}
+
+/** The rules, the delivery's services, and the environments an environment is checked against. */
+interface Checks extends Rules {
+  readonly services: readonly ServiceDefinition[];
+  /** The environments whose shape is sound. */
+  readonly environments: readonly EnvironmentConfig[];
+  /** The name of every environment that has one, sound or not. */
+  readonly names: readonly string[];
+  /** The environments on a cycle of upstreams. */
+  readonly onCycle: ReadonlySet<string>;
+}
+
+/** The host ports one environment's service publishes. */
+interface PortRange {
+  readonly env: string;
+  readonly service: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The rules of {@link validateEnvironments}' options, with their defaults. */
+function rulesOf(options: ValidateEnvironmentsOptions): Rules {
+  const reservedPorts = options.reservedPorts ?? { 5000: 'the local registry' };
+  const target = options.target ?? DeploymentTarget.containers();
+  return {
+    projectRoot: options.projectRoot,
+    imageStage: options.imageStage ?? DEFAULTS.imageStage,
+    reservedNames: [options.imageStage ?? DEFAULTS.imageStage],
+    reservedPorts,
+    reservedPortList: Object.keys(reservedPorts).map(Number),
+    target,
+    // Containers publish each replica on its own port; Swarm publishes one port per service.
+    portRule:
+      target.publishedPorts(2) > 1
+        ? 'must leave ports 1024 to 65535 for all replicas (port + replicas - 1)'
+        : 'must be a whole number from 1024 to 65535',
+    settings: options.settings ?? {},
+    images: options.images ?? [SINGLE_IMAGE],
+  };
+}
+
+/**
+ * Checks one environment of sound shape; returns its problems, the host ports its services
+ * publish, and its approved releases.
+ */
+function checkEnvironment(
+  env: EnvironmentConfig,
+  checks: Checks,
+): { problems: string[]; ports: PortRange[]; releases: string[] } {
+  const problems = [
+    ...nameProblems(env, checks),
+    ...upstreamProblems(env, checks),
+    ...publishAddressProblems(env),
+  ];
+  const ports: PortRange[] = [];
+  for (const def of checks.services) {
+    const checked = checkServiceSettings(env, def, checks);
+    problems.push(...checked.problems);
+    ports.push(...checked.ports);
+  }
+  problems.push(...unknownServiceProblems(env, checks.services));
+  problems.push(...settingValueProblems(env, checks.settings));
+  problems.push(...checks.target.environmentProblems(env, checks.services));
+  const record = env.approval.read(checks.projectRoot, `environment '${env.name}'`, checks.images);
+  problems.push(...record.problems);
+  return { problems, ports, releases: record.releases };
+}
+
+/** A problem with a field of an environment. */
+function fieldProblem(
+  env: EnvironmentConfig,
+  field: string,
+  rule: string,
+  value: unknown,
+  hint: string,
+): string {
+  return invalidValue(`environment '${env.name}'`, field, rule, value, hint);
+}
+
+/** The hint to set a field in the environment's source. */
+function setIn(env: EnvironmentConfig, field: string): string {
+  return `Set ${field} in ${env.source}.`;
+}
+
+/** The problems of an environment's name: its form, a reserved name, a name taken before. */
+function nameProblems(env: EnvironmentConfig, checks: Checks): string[] {
+  const problems: string[] = [];
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(env.name) || env.name.length > 40) {
+    problems.push(
+      fieldProblem(
+        env,
         'name',
         'must be lowercase letters and digits in dash-separated words, at most 40 characters',
         env.name,
         'Use a name such as staging or review-42.',
-      );
-    }
-    if (reservedNames.includes(env.name)) {
-      problem(
+      ),
+    );
+  }
+  if (checks.reservedNames.includes(env.name)) {
+    problems.push(
+      fieldProblem(
+        env,
         'name',
-        `must not be a reserved stage name (${reservedNames.join(', ')})`,
+        `must not be a reserved stage name (${checks.reservedNames.join(', ')})`,
         env.name,
         'Rename the environment.',
-      );
-    }
-    if (environments.findIndex((e) => e.name === env.name) !== environments.indexOf(env)) {
-      problem('name', 'must be unique among environments', env.name, 'Rename one of them.');
-    }
-    if (env.upstream === env.name) {
-      problem(
+      ),
+    );
+  }
+  const { environments } = checks;
+  if (environments.findIndex((e) => e.name === env.name) !== environments.indexOf(env)) {
+    problems.push(
+      fieldProblem(
+        env,
+        'name',
+        'must be unique among environments',
+        env.name,
+        'Rename one of them.',
+      ),
+    );
+  }
+  return problems;
+}
+
+/** The problem of an environment's upstream: itself, no stage, or a cycle back to it. */
+function upstreamProblems(env: EnvironmentConfig, checks: Checks): string[] {
+  const { imageStage, names } = checks;
+  if (env.upstream === env.name) {
+    return [
+      fieldProblem(
+        env,
         'upstream',
         'must name another stage, not the environment itself',
         env.upstream,
-        fix('upstream'),
-      );
-    } else if (env.upstream !== imageStage && !names.includes(env.upstream)) {
-      problem(
+        setIn(env, 'upstream'),
+      ),
+    ];
+  }
+  if (env.upstream !== imageStage && !names.includes(env.upstream)) {
+    return [
+      fieldProblem(
+        env,
         'upstream',
         `must be '${imageStage}' or another environment${list(names.filter((n) => n !== env.name))}`,
         env.upstream,
-        fix('upstream'),
-      );
-    } else if (onCycle.has(env.name)) {
-      problem('upstream', 'must not lead back to this environment', env.upstream, fix('upstream'));
-    }
-
-    if (env.publishAddress !== undefined && !isIpv4(env.publishAddress)) {
-      problem(
-        'publishAddress',
-        "must be an IPv4 address of the host, or '0.0.0.0' for every address",
-        env.publishAddress,
-        `${fix('publishAddress')} Leave it unset for 127.0.0.1.`,
-      );
-    }
-    for (const def of services) {
-      const settings = env.services[def.name];
-      const field = `services.${def.name}`;
-      if (settings === undefined) {
-        problem(field, 'must be set for every service of the delivery', undefined, fix(field));
-        continue;
-      }
-      if (
-        settings.memoryMb !== undefined &&
-        (!Number.isInteger(settings.memoryMb) ||
-          settings.memoryMb < DEFAULTS.minMemoryMb ||
-          settings.memoryMb > MAX_MEMORY_MB)
-      ) {
-        problem(
-          `${field}.memoryMb`,
-          `must be a whole number of MiB from ${DEFAULTS.minMemoryMb} to ${MAX_MEMORY_MB}`,
-          settings.memoryMb,
-          fix(`${field}.memoryMb`),
-        );
-      }
-      if (
-        settings.cpus !== undefined &&
-        (!Number.isFinite(settings.cpus) || settings.cpus < MIN_CPUS || settings.cpus > MAX_CPUS)
-      ) {
-        problem(
-          `${field}.cpus`,
-          `must be a number of CPUs from ${MIN_CPUS} to ${MAX_CPUS}, e.g. 0.5`,
-          settings.cpus,
-          fix(`${field}.cpus`),
-        );
-      }
-      if (
-        !Number.isInteger(settings.replicas) ||
-        settings.replicas < 1 ||
-        settings.replicas > maxReplicas
-      ) {
-        problem(
-          `${field}.replicas`,
-          `must be a whole number from 1 to ${maxReplicas}`,
-          settings.replicas,
-          fix(`${field}.replicas`),
-        );
-      }
-      if (def.published && settings.port === undefined) {
-        problem(
-          `${field}.port`,
-          'must be set: the service is published',
-          undefined,
-          fix(`${field}.port`),
-        );
-      }
-      if (!def.published && settings.port !== undefined) {
-        problem(
-          `${field}.port`,
-          'must not be set: the service is not published',
-          settings.port,
-          `Remove port from ${field} in ${env.source}.`,
-        );
-      }
-      const port = settings.port;
-      if (port !== undefined) {
-        const span = target.publishedPorts(
-          Math.max(1, Number.isInteger(settings.replicas) ? settings.replicas : 1),
-        );
-        const last = port + span - 1;
-        if (!Number.isInteger(port) || port < 1024 || last > 65535) {
-          problem(`${field}.port`, portRule, port, fix(`${field}.port`));
-        } else {
-          const reserved = reservedPortList.find((p) => p >= port && p <= last);
-          if (reserved !== undefined) {
-            problem(
-              `${field}.port`,
-              `must not cover port ${reserved}, which ${reservedPorts[reserved]} uses`,
-              settings.port,
-              fix(`${field}.port`),
-            );
-          }
-          ports.push({ env: env.name, service: def.name, from: port, to: last });
-        }
-      }
-      for (const [name, value] of Object.entries(settings.env ?? {})) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-          problem(
-            `${field}.env`,
-            'names must be letters, digits and _, not starting with a digit',
-            name,
-            `Rename that variable in ${env.source}.`,
-          );
-        }
-        if (typeof value !== 'string' || /[\n\r\0]/.test(value)) {
-          problem(
-            `${field}.env.${name}`,
-            'must be a one-line string',
-            value,
-            `Fix that value in ${env.source}.`,
-          );
-        }
-        // What the delivery defines is the same in every environment: no environment overrides it.
-        const secret = (def.secrets ?? []).find((s) => name === s || name === `${s}_FILE`);
-        if (secret !== undefined) {
-          problem(
-            `${field}.env.${name}`,
-            `must not be set: service '${def.name}' reads the secret ${secret} from it`,
-            value,
-            `Remove ${name} from ${field}.env in ${env.source}; give the secret's value in ${engineVariable(secretVariable(secret))} or the environment's secrets file.`,
-          );
-        } else if (name === SERVICE_NAME_VARIABLE || Object.hasOwn(def.env ?? {}, name)) {
-          problem(
-            `${field}.env.${name}`,
-            `must not be set: the delivery defines it for service '${def.name}'`,
-            value,
-            `Remove ${name} from ${field}.env in ${env.source}, or change it in the service definition (for every environment).`,
-          );
-        }
-      }
-    }
-    for (const key of Object.keys(env.services)) {
-      if (!services.some((s) => s.name === key)) {
-        problem(
-          `services.${key}`,
-          `must name a service of the delivery (${services.map((s) => s.name).join(', ')})`,
-          key,
-          `Remove it from ${env.source}, or add the service to the delivery.`,
-        );
-      }
-    }
-    problems.push(...settingValueProblems(env, options.settings ?? {}));
-    problems.push(...target.environmentProblems(env, services));
-    const record = env.approval.read(root, subject, images);
-    problems.push(...record.problems);
-    approved[env.name] = record.releases;
+        setIn(env, 'upstream'),
+      ),
+    ];
   }
+  if (checks.onCycle.has(env.name)) {
+    return [
+      fieldProblem(
+        env,
+        'upstream',
+        'must not lead back to this environment',
+        env.upstream,
+        setIn(env, 'upstream'),
+      ),
+    ];
+  }
+  return [];
+}
 
+/** The problem of an environment's publish address, when it is not an IPv4 address. */
+function publishAddressProblems(env: EnvironmentConfig): string[] {
+  if (env.publishAddress === undefined || isIpv4(env.publishAddress)) return [];
+  return [
+    fieldProblem(
+      env,
+      'publishAddress',
+      "must be an IPv4 address of the host, or '0.0.0.0' for every address",
+      env.publishAddress,
+      `${setIn(env, 'publishAddress')} Leave it unset for 127.0.0.1.`,
+    ),
+  ];
+}
+
+/**
+ * Checks the settings an environment gives one service of the delivery; returns their problems
+ * and the host ports the service publishes.
+ */
+function checkServiceSettings(
+  env: EnvironmentConfig,
+  def: ServiceDefinition,
+  rules: Rules,
+): { problems: string[]; ports: PortRange[] } {
+  const settings = env.services[def.name];
+  const field = `services.${def.name}`;
+  if (settings === undefined) {
+    return {
+      problems: [
+        fieldProblem(
+          env,
+          field,
+          'must be set for every service of the delivery',
+          undefined,
+          setIn(env, field),
+        ),
+      ],
+      ports: [],
+    };
+  }
+  const port = portProblems(env, def, settings, rules);
+  return {
+    problems: [
+      ...limitProblems(env, field, settings),
+      ...port.problems,
+      ...variableProblems(env, def, settings),
+    ],
+    ports: port.range === undefined ? [] : [port.range],
+  };
+}
+
+/** The problems of a service's memory and CPU limits and of its replicas. */
+function limitProblems(env: EnvironmentConfig, field: string, settings: ServiceSettings): string[] {
+  const problems: string[] = [];
+  if (
+    settings.memoryMb !== undefined &&
+    (!Number.isInteger(settings.memoryMb) ||
+      settings.memoryMb < DEFAULTS.minMemoryMb ||
+      settings.memoryMb > MAX_MEMORY_MB)
+  ) {
+    problems.push(
+      fieldProblem(
+        env,
+        `${field}.memoryMb`,
+        `must be a whole number of MiB from ${DEFAULTS.minMemoryMb} to ${MAX_MEMORY_MB}`,
+        settings.memoryMb,
+        setIn(env, `${field}.memoryMb`),
+      ),
+    );
+  }
+  if (
+    settings.cpus !== undefined &&
+    (!Number.isFinite(settings.cpus) || settings.cpus < MIN_CPUS || settings.cpus > MAX_CPUS)
+  ) {
+    problems.push(
+      fieldProblem(
+        env,
+        `${field}.cpus`,
+        `must be a number of CPUs from ${MIN_CPUS} to ${MAX_CPUS}, e.g. 0.5`,
+        settings.cpus,
+        setIn(env, `${field}.cpus`),
+      ),
+    );
+  }
+  if (
+    !Number.isInteger(settings.replicas) ||
+    settings.replicas < 1 ||
+    settings.replicas > maxReplicas
+  ) {
+    problems.push(
+      fieldProblem(
+        env,
+        `${field}.replicas`,
+        `must be a whole number from 1 to ${maxReplicas}`,
+        settings.replicas,
+        setIn(env, `${field}.replicas`),
+      ),
+    );
+  }
+  return problems;
+}
+
+/**
+ * The problems of a service's port: set exactly when the service is published, and its range of
+ * host ports within bounds and clear of reserved ports. Returns the range when it is within
+ * bounds.
+ */
+function portProblems(
+  env: EnvironmentConfig,
+  def: ServiceDefinition,
+  settings: ServiceSettings,
+  rules: Rules,
+): { problems: string[]; range?: PortRange } {
+  const field = `services.${def.name}.port`;
+  const problems: string[] = [];
+  if (def.published && settings.port === undefined) {
+    problems.push(
+      fieldProblem(
+        env,
+        field,
+        'must be set: the service is published',
+        undefined,
+        setIn(env, field),
+      ),
+    );
+  }
+  if (!def.published && settings.port !== undefined) {
+    problems.push(
+      fieldProblem(
+        env,
+        field,
+        'must not be set: the service is not published',
+        settings.port,
+        `Remove port from services.${def.name} in ${env.source}.`,
+      ),
+    );
+  }
+  const port = settings.port;
+  if (port === undefined) return { problems };
+  const span = rules.target.publishedPorts(
+    Math.max(1, Number.isInteger(settings.replicas) ? settings.replicas : 1),
+  );
+  const last = port + span - 1;
+  if (!Number.isInteger(port) || port < 1024 || last > 65535) {
+    problems.push(fieldProblem(env, field, rules.portRule, port, setIn(env, field)));
+    return { problems };
+  }
+  const reserved = rules.reservedPortList.find((p) => p >= port && p <= last);
+  if (reserved !== undefined) {
+    problems.push(
+      fieldProblem(
+        env,
+        field,
+        `must not cover port ${reserved}, which ${rules.reservedPorts[reserved]} uses`,
+        settings.port,
+        setIn(env, field),
+      ),
+    );
+  }
+  return { problems, range: { env: env.name, service: def.name, from: port, to: last } };
+}
+
+/**
+ * The problems of the environment variables an environment gives a service: their names and
+ * values, and any variable the delivery defines itself.
+ */
+function variableProblems(
+  env: EnvironmentConfig,
+  def: ServiceDefinition,
+  settings: ServiceSettings,
+): string[] {
+  const field = `services.${def.name}`;
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(settings.env ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      problems.push(
+        fieldProblem(
+          env,
+          `${field}.env`,
+          'names must be letters, digits and _, not starting with a digit',
+          name,
+          `Rename that variable in ${env.source}.`,
+        ),
+      );
+    }
+    if (typeof value !== 'string' || /[\n\r\0]/.test(value)) {
+      problems.push(
+        fieldProblem(
+          env,
+          `${field}.env.${name}`,
+          'must be a one-line string',
+          value,
+          `Fix that value in ${env.source}.`,
+        ),
+      );
+    }
+    problems.push(...overriddenVariableProblems(env, def, name, value));
+  }
+  return problems;
+}
+
+/** The problem of an environment variable that the delivery defines for the service. */
+function overriddenVariableProblems(
+  env: EnvironmentConfig,
+  def: ServiceDefinition,
+  name: string,
+  value: unknown,
+): string[] {
+  const field = `services.${def.name}`;
+  // What the delivery defines is the same in every environment: no environment overrides it.
+  const secret = (def.secrets ?? []).find((s) => name === s || name === `${s}_FILE`);
+  if (secret !== undefined) {
+    return [
+      fieldProblem(
+        env,
+        `${field}.env.${name}`,
+        `must not be set: service '${def.name}' reads the secret ${secret} from it`,
+        value,
+        `Remove ${name} from ${field}.env in ${env.source}; give the secret's value in ${engineVariable(secretVariable(secret))} or the environment's secrets file.`,
+      ),
+    ];
+  }
+  if (name === SERVICE_NAME_VARIABLE || Object.hasOwn(def.env ?? {}, name)) {
+    return [
+      fieldProblem(
+        env,
+        `${field}.env.${name}`,
+        `must not be set: the delivery defines it for service '${def.name}'`,
+        value,
+        `Remove ${name} from ${field}.env in ${env.source}, or change it in the service definition (for every environment).`,
+      ),
+    ];
+  }
+  return [];
+}
+
+/** The problems of services an environment gives settings for that the delivery does not have. */
+function unknownServiceProblems(
+  env: EnvironmentConfig,
+  services: readonly ServiceDefinition[],
+): string[] {
+  return Object.keys(env.services)
+    .filter((key) => !services.some((s) => s.name === key))
+    .map((key) =>
+      fieldProblem(
+        env,
+        `services.${key}`,
+        `must name a service of the delivery (${services.map((s) => s.name).join(', ')})`,
+        key,
+        `Remove it from ${env.source}, or add the service to the delivery.`,
+      ),
+    );
+}
+
+/** The problems of published port ranges that overlap on the one host, each for the later one. */
+function overlapProblems(ports: readonly PortRange[]): string[] {
+  const problems: string[] = [];
   ports.forEach((a, i) =>
     ports.slice(i + 1).forEach((b) => {
       if (a.from <= b.to && b.from <= a.to) {
@@ -380,9 +632,7 @@ export function validateEnvironments(
       }
     }),
   );
-
-  if (problems.length > 0) throw new ConfigurationError(problems);
-  return approved;
+  return problems;
 }
 
 const MAX_MEMORY_MB = 1024 * 1024;
