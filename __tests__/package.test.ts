@@ -24,6 +24,10 @@ describe('the package', () => {
       exports: {
         '.': { types: './dist/index.d.ts', default: './dist/index.js' },
         './testing': { types: './dist/testing/index.d.ts', default: './dist/testing/index.js' },
+        './operations': {
+          types: './dist/operations/index.d.ts',
+          default: './dist/operations/index.js',
+        },
       },
       bin: { 'cdktf-pipeline': 'dist/cli/bin.js' },
       peerDependencies: {
@@ -35,8 +39,9 @@ describe('the package', () => {
     expect(pkg.private).toBeUndefined();
     // No null provider: the engine's built-in terraform_data replaced it.
     expect(JSON.stringify(pkg)).not.toContain('provider-null');
-    // The CLI's argument parser and the CI files' YAML writer; nothing else.
-    expect(Object.keys(pkg.dependencies as object)).toEqual(['commander', 'yaml']);
+    // The CLI's argument parser, PostgreSQL's client (state and history) and the CI files' YAML
+    // writer; nothing else.
+    expect(Object.keys(pkg.dependencies as object)).toEqual(['commander', 'pg', 'yaml']);
   });
 
   test('npm pack ships only the build output, README, LICENSE and package.json', async () => {

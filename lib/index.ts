@@ -3,5 +3,6 @@ export * from './model';
 export * from './parity';
 export * from './renderers';
 export * from './runner';
+export * from './schema';
 export * from './stacks';
 export { ConfigurationError } from './private/errors';

@@ -337,6 +337,65 @@ describe('a project that installs the package from its tarball', () => {
     expect((await httpGet(`${QA_URL}/`)).status).toBe(0);
   });
 
+  test("the project's own TypeScript deploys qa and destroys it through the operations API, and a wrong stack is an OperationError", async () => {
+    const operate = async (...args: string[]) => {
+      const result = await inProject('npx', ['ts-node', '--transpile-only', 'operate.ts', ...args]);
+      expectSuccess(result);
+      return JSON.parse(result.output) as {
+        result?: {
+          stacks?: { stack: string; url?: string; releaseId?: string }[];
+          destroyed?: string[];
+        };
+        status?: { releaseId?: string; environments: { environment: string; deployed: boolean }[] };
+        plan?: { changes: boolean; stacks: { stack: string; add: number }[] };
+        progress?: { operation: string; level: string; message: string }[];
+        error?: { message: string; fix: string; exitCode: number };
+      };
+    };
+    const deployed = await operate('deploy', 'qa');
+    expect(deployed.result?.stacks).toEqual([
+      expect.objectContaining({
+        stack: 'qa',
+        url: `${QA_URL}/`,
+        releaseId: deployed.status?.releaseId,
+      }),
+    ]);
+    expect(deployed.progress).toContainEqual({
+      operation: 'deploy',
+      level: 'info',
+      message: expect.stringMatching(
+        /^deployed qa in \d+s: http:\/\/127\.0\.0\.1:18480\/? \(verified release [0-9a-f]{12} /,
+      ),
+    });
+    expect(deployed.status?.environments.find((e) => e.environment === 'qa')?.deployed).toBe(true);
+    expect(deployed.plan).toEqual({
+      changes: false,
+      stacks: [{ stack: 'qa', add: 0, change: 0, destroy: 0, resources: [] }],
+    });
+    // The CLI's plan says the same, and exits 0: nothing to change.
+    expect(await inProject('npx', ['cdktf-pipeline', 'plan', 'qa'])).toEqual({
+      code: 0,
+      output: '[plan] planning qa\n[plan] qa: no changes\n',
+    });
+    expect(await httpGet(`${QA_URL}/`)).toEqual({
+      status: 200,
+      body: '<p>hello from the consumer</p>\n',
+    });
+
+    const destroyed = await operate('destroy', 'qa');
+    expect(destroyed.result?.destroyed).toEqual(['qa']);
+    expect(destroyed.status?.environments.find((e) => e.environment === 'qa')?.deployed).toBe(
+      false,
+    );
+    expect((await containerNames()).filter((n) => n.startsWith('qa-'))).toEqual([]);
+
+    expect((await operate('deploy', 'nowhere')).error).toEqual({
+      message: "the app has no stack 'nowhere' (stacks: image, qa, live).",
+      fix: 'Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline deploy qa.',
+      exitCode: 64,
+    });
+  });
+
   test('cdktf-pipeline teardown --yes destroys everything still deployed', async () => {
     const down = await inProject('npx', ['cdktf-pipeline', 'teardown', '--yes']);
     expectSuccess(down);

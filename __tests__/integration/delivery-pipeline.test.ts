@@ -19,8 +19,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 import { Release, releaseId } from '../../lib';
-import { Deployment } from '../../lib/cli/history';
-import { EnvironmentStatus, shortTime, StatusView } from '../../lib/cli/status-view';
+import { Deployment, EnvironmentStatus, StatusView } from '../../lib/operations';
 import { CommandResult, expectSuccess, httpGet, sh, watchImageEvents } from '../helpers/cli';
 import {
   APPROVALS,
@@ -583,7 +582,7 @@ describe('npm run pipeline, the local runner', () => {
       markdown.output,
     );
     expect(markdown.output).toContain(
-      `| prod | ${shown(release)} | yes | ${shortTime(rows.prod.since)} | verified | staging | ${shown(next)} [web changed, not approved] | ${URLS.prod}/ |\n`,
+      `| prod | ${shown(release)} | yes | ${rows.prod.since ? `${rows.prod.since.slice(0, 10)} ${rows.prod.since.slice(11, 16)} UTC` : '-'} | verified | staging | ${shown(next)} [web changed, not approved] | ${URLS.prod}/ |\n`,
     );
     const node = (r: Release) =>
       `release ${releaseId(r)}<br/>api ${digestOf(r.api).slice(0, 19)}<br/>web ${digestOf(r.web).slice(0, 19)}`;

@@ -8,8 +8,7 @@ import { join } from 'node:path';
 
 import { review } from '../../environments/review';
 import { Release, releaseId } from '../../lib';
-import { Deployment } from '../../lib/cli/history';
-import { EnvironmentStatus, StatusView } from '../../lib/cli/status-view';
+import { Deployment, EnvironmentStatus, StatusView } from '../../lib/operations';
 import {
   cdktf,
   containerNames,

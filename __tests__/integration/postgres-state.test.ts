@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import {
+  chmodSync,
   existsSync,
   mkdtempSync,
   readdirSync,
@@ -15,10 +16,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+
+import { Client } from 'pg';
 
 import { Release } from '../../lib';
-import { Deployment } from '../../lib/cli/history';
+import { Deployment } from '../../lib/operations';
 import { docker, expectSuccess, httpGet, sh } from '../helpers/cli';
 import {
   engineObjectsOf,
@@ -45,9 +48,21 @@ let b = '';
 let env: NodeJS.ProcessEnv = {};
 let before: { containers: string[]; networks: string[] } | undefined;
 
+/**
+ * A folder with a `psql` that fails, first on the PATH of the package's commands: they reach
+ * PostgreSQL through their own client, and never through psql.
+ */
+let noPsql = '';
+
+/** The environment of the package's commands: the suite's, with the failing psql first. */
+function cliEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged = { ...env, ...extra };
+  return { ...merged, PATH: [noPsql, merged.PATH ?? process.env.PATH].join(delimiter) };
+}
+
 /** The CLI in a copy, with the PostgreSQL state environment. */
 function cli(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}) {
-  return sh(join(dir, 'node_modules', '.bin', 'cdktf-pipeline'), args, { ...env, ...extra }, dir);
+  return sh(join(dir, 'node_modules', '.bin', 'cdktf-pipeline'), args, cliEnv(extra), dir);
 }
 
 /** `history --json` read in a copy: every deploy, newest first. */
@@ -61,35 +76,63 @@ async function historyIn(dir: string, extra: NodeJS.ProcessEnv = {}): Promise<De
 const HISTORY_TABLE = 'public.cdktf_pipeline_history';
 
 function startCli(dir: string, args: readonly string[], extra: NodeJS.ProcessEnv = {}) {
-  return start(
-    join(dir, 'node_modules', '.bin', 'cdktf-pipeline'),
-    args,
-    { ...env, ...extra },
-    dir,
-  );
+  return start(join(dir, 'node_modules', '.bin', 'cdktf-pipeline'), args, cliEnv(extra), dir);
 }
 
-/** One query against the state database, rows as `a|b` lines. */
-function psql(query: string): string {
-  return execFileSync('psql', ['-X', '-A', '-t', '-q', '-d', env.PG_CONN_STR ?? '', '-c', query], {
-    encoding: 'utf8',
-  }).trim();
+/** The suite's own connection to the state database, for what it checks there. */
+let database: Client | undefined;
+
+/** One statement against the state database: its rows. */
+async function query<R extends object>(text: string, values: unknown[] = []): Promise<R[]> {
+  if (!database) {
+    const client = new Client({ connectionString: env.PG_CONN_STR });
+    // A server stopped on purpose ends the session: the next query connects again.
+    client.on('error', () => {
+      if (database === client) database = undefined;
+    });
+    await client.connect();
+    database = client;
+  }
+  return (await database.query<R & Record<string, unknown>>(text, values)).rows;
+}
+
+/** The state schemas in the database, by name. */
+async function stateSchemas(): Promise<string[]> {
+  const rows = await query<{ schema: string }>(
+    "SELECT nspname AS schema FROM pg_namespace WHERE starts_with(nspname, 'cdktf_pipeline_') ORDER BY 1",
+  );
+  return rows.map((r) => r.schema);
+}
+
+/** The state a stage's schema holds, as text. */
+async function stateText(schema: string): Promise<string> {
+  const [row] = await query<{ data: string }>(
+    `SELECT data FROM "${schema}".states WHERE name = $1`,
+    ['default'],
+  );
+  return row?.data ?? '';
 }
 
 /** The verified release a stage's state in PostgreSQL holds (each image by digest). */
-function verifiedRelease(stage: string): Release | undefined {
-  const data = psql(`SELECT data FROM "cdktf_pipeline_${stage}".states WHERE name = 'default'`);
+async function verifiedRelease(stage: string): Promise<Release | undefined> {
+  const data = await stateText(`cdktf_pipeline_${stage}`);
   const state = JSON.parse(data) as { outputs: Record<string, { value: Release }> };
   return state.outputs.verified_release?.value;
 }
 
 /** Whether some session holds the state lock of a stage (the advisory lock on its row). */
-function locked(stage: string): boolean {
-  return (
-    psql(
-      `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = (SELECT id FROM "cdktf_pipeline_${stage}".states WHERE name = 'default')::oid`,
-    ) !== '0'
+async function locked(stage: string): Promise<boolean> {
+  const [row] = await query<{ count: string }>(
+    `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = (SELECT id FROM "cdktf_pipeline_${stage}".states WHERE name = $1)::oid`,
+    ['default'],
   );
+  return row?.count !== '0';
+}
+
+/** Drops every state schema and the history table. */
+async function dropEverything(): Promise<void> {
+  for (const schema of await stateSchemas()) await query(`DROP SCHEMA "${schema}" CASCADE`);
+  await query(`DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
 }
 
 /** Changes dev's greeting in a copy: a change that replaces dev's web container. */
@@ -121,6 +164,12 @@ function filesUnder(dir: string): string[] {
 }
 
 beforeAll(async () => {
+  noPsql = mkdtempSync(join(tmpdir(), 'no-psql-'));
+  writeFileSync(
+    join(noPsql, 'psql'),
+    '#!/bin/sh\necho "psql was called: the package reaches PostgreSQL with its own client" >&2\nexit 99\n',
+  );
+  chmodSync(join(noPsql, 'psql'), 0o755);
   a = await projectCopy('pg-clone-a-');
   b = await projectCopy('pg-clone-b-');
   let laneEnv: NodeJS.ProcessEnv = {};
@@ -134,43 +183,37 @@ beforeAll(async () => {
     /^postgres:\/\/cdktf_pipeline:\w+@127\.0\.0\.1:\d+\/cdktf_pipeline/,
   );
   // A destroyed stack leaves an empty state behind: only states with resources count.
-  const schemas = psql(
-    "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cdktf\\_pipeline\\_%' ORDER BY 1",
-  )
-    .split('\n')
-    .filter(Boolean);
-  const deployed = schemas.filter((schema) => {
-    const data = psql(`SELECT data FROM "${schema}".states WHERE name = 'default'`);
-    return (
-      data !== '' && ((JSON.parse(data) as { resources?: unknown[] }).resources ?? []).length > 0
-    );
-  });
+  const deployed: string[] = [];
+  for (const schema of await stateSchemas()) {
+    const data = await stateText(schema);
+    const resources =
+      data === '' ? [] : ((JSON.parse(data) as { resources?: unknown[] }).resources ?? []);
+    if (resources.length > 0) deployed.push(schema);
+  }
   const running = await runningEnvironments(DOCKER_NAMES);
   if (deployed.length > 0 || running.length > 0) {
     throw new Error(
       `PostgreSQL already holds deployed pipeline state (${deployed.join(', ') || 'none'}) or the engine runs containers of this suite's environments (${running.join(', ') || 'none'}); run npm run down with PIPELINE_STATE=pg first.`,
     );
   }
-  for (const schema of schemas) psql(`DROP SCHEMA "${schema}" CASCADE`);
-  psql(`SET client_min_messages = warning; DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
+  await dropEverything();
   before = await engineObjectsOf(DOCKER_NAMES);
 });
 
 afterAll(async () => {
-  if (!before) return;
+  if (!before) {
+    await database?.end();
+    return;
+  }
   // Wherever a failed test left the state: PostgreSQL, or local files after a migration.
   for (const store of ['pg', 'local']) {
     const down = await cli(a, ['teardown', '--yes'], { PIPELINE_STATE: store });
     if (down.code !== 0) console.error(`cleanup: teardown (${store}) failed:\n${down.output}`);
   }
-  for (const schema of psql(
-    "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'cdktf\\_pipeline\\_%'",
-  ).split('\n')) {
-    if (schema) psql(`DROP SCHEMA "${schema}" CASCADE`);
-  }
-  psql(`SET client_min_messages = warning; DROP TABLE IF EXISTS ${HISTORY_TABLE}`);
+  await dropEverything();
+  await database?.end();
   // The clones, and the secrets folder of the last test (teardown above read it).
-  for (const dir of [a, b, env.PIPELINE_SECRETS_DIR]) {
+  for (const dir of [a, b, noPsql, env.PIPELINE_SECRETS_DIR]) {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
   expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(before);
@@ -184,7 +227,7 @@ describe('state in PostgreSQL', () => {
     expectSuccess(await cli(a, ['approve', 'prod', '--from', 'staging']));
     expectSuccess(await cli(a, ['deploy', 'prod']));
     expectSuccess(await cli(a, ['deploy', `review-${REVIEW}`]));
-    release = verifiedRelease('image') ?? {};
+    release = (await verifiedRelease('image')) ?? {};
     expect(release).toEqual(
       Object.fromEntries(
         (['api', 'web'] as const).map((image) => [
@@ -196,7 +239,7 @@ describe('state in PostgreSQL', () => {
       ),
     );
     for (const stage of ['dev', 'staging', 'prod', `review-${REVIEW}`]) {
-      expect(verifiedRelease(stage)).toEqual(release);
+      expect(await verifiedRelease(stage)).toEqual(release);
     }
     for (const url of Object.values(URLS)) {
       expect(await httpGet(`${url}/cgi-bin/health`)).toEqual(HEALTHY);
@@ -214,7 +257,7 @@ describe('state in PostgreSQL', () => {
       ]),
     );
     expect(await historyIn(a)).toEqual(deploys);
-    expect(psql(`SELECT count(*) FROM ${HISTORY_TABLE}`)).toBe('8');
+    expect(await query(`SELECT count(*) FROM ${HISTORY_TABLE}`)).toEqual([{ count: '8' }]);
     expect(existsSync(join(a, '.pipeline', 'state'))).toBe(false);
     const password = new URL(env.PG_CONN_STR ?? '').password;
     for (const file of [...filesUnder(join(a, '.pipeline')), join(a, '.gitlab-ci.yml')]) {
@@ -276,14 +319,14 @@ describe('state in PostgreSQL', () => {
     for (const result of results) expectSuccess(result);
     expect(await greetingOf('dev')).toBe('hello, dev, in parallel');
     expect(await greetingOf('staging')).toBe('hello, staging, in parallel');
-    expect(verifiedRelease('staging')).toEqual(release);
+    expect(await verifiedRelease('staging')).toEqual(release);
   });
 
   test('a deploy killed with SIGKILL while it holds the lock does not block the next one', async () => {
     setGreeting(a, 'dev', 'hello after a crash');
     const doomed = startCli(a, ['deploy', 'dev']);
     const deadline = Date.now() + 60_000;
-    while (!locked('dev')) {
+    while (!(await locked('dev'))) {
       if (Date.now() > deadline) throw new Error('the deploy never took the lock');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -292,35 +335,30 @@ describe('state in PostgreSQL', () => {
     const next = await cli(a, ['deploy', 'dev'], { PIPELINE_LOCK_TIMEOUT: '5s' });
     expectSuccess(next);
     expect(await greetingOf('dev')).toBe('hello after a crash');
-    expect(verifiedRelease('dev')).toEqual(release);
+    expect(await verifiedRelease('dev')).toEqual(release);
   });
 
   test('migrate-state moves every stage to local files and back: no diff, same digests; it refuses a locked stage and a stage the target holds', async () => {
     const stages = ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`];
-    const digests = Object.fromEntries(stages.map((s) => [s, verifiedRelease(s)]));
+    const digests: Record<string, Release | undefined> = {};
+    for (const stage of stages) digests[stage] = await verifiedRelease(stage);
     const deploys = await historyIn(a);
 
-    // A session holding dev's lock (then idle, in a client-side sleep): nothing moves.
-    const holder = start(
-      'psql',
-      [
-        '-X',
-        '-d',
-        `${env.PG_CONN_STR}&application_name=holding%20the%20dev%20lock`,
-        '-c',
-        `SELECT pg_advisory_lock(id) FROM "cdktf_pipeline_dev".states WHERE name = 'default'`,
-        '-c',
-        '\\! sleep 60',
-      ],
-      {},
-      a,
+    // A session holding dev's lock, then idle: nothing moves.
+    const holder = new Client({
+      connectionString: env.PG_CONN_STR,
+      application_name: 'holding the dev lock',
+    });
+    await holder.connect();
+    await holder.query(
+      `SELECT pg_advisory_lock(id) FROM "cdktf_pipeline_dev".states WHERE name = $1`,
+      ['default'],
     );
-    while (!locked('dev')) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await locked('dev')).toBe(true);
     const refused = await cli(a, ['migrate-state', '--to', 'local']);
-    process.kill(-holder.pid, 'SIGKILL');
-    await holder.result;
-    // The server releases a dead client's locks at once.
-    expect(locked('dev')).toBe(false);
+    await holder.end();
+    // The server releases a closed session's locks at once.
+    expect(await locked('dev')).toBe(false);
     expect(refused).toEqual({
       code: 1,
       output: expect.stringMatching(
@@ -346,9 +384,7 @@ describe('state in PostgreSQL', () => {
         noChanges: true,
       });
     }
-    expect(
-      psql("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'cdktf\\_pipeline\\_%'"),
-    ).toBe('0');
+    expect(await stateSchemas()).toEqual([]);
     // The history went with the state: read from the local file, it is the same.
     expect(moved.output).toMatch(
       /copied \d+ history record\(s\): PostgreSQL table cdktf_pipeline_history → /,
@@ -369,7 +405,7 @@ describe('state in PostgreSQL', () => {
     rmSync(devFile);
     expect(await historyIn(a)).toEqual(deploys);
     for (const stage of stages) {
-      expect(verifiedRelease(stage)).toEqual(digests[stage]);
+      expect(await verifiedRelease(stage)).toEqual(digests[stage]);
       const diff = await sh(
         'npx',
         ['cdktf', 'diff', stage, '--skip-provider-lock'],
@@ -397,12 +433,14 @@ describe('state in PostgreSQL', () => {
       data,
       '-w',
     ];
+    await database?.end();
+    database = undefined;
     expectSuccess(await sh('unshare', [...asPostgres, '-m', 'fast', 'stop']));
     try {
       const refused = await cli(a, ['deploy', 'staging']);
       expect(refused.code).toBe(1);
       expect(refused.output).toMatch(
-        /^\[deploy\] error: the state database failed: .*Connection refused[^]*\n\[deploy\] fix: Set PG_CONN_STR \(or PGHOST, PGUSER, \.\.\.\) to the state database; with PIPELINE_STATE=pg, scripts\/setup starts one and writes it to pipeline\.env\.\n$/,
+        /^\[deploy\] error: the state database failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\n\[deploy\] fix: Set PG_CONN_STR \(or PGHOST, PGUSER, \.\.\.\) to the state database; with PIPELINE_STATE=pg, scripts\/setup starts one and writes it to pipeline\.env\.\n$/,
       );
       expect(await httpGet(`${URLS.staging}/cgi-bin/health`)).toEqual(HEALTHY);
     } finally {
@@ -432,13 +470,14 @@ describe('state in PostgreSQL', () => {
       expect(deployed.output).toContain(
         `[deploy] encrypting the state of ${stage} (PostgreSQL schema cdktf_pipeline_${stage}), written in plain text\n`,
       );
-      const row = psql(`SELECT data FROM "cdktf_pipeline_${stage}".states WHERE name = 'default'`);
+      const row = await stateText(`cdktf_pipeline_${stage}`);
       expect(Object.keys(JSON.parse(row) as object)).toContain('encrypted_data');
     }
-    const everything = psql(
-      'SELECT string_agg(data, \'\') FROM (SELECT data FROM "cdktf_pipeline_dev".states UNION ALL SELECT data FROM "cdktf_pipeline_image".states) s',
+    const everything = await query<{ data: string }>(
+      'SELECT data FROM "cdktf_pipeline_dev".states UNION ALL SELECT data FROM "cdktf_pipeline_image".states',
     );
-    expect(everything.includes(token)).toBe(false);
+    expect(everything.length).toBe(2);
+    expect(everything.some((row) => row.data.includes(token))).toBe(false);
     expect((await httpGet(`${URLS.dev}/cgi-bin/health`)).body).toContain('secret API_TOKEN ');
 
     const wrong = await cli(a, ['check', 'dev'], {

@@ -1,38 +1,36 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 
 import { Command, CommanderError, Option } from 'commander';
 
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { PipelineEvent } from '../model/stage-trigger';
-import { PIPELINE_DEFAULTS } from '../private/defaults';
+import {
+  ExitCode,
+  historyTable,
+  OperationError,
+  Operations,
+  ProgressEvent,
+  ReleaseToApprove,
+  ReportedError,
+  statusMarkdown,
+  statusTable,
+} from '../operations';
+import { EnvironmentParity } from '../parity/environment-parity';
+import { PIPELINE_DEFAULTS, STATUS_MARKDOWN_FILE } from '../private/defaults';
 import { ConfigurationError } from '../private/errors';
-import { installTypeScriptHook } from '../private/typescript-hook';
 
 import {
   digestPrefix,
   nameList,
   positiveInteger,
-  ReleaseArgument,
   releaseToApprove,
   runRelease,
   timeToLive,
-} from './arguments';
-import { CliError, ExitCode, ReportedError } from './cli-error';
-import { ansible } from './commands/ansible';
-import { approve } from './commands/approve';
-import { check } from './commands/check';
-import { drift } from './commands/drift';
-import { expireReviews } from './commands/expire-reviews';
-import { history } from './commands/history';
-import { migrateState } from './commands/migrate-state';
-import { parity } from './commands/parity';
-import { render } from './commands/render';
-import { run } from './commands/run';
-import { deploy, destroy, teardown } from './commands/stack-actions';
-import { status } from './commands/status';
-import { Project } from './project';
-import { loadStatePassphrase } from './secrets';
+} from './private/arguments';
+import { answer, ask, onTerminal } from './private/prompt';
+import { installTypeScriptHook } from './private/typescript-hook';
+import { run } from './run';
 
 /** The CLI's name, as a project that installs the package runs it (`npx cdktf-pipeline`). */
 const CLI = 'cdktf-pipeline';
@@ -57,19 +55,19 @@ function loadPipeline(
     module = config['cdktf-pipeline']?.pipeline;
   }
   if (module === undefined) {
-    throw new CliError(
+    throw new OperationError(
       'no pipeline model to read.',
       'Pass --pipeline FILE, or set "cdktf-pipeline": { "pipeline": "FILE" } in package.json; the module exports `pipeline`, a DeliveryPipeline.',
     );
   }
   const path = resolve(root, module);
-  installTypeScriptHook(root, join(root, 'node_modules', '.cache', 'cdktf-pipeline', 'ts'));
+  installTypeScriptHook(root);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const exported = require(path) as { pipeline?: unknown; default?: unknown };
   let pipeline = exported.pipeline ?? exported.default;
   if (typeof pipeline === 'function') pipeline = (pipeline as () => unknown)();
   if (!(pipeline instanceof DeliveryPipeline)) {
-    throw new CliError(
+    throw new OperationError(
       `${module} exports no DeliveryPipeline as 'pipeline' (or as its default export).`,
       'Export it: export const pipeline = new DeliveryPipeline({ ... });',
     );
@@ -87,7 +85,7 @@ const EXIT_CODES = `
 Exit status:
   ${ExitCode.OK}   done
   ${ExitCode.ERROR}   the command failed (a deploy, a smoke test, a state that cannot be read)
-  ${ExitCode.CHANGES}   drift: an environment drifted; run: paused at an approval gate
+  ${ExitCode.CHANGES}   drift: an environment drifted; plan: a deploy would change something; run: paused at an approval gate
   ${ExitCode.NOT_APPROVED}   approve --check: the release is not approved yet
   ${ExitCode.USAGE}  the command line is wrong, or a destroy was not confirmed: nothing was done`;
 
@@ -97,7 +95,10 @@ Exit status:
  * `--help` of each comes from it. `act` runs a command's action with the project it works in.
  */
 function commandTable(
-  act: (options: ProjectOptions, action: (project: Project) => Promise<number>) => Promise<void>,
+  act: (
+    options: ProjectOptions,
+    action: (operations: Operations) => Promise<number>,
+  ) => Promise<void>,
 ): Command {
   const program = new Command(CLI)
     .description(
@@ -135,20 +136,37 @@ function commandTable(
       runRelease,
     )
     .action((stacks: string[], o: ProjectOptions & { release?: string }) =>
-      act(o, (project) => deploy(project, { stacks, release: o.release })),
+      act(o, async (ops) => {
+        await ops.deploy({ stacks, release: o.release });
+        return ExitCode.OK;
+      }),
+    );
+
+  command('plan', 'what a deploy of each stack would change; exit 0 nothing, 2 changes')
+    .argument('<stacks...>', 'the stacks to plan')
+    .action((stacks: string[], o: ProjectOptions) =>
+      act(o, async (ops) =>
+        (await ops.plan({ stacks })).changes ? ExitCode.CHANGES : ExitCode.OK,
+      ),
     );
 
   command('destroy', 'destroy stacks, e.g. a review environment, after asking')
     .argument('<stacks...>', 'the stacks to destroy, e.g. review-42')
     .addOption(yes)
     .action((stacks: string[], o: ProjectOptions & { yes?: boolean }) =>
-      act(o, (project) => destroy(project, { stacks, yes: o.yes === true })),
+      act(o, async (ops) => {
+        await ops.destroy({ stacks, yes: o.yes === true });
+        return ExitCode.OK;
+      }),
     );
 
   command('teardown', 'destroy every deployed stack, downstream first, after asking')
     .addOption(yes)
     .action((o: ProjectOptions & { yes?: boolean }) =>
-      act(o, (project) => teardown(project, { yes: o.yes === true })),
+      act(o, async (ops) => {
+        await ops.teardown({ yes: o.yes === true });
+        return ExitCode.OK;
+      }),
     );
 
   command('approve', 'approve a release for an environment (appends to its approval record)')
@@ -169,20 +187,21 @@ function commandTable(
     .action(
       (
         environment: string,
-        release: ReleaseArgument | undefined,
+        release: ReleaseToApprove | undefined,
         note: string | undefined,
         o: ProjectOptions & { from?: string; release?: string; check?: boolean },
       ) =>
-        act(o, (project) =>
-          approve(project, {
+        act(o, async (ops) => {
+          const result = await ops.approve({
             environment,
             release,
             note,
             from: o.from,
             runRelease: o.release,
             check: o.check === true,
-          }),
-        ),
+          });
+          return result.approved ? ExitCode.OK : ExitCode.NOT_APPROVED;
+        }),
     );
 
   command('check', 'smoke tests over HTTP against a deployed stack, then a load check')
@@ -203,25 +222,20 @@ function commandTable(
         stack: string,
         o: ProjectOptions & { load?: number; concurrency?: number; p95Ms?: number },
       ) =>
-        act(o, (project) =>
-          check(project, { stack, load: o.load, concurrency: o.concurrency, p95Ms: o.p95Ms }),
-        ),
+        act(o, async (ops) => {
+          await ops.check({ stack, load: o.load, concurrency: o.concurrency, p95Ms: o.p95Ms });
+          return ExitCode.OK;
+        }),
     );
 
   command('expire-reviews', 'destroy review environments idle longer than TTL, after asking')
-    .argument('<ttl>', "the time to live, e.g. '3 days' or '12 hours'", (text: string) => ({
-      text,
-      seconds: timeToLive(text),
-    }))
+    .argument('<ttl>', "the time to live, e.g. '3 days' or '12 hours'", timeToLive)
     .addOption(yes)
-    .action((ttl: { text: string; seconds: number }, o: ProjectOptions & { yes?: boolean }) =>
-      act(o, (project) =>
-        expireReviews(project, {
-          timeToLive: ttl.text,
-          seconds: ttl.seconds,
-          yes: o.yes === true,
-        }),
-      ),
+    .action((ttl: string, o: ProjectOptions & { yes?: boolean }) =>
+      act(o, async (ops) => {
+        await ops.expireReviews({ timeToLive: ttl, yes: o.yes === true });
+        return ExitCode.OK;
+      }),
     );
 
   command(
@@ -230,7 +244,9 @@ function commandTable(
   )
     .argument('[environments...]', 'the environments to compare (default: every deployed one)')
     .action((environments: string[], o: ProjectOptions) =>
-      act(o, (project) => drift(project, { environments })),
+      act(o, async (ops) =>
+        (await ops.drift({ environments })).drifted ? ExitCode.CHANGES : ExitCode.OK,
+      ),
     );
 
   command('status', 'what runs where, since when, verified or not, and what waits upstream')
@@ -247,13 +263,25 @@ function commandTable(
           drift?: boolean;
         },
       ) =>
-        act(o, (project) =>
-          status(project, {
-            format: o.json ? 'json' : o.markdown ? 'markdown' : 'table',
-            probe: o.probe === true,
-            drift: o.drift === true,
-          }),
-        ),
+        act(o, async (ops) => {
+          const view = await ops.status({ probe: o.probe === true, drift: o.drift === true });
+          if (o.json) {
+            process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+          } else if (o.markdown) {
+            const markdown = statusMarkdown(view);
+            // A copy for CI artifacts, and the GitHub job summary when there is one.
+            const file = join(ops.root, STATUS_MARKDOWN_FILE);
+            mkdirSync(dirname(file), { recursive: true });
+            writeFileSync(file, markdown);
+            if (process.env.GITHUB_STEP_SUMMARY) {
+              appendFileSync(process.env.GITHUB_STEP_SUMMARY, markdown);
+            }
+            process.stdout.write(markdown);
+          } else {
+            process.stdout.write(`${statusTable(view).join('\n')}\n`);
+          }
+          return ExitCode.OK;
+        }),
     );
 
   command('history', 'every deploy of the environments, newest first')
@@ -270,21 +298,36 @@ function commandTable(
         environments: string[],
         o: ProjectOptions & { release?: string; digest?: string; json?: boolean },
       ) =>
-        act(o, (project) =>
-          history(project, {
+        act(o, async (ops) => {
+          const deployments = await ops.history({
             environments,
             release: o.release,
             digest: o.digest,
-            json: o.json === true,
-          }),
-        ),
+          });
+          if (o.json) {
+            process.stdout.write(`${JSON.stringify(deployments, null, 2)}\n`);
+          } else if (deployments.length === 0) {
+            const of = [
+              environments.length ? ` for ${environments.join(', ')}` : '',
+              o.release ? ` of release ${o.release}` : '',
+              o.digest ? ` of ${o.digest}` : '',
+            ].join('');
+            process.stdout.write(`no deploy recorded${of}\n`);
+          } else {
+            process.stdout.write(`${historyTable(deployments).join('\n')}\n`);
+          }
+          return ExitCode.OK;
+        }),
     );
 
   command('ansible', "run a playbook with the stack's outputs when they or it changed")
     .argument('<stack>', 'the deployed stack')
     .argument('<playbook>', 'the playbook, from the project root')
     .action((stack: string, playbook: string, o: ProjectOptions) =>
-      act(o, (project) => ansible(project, { stack, playbook })),
+      act(o, async (ops) => {
+        await ops.ansible({ stack, playbook });
+        return ExitCode.OK;
+      }),
     );
 
   command('parity', 'prove that every environment stack synthesizes identical Terraform')
@@ -295,7 +338,11 @@ function commandTable(
       [] as string[],
     )
     .action((o: ProjectOptions & { review: string[] }) =>
-      act(o, (project) => parity(project, { reviews: o.review })),
+      act(o, async (ops) => {
+        const report = await ops.parity({ reviews: o.review });
+        console.log(EnvironmentParity.format(report));
+        return report.differences.length === 0 ? ExitCode.OK : ExitCode.ERROR;
+      }),
     );
 
   command('migrate-state', "move every stage's state into PostgreSQL or back to local files")
@@ -305,15 +352,19 @@ function commandTable(
         .makeOptionMandatory(),
     )
     .action((o: ProjectOptions & { to: 'pg' | 'local' }) =>
-      act(o, (project) => migrateState(project, { to: o.to })),
+      act(o, async (ops) => {
+        await ops.migrateState({ to: o.to });
+        return ExitCode.OK;
+      }),
     );
 
   pipelineCommand('render', 'write .gitlab-ci.yml and .github/workflows/<name>.yml')
     .option('--check', 'write nothing; exit 1 when a file is stale')
     .action((o: ProjectOptions & { check?: boolean }) =>
-      act(o, (project) => {
-        const { pipeline, source } = loadPipeline(project.root, o.pipeline);
-        return render(project, pipeline, source, { check: o.check === true });
+      act(o, async (ops) => {
+        const { pipeline, source } = loadPipeline(ops.root, o.pipeline);
+        const result = await ops.render(pipeline, source, { check: o.check === true });
+        return result.stale ? ExitCode.ERROR : ExitCode.OK;
       }),
     );
 
@@ -347,9 +398,9 @@ function commandTable(
           schedule?: boolean;
         },
       ) =>
-        act(o, (project) => {
-          const { pipeline } = loadPipeline(project.root, o.pipeline);
-          return run(project, pipeline, {
+        act(o, (ops) => {
+          const { pipeline } = loadPipeline(ops.root, o.pipeline);
+          return run(ops, pipeline, {
             event:
               o.mergeRequest !== undefined
                 ? PipelineEvent.MERGE_REQUEST
@@ -361,10 +412,21 @@ function commandTable(
             mergeRequestId: o.mergeRequest ?? o.closeMergeRequest,
             approve: o.approve === true,
             skip: o.skip ?? [],
+            app: o.app,
           });
         }),
     );
   return program;
+}
+
+/**
+ * Prints one line of an operation's progress as `[<operation>] <line>`: progress to standard
+ * output, errors to standard error, and lines passed on from a tool as they are.
+ */
+function print(event: ProgressEvent): void {
+  if (event.level === 'info') process.stdout.write(`[${event.operation}] ${event.message}\n`);
+  else if (event.level === 'error') process.stderr.write(`[${event.operation}] ${event.message}\n`);
+  else process.stderr.write(`${event.message}\n`);
 }
 
 /** The parser's message in the CLI's form: without its `error: ` and on one line. */
@@ -383,10 +445,19 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
   let code: number = ExitCode.OK;
   let name = CLI;
   const program = commandTable(async (options, action) => {
-    const project = new Project(root, options.app);
-    // Encrypted state is read (and written) with the passphrase: give it to every engine run.
-    loadStatePassphrase(project.root);
-    code = await action(project);
+    code = await action(
+      new Operations({
+        root,
+        app: options.app,
+        onProgress: print,
+        prompt: onTerminal()
+          ? {
+              ask: (question) => ask(`[${name}] ${question}`),
+              answer: (question) => answer(`[${name}] ${question}`),
+            }
+          : undefined,
+      }),
+    );
   });
   program.hook('preSubcommand', (_, command) => {
     name = command.name();
@@ -406,7 +477,7 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
       );
       return ExitCode.USAGE;
     }
-    if (error instanceof CliError) {
+    if (error instanceof OperationError) {
       console.error(`[${name}] error: ${error.message}\n[${name}] fix: ${error.fix}`);
       return error.exitCode;
     }

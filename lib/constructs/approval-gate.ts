@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 
 import { releaseExpressions } from '../private/release';
 import { assertShape, shape } from '../private/shape';
-import { TerraformData } from '../private/terraform-data';
+
+import { TerraformData } from './private/terraform-data';
 
 /** Props of {@link ApprovalGate}. */
 export interface ApprovalGateProps {

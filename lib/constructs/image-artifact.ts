@@ -10,7 +10,8 @@ import { DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { assertShape, shape } from '../private/shape';
 import { shellCommand } from '../private/shell';
-import { TerraformData } from '../private/terraform-data';
+
+import { TerraformData } from './private/terraform-data';
 
 /** Props of {@link ImageArtifact}. */
 export interface ImageArtifactProps {

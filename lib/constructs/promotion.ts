@@ -20,7 +20,8 @@ import {
   VERIFIED_RELEASE_OUTPUT,
 } from '../private/release';
 import { assertShape, shape } from '../private/shape';
-import { TerraformData } from '../private/terraform-data';
+
+import { TerraformData } from './private/terraform-data';
 
 /** Reads another stack's outputs from its state (`StateStore` is one). */
 export interface IRemoteStateReader {

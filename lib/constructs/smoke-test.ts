@@ -3,9 +3,10 @@ import { Construct } from 'constructs';
 
 import { DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import { HTTP_PROBE_SCRIPT, terraformLiteral } from '../private/http-probe';
 import { assertShape, shape } from '../private/shape';
-import { TerraformData } from '../private/terraform-data';
+
+import { HTTP_PROBE_SCRIPT, terraformLiteral } from './private/http-probe';
+import { TerraformData } from './private/terraform-data';
 
 /** Options of an HTTP smoke test. */
 export interface HttpSmokeTestOptions {

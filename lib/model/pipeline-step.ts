@@ -138,7 +138,18 @@ export class PipelineStep {
       );
     }
     const what = options.loadRequests === undefined ? 'smoke tests' : 'smoke tests and load check';
-    return new PipelineStep(StepKind.CHECK, `${what} of ${stack}`, [], args, stack);
+    return new PipelineStep(
+      StepKind.CHECK,
+      `${what} of ${stack}`,
+      [],
+      args,
+      stack,
+      undefined,
+      false,
+      {
+        check: options,
+      },
+    );
   }
 
   /** An Ansible playbook against the stack's environment, skipped when nothing it reads changed. */
@@ -154,6 +165,9 @@ export class PipelineStep {
       [],
       ['ansible', options.stack, options.playbook],
       options.stack,
+      undefined,
+      false,
+      { playbook: options.playbook },
     );
   }
 
@@ -185,6 +199,10 @@ export class PipelineStep {
       `destroy review environments idle for ${timeToLive}`,
       [],
       ['expire-reviews', timeToLive, '--yes'],
+      undefined,
+      undefined,
+      false,
+      { timeToLive },
     );
   }
 
@@ -216,7 +234,19 @@ export class PipelineStep {
     public readonly approval?: ApproveStepOptions,
     /** Whether the step publishes the pipeline run's release (see `buildImage`). */
     public readonly publishesRelease: boolean = false,
+    /** What the step's operation takes besides its stack (checks, playbooks, expiry). */
+    public readonly settings: StepSettings = {},
   ) {}
+}
+
+/** What a step's operation takes besides its stack. */
+export interface StepSettings {
+  /** A check step's load check. */
+  readonly check?: CheckStepOptions;
+  /** An Ansible step's playbook, from the project root. */
+  readonly playbook?: string;
+  /** An expiry step's time to live, e.g. '3 days'. */
+  readonly timeToLive?: string;
 }
 
 /** Checks a factory's arguments as JavaScript may pass them, each against its shape. */

@@ -6,16 +6,17 @@ import { IConstruct } from 'constructs';
 
 import { STACK_PLACEHOLDER } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import { readParityManifest, recordParityStack } from '../private/parity-manifest';
 import { isPlainObject } from '../private/shape';
 import { afterSynthesis } from '../private/synthesis-hook';
+
+import { readParityManifest, recordParityStack } from './private/parity-manifest';
 import {
   checkValue,
   parseType,
   TerraformType,
   typeToString,
   TypeSyntaxError,
-} from '../private/terraform-type';
+} from './private/terraform-type';
 
 /**
  * The backend attribute that holds a stack's state location, and the one pattern that location

@@ -1,3 +1,5 @@
+import { RELEASE_ID_LENGTH } from '../schema/release';
+
 /** Default values shared by the constructs, kept as data in one place. */
 export const DEFAULTS = {
   /** The local registry that a development machine runs. */
@@ -37,7 +39,7 @@ export const DEFAULTS = {
   /** Prefix of each stack's schema in PostgreSQL state: `<prefix><stack>`. */
   stateSchemaPrefix: 'cdktf_pipeline_',
   /** Hex digits of a release id (of the SHA-256 of its key). */
-  releaseIdLength: 12,
+  releaseIdLength: RELEASE_ID_LENGTH,
   /** Name of the image stage's stack. */
   imageStage: 'image',
   /** Review environments are the stacks named `review-<id>`. */
@@ -122,7 +124,6 @@ export const APPROVALS_ARTIFACT_DIRECTORY = `${WORK_DIRECTORY}/approvals`;
 export const STATUS_MARKDOWN_FILE = `${WORK_DIRECTORY}/status.md`;
 
 /** The file a synthesized delivery describes itself in, beside `manifest.json`. */
-export const DELIVERY_MANIFEST = 'delivery.json';
 
 /** The file a synthesized app lists its environment stacks in for the parity check. */
 export const PARITY_MANIFEST = 'parity.json';

@@ -1,16 +1,13 @@
 import { Fn, TerraformLocal, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
-import { Release, releaseId, releaseKey } from '../stacks/release';
+import { Release, releaseId, releaseKey, SINGLE_IMAGE } from '../schema/release';
 
 import { DEFAULTS } from './defaults';
 import { isPlainObject } from './shape';
 
 export type { Release };
-export { releaseId, releaseKey };
-
-/** The name of the image of a delivery that builds one (`DeliveryProps.image`). */
-export const SINGLE_IMAGE = 'app';
+export { releaseId, releaseKey, SINGLE_IMAGE };
 
 /** The output through which every stage publishes the release it verified (a map). */
 export const VERIFIED_RELEASE_OUTPUT = 'verified_release';

@@ -2,6 +2,15 @@ import { stringify } from 'yaml';
 
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { StepKind } from '../model/pipeline-step';
+import {
+  bindMergeRequestId,
+  CiJob,
+  ciJobs,
+  generatedHeader,
+  readsMergeRequestId,
+  runReleaseSource,
+  stepCommands,
+} from '../model/private/pipeline-render';
 import { PipelineEvent } from '../model/stage-trigger';
 import {
   APPROVALS_ARTIFACT_DIRECTORY,
@@ -11,15 +20,6 @@ import {
   secretVariable,
 } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import {
-  bindMergeRequestId,
-  CiJob,
-  ciJobs,
-  generatedHeader,
-  readsMergeRequestId,
-  runReleaseSource,
-  stepCommands,
-} from '../private/pipeline-render';
 import { SECRET_NAME } from '../private/service-specs';
 import { assertShape, shape } from '../private/shape';
 

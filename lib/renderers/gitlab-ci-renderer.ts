@@ -1,14 +1,6 @@
 import { stringify } from 'yaml';
 
 import { DeliveryPipeline } from '../model/delivery-pipeline';
-import { PipelineEvent } from '../model/stage-trigger';
-import {
-  APPROVALS_ARTIFACT_DIRECTORY,
-  DEPLOYED_ENV_FILE,
-  STATUS_MARKDOWN_FILE,
-  PIPELINE_DEFAULTS,
-} from '../private/defaults';
-import { ConfigurationError, invalidValue } from '../private/errors';
 import {
   bindMergeRequestId,
   CiJob,
@@ -17,7 +9,15 @@ import {
   readsMergeRequestId,
   runReleaseSource,
   stepCommands,
-} from '../private/pipeline-render';
+} from '../model/private/pipeline-render';
+import { PipelineEvent } from '../model/stage-trigger';
+import {
+  APPROVALS_ARTIFACT_DIRECTORY,
+  DEPLOYED_ENV_FILE,
+  STATUS_MARKDOWN_FILE,
+  PIPELINE_DEFAULTS,
+} from '../private/defaults';
+import { ConfigurationError, invalidValue } from '../private/errors';
 import { assertShape, shape } from '../private/shape';
 
 import { GitlabCiDocument, GitlabJob, GitlabRule } from './gitlab-ci-document';

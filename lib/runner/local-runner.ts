@@ -1,17 +1,25 @@
-import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { PipelineStage } from '../model/pipeline-stage';
-import { ApproveStepOptions, PipelineStep } from '../model/pipeline-step';
+import { ApproveStepOptions, PipelineStep, StepKind } from '../model/pipeline-step';
+import {
+  approvalCheckCommand,
+  bindMergeRequestId,
+  releaseSource,
+  stepCommands,
+} from '../model/private/pipeline-render';
 import { PipelineEvent } from '../model/stage-trigger';
 import { PIPELINE_DEFAULTS, WORK_DIRECTORY } from '../private/defaults';
 import { seconds } from '../private/duration';
 import { ConfigurationError } from '../private/errors';
-import { approvalCheckCommand, bindMergeRequestId, stepCommands } from '../private/pipeline-render';
+import { runStreamed } from '../private/process';
 import { describeRelease } from '../private/release';
 import { assertShape, shape } from '../private/shape';
+
+import type { Outcome, StepOperations } from './private/step-operations';
+import { Tail } from './private/tail';
 
 /** What a deployed stack shows: its URL and the release it verified. */
 export interface DeployedStack {
@@ -48,13 +56,14 @@ export interface LocalRunnerProps {
    */
   readonly ask?: (question: string) => Promise<boolean>;
   /**
-   * Tells the URL and release of a deployed stack, for the summary.
-   * @default - the summary shows no URL or release
+   * The app command that the steps of this package's kinds (deploy, check, approve, ...)
+   * synthesize; they run in this process, as {@link Operations}.
+   * @default - cdktf.json's `app`
    */
-  readonly describe?: (stack: string) => DeployedStack;
+  readonly app?: string;
   /**
    * Where progress goes.
-   * @default process.stdout
+   * @default - nowhere: the run's result has every stage's outcome
    */
   readonly out?: NodeJS.WritableStream;
   /**
@@ -112,22 +121,23 @@ export interface PipelineRun {
   readonly stages: readonly StageReport[];
 }
 
-const APPROVAL_MISSING = 3;
-
 /**
  * Runs a {@link DeliveryPipeline} on this machine: the stages one event runs, in wave order and
- * one at a time (they share one engine and one working copy), printing a line per step with its
+ * one at a time (they share one engine and one working copy). Steps of this package's kinds run
+ * as {@link Operations} in this process, `run` steps with `sh`. It writes a line per step with its
  * duration, stopping at the first failure with the stage's output, pausing at an approval gate
  * whose release is not approved, and ending with a summary table.
  */
 export class LocalRunner {
   private readonly props: LocalRunnerProps;
-  private readonly out: NodeJS.WritableStream;
+  private readonly out?: NodeJS.WritableStream;
   private readonly event: PipelineEvent;
   private readonly logDir: string;
   /** What the run's steps published for later steps (`NAME=value` lines), e.g. its release. */
   private readonly outputFile: string;
   private readonly published: { [name: string]: string } = {};
+  /** Runs the steps of this package's kinds; loaded by run(), so that an app loads none of it. */
+  private steps!: StepOperations;
 
   constructor(props: LocalRunnerProps) {
     assertShape(
@@ -148,7 +158,7 @@ export class LocalRunner {
         mergeRequestId: shape.optional(shape.string),
         approve: shape.optional(shape.boolean),
         ask: shape.optional(shape.function),
-        describe: shape.optional(shape.function),
+        app: shape.optional(shape.string),
         out: shape.optional(shape.any),
         logDir: shape.optional(shape.string),
         skip: shape.optional(shape.list(shape.string)),
@@ -157,7 +167,7 @@ export class LocalRunner {
       'Fix it in the props of the LocalRunner.',
     );
     this.props = props;
-    this.out = props.out ?? process.stdout;
+    this.out = props.out;
     this.event = props.event ?? PipelineEvent.PUSH;
     this.logDir = props.logDir ?? join(props.cwd, WORK_DIRECTORY, 'logs', 'pipeline');
     this.outputFile = join(this.logDir, 'run-output.env');
@@ -182,6 +192,15 @@ export class LocalRunner {
 
   /** Runs the pipeline; resolves with the summary's rows (also printed). */
   public async run(): Promise<PipelineRun> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require('./private/step-operations') as {
+      StepOperations: typeof StepOperations;
+    };
+    this.steps = new loaded.StepOperations(
+      this.props.cwd,
+      this.props.app,
+      this.props.mergeRequestId,
+    );
     const stages = this.props.pipeline.waves(this.event).flat();
     mkdirSync(this.logDir, { recursive: true });
     writeFileSync(this.outputFile, '');
@@ -270,10 +289,10 @@ export class LocalRunner {
             note: `approve with --approve, or: ${this.props.pipeline.cli} ${step.cliArgs.join(' ')}`,
           };
         }
-        const failed = await this.runCommands(
-          stepCommands(step, this.props.pipeline.cli, stage),
-          logStream,
-        );
+        const failed =
+          step.kind === StepKind.RUN
+            ? await this.runCommands(step.commands, logStream)
+            : await this.runOperation(stage, step, logStream);
         if (failed) {
           this.print(`  ✘ ${step.description} failed (exit ${failed.code}); its output:`);
           for (const line of failed.tail) this.print(`  │ ${line}`);
@@ -292,7 +311,7 @@ export class LocalRunner {
     }
     const deployed = stage.deployedStack ?? stage.steps.find((s) => s.stack)?.stack;
     const described = deployed
-      ? this.props.describe?.(bindMergeRequestId(deployed, this.props.mergeRequestId ?? ''))
+      ? this.steps.known(bindMergeRequestId(deployed, this.props.mergeRequestId ?? ''))
       : undefined;
     return {
       stage: stage.id,
@@ -311,12 +330,13 @@ export class LocalRunner {
     approval: ApproveStepOptions,
     log: NodeJS.WritableStream,
   ): Promise<'approved' | 'approve' | 'waiting' | 'failed'> {
-    const check = await this.exec(approvalCheckCommand(step, this.props.pipeline.cli, stage), log);
+    log.write(`$ ${approvalCheckCommand(step, this.props.pipeline.cli, stage)}\n`);
+    const check = await this.steps.approval(approval, this.runRelease(stage, step), log);
     if (check.code === 0) {
       this.print(`  ${lastLine(check.tail)}`);
       return 'approved';
     }
-    if (check.code !== APPROVAL_MISSING) {
+    if (!check.notApproved) {
       this.print(`  ✘ checking the approval failed (exit ${check.code}); its output:`);
       for (const line of check.tail) this.print(`  │ ${line}`);
       return 'failed';
@@ -336,7 +356,10 @@ export class LocalRunner {
     return 'waiting';
   }
 
-  private async runCommands(commands: readonly string[], log: NodeJS.WritableStream) {
+  private async runCommands(
+    commands: readonly string[],
+    log: NodeJS.WritableStream,
+  ): Promise<Outcome | undefined> {
     for (const command of commands) {
       const started = Date.now();
       this.print(`  $ ${command}`);
@@ -347,11 +370,57 @@ export class LocalRunner {
     return undefined;
   }
 
-  /** Runs one command with sh; its output goes to the log, the last lines are kept. */
-  private exec(
-    command: string,
+  /**
+   * Runs a step of this package's kinds as an operation in this process, shown as the command
+   * line that does the same; its progress goes to the log, the last lines are kept.
+   */
+  private async runOperation(
+    stage: PipelineStage,
+    step: PipelineStep,
     log: NodeJS.WritableStream,
-  ): Promise<{ code: number; tail: string[] }> {
+  ): Promise<Outcome | undefined> {
+    const started = Date.now();
+    const [command] = stepCommands(step, this.props.pipeline.cli, stage);
+    this.print(`  $ ${command}`);
+    log.write(`$ ${command}\n`);
+    const result = await this.heartbeat(started, () =>
+      this.steps.run(step, this.runRelease(stage, step), log),
+    );
+    if (result.code !== 0) return result;
+    this.print(`    ${lastLine(result.tail) || 'done'} (${seconds(elapsed(started))})`);
+    if (result.runRelease) {
+      this.published[PIPELINE_DEFAULTS.releaseVariable] = result.runRelease;
+    }
+    return undefined;
+  }
+
+  /**
+   * The pipeline run's release that a promoting step of `stage` brings (deploys and approvals
+   * after the stage that builds it); undefined for every other step.
+   */
+  private runRelease(stage: PipelineStage, step: PipelineStep): string | undefined {
+    const promotes =
+      (step.kind === StepKind.DEPLOY && !step.publishesRelease) || step.kind === StepKind.APPROVE;
+    return promotes && releaseSource(stage)
+      ? (this.published[PIPELINE_DEFAULTS.releaseVariable] ?? '')
+      : undefined;
+  }
+
+  /** Awaits `work`, with a "still running" line every `heartbeatSeconds`. */
+  private async heartbeat<T>(started: number, work: () => Promise<T>): Promise<T> {
+    const timer = setInterval(
+      () => this.print(`    … still running (${seconds(elapsed(started))})`),
+      (this.props.heartbeatSeconds ?? 30) * 1000,
+    );
+    try {
+      return await work();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  /** Runs one command with sh; its output goes to the log, the last lines are kept. */
+  private async exec(command: string, log: NodeJS.WritableStream): Promise<Outcome> {
     log.write(`$ ${command}\n`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -360,34 +429,20 @@ export class LocalRunner {
     };
     if (this.props.mergeRequestId !== undefined)
       env[PIPELINE_DEFAULTS.reviewIdVariable] = this.props.mergeRequestId;
-    return new Promise((resolve) => {
-      const child = spawn('sh', ['-c', command], {
-        cwd: this.props.cwd,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const started = Date.now();
-      const heartbeat = setInterval(
-        () => this.print(`    … still running (${seconds(elapsed(started))})`),
-        (this.props.heartbeatSeconds ?? 30) * 1000,
-      );
-      let tail: string[] = [];
-      let partial = '';
-      const collect = (chunk: Buffer) => {
+    const tail = new Tail();
+    const started = Date.now();
+    const { code } = await runStreamed('sh', ['-c', command], {
+      cwd: this.props.cwd,
+      env,
+      output: (chunk) => {
         log.write(chunk);
-        const lines = (partial + chunk.toString()).split('\n');
-        partial = lines.pop() ?? '';
-        tail = [...tail, ...lines.filter((l) => l.trim() !== '')].slice(-40);
-      };
-      child.stdout.on('data', collect);
-      child.stderr.on('data', collect);
-      child.on('close', (code) => {
-        clearInterval(heartbeat);
-        this.readPublished();
-        if (partial.trim() !== '') tail = [...tail, partial].slice(-40);
-        resolve({ code: code ?? 1, tail });
-      });
+        tail.add(chunk.toString());
+      },
+      heartbeat: () => this.print(`    … still running (${seconds(elapsed(started))})`),
+      heartbeatSeconds: this.props.heartbeatSeconds,
     });
+    this.readPublished();
+    return { code, tail: tail.lines() };
   }
 
   /** Takes what the step published (`NAME=value` lines) into the environment of later steps. */
@@ -434,7 +489,7 @@ export class LocalRunner {
   }
 
   private print(line: string): void {
-    this.out.write(`[pipeline] ${line}\n`);
+    this.out?.write(`[pipeline] ${line}\n`);
   }
 }
 

@@ -5,22 +5,14 @@ import { Construct } from 'constructs';
 
 import { ServiceDefinition } from '../constructs/service-definition';
 import { SmokeTest } from '../constructs/smoke-test';
-import { DEFAULTS, DELIVERY_MANIFEST } from '../private/defaults';
-import { DeliveryManifest, SecretManifest } from '../private/delivery-manifest';
+import { DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import { IMAGE_BUILD, imageBuilds } from '../private/image-builds';
-import { dockerName } from '../private/name-prefix';
 import { SINGLE_IMAGE } from '../private/release';
-import { settingsDeclarationProblems } from '../private/setting-problems';
 import { assertShape, shape } from '../private/shape';
-import {
-  OPTIONAL_SMOKE_TESTS,
-  OPTIONAL_STATE_ENCRYPTION,
-  OPTIONAL_STATE_STORE,
-  OPTIONAL_TARGET,
-} from '../private/stack-shapes';
 import { afterSynthesis } from '../private/synthesis-hook';
 import { toposort } from '../private/toposort';
+import { DELIVERY_MANIFEST, DELIVERY_MANIFEST_VERSION } from '../schema/delivery-manifest';
+import { DeliveryManifest, SecretManifest } from '../schema/delivery-manifest';
 
 import { DeliveryEnvironment } from './delivery-environment';
 import { DeploymentTarget } from './deployment-target';
@@ -28,6 +20,15 @@ import { EnvironmentConfig } from './environment-config';
 import { EnvironmentInstance } from './environment-instance';
 import { EnvironmentStack, EnvironmentStackProps } from './environment-stack';
 import { ImageBuildProps, ImageStack } from './image-stack';
+import { IMAGE_BUILD, imageBuilds } from './private/image-builds';
+import { dockerName } from './private/name-prefix';
+import { settingsDeclarationProblems } from './private/setting-problems';
+import {
+  OPTIONAL_SMOKE_TESTS,
+  OPTIONAL_STATE_ENCRYPTION,
+  OPTIONAL_STATE_STORE,
+  OPTIONAL_TARGET,
+} from './private/stack-shapes';
 import { Settings, SettingValues } from './setting';
 import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
@@ -291,7 +292,7 @@ export class Delivery<S extends Settings = Settings> extends Construct {
       (e) => [e.upstream],
     ).order;
     const manifest: DeliveryManifest = {
-      version: 1,
+      version: DELIVERY_MANIFEST_VERSION,
       projectRoot: root,
       imageStage,
       reviewPrefix: DEFAULTS.reviewPrefix,

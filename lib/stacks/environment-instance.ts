@@ -3,17 +3,17 @@ import { Construct } from 'constructs';
 
 import { VARIABLES_FILE } from '../constructs/variables-file';
 import { EnvironmentParity } from '../parity/environment-parity';
-import { configurationOf, definitionOf } from '../private/environment-definition';
-import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
-import { environmentValues, variablesFileContent } from '../private/environment-values';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import { settingValueProblems } from '../private/setting-problems';
 import { assertShape, shape } from '../private/shape';
 import { beforeSynthesis } from '../private/synthesis-hook';
 import { writeVariablesFile } from '../private/variables-file-writer';
 
 import { EnvironmentConfig } from './environment-config';
 import { EnvironmentStack } from './environment-stack';
+import { configurationOf, definitionOf } from './private/environment-definition';
+import { ENVIRONMENT_SHAPE } from './private/environment-shape';
+import { environmentValues, variablesFileContent } from './private/environment-values';
+import { settingValueProblems } from './private/setting-problems';
 
 /** Props of {@link EnvironmentInstance}. */
 export interface EnvironmentInstanceProps {

@@ -17,31 +17,31 @@ import {
   SERVICE_NAME_VARIABLE,
   URL_OUTPUT_SUFFIX,
 } from '../private/defaults';
-import { noteProduced, registerDefinition } from '../private/environment-definition';
-import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
+import { ConfigurationError } from '../private/errors';
+import { releaseResource, SINGLE_IMAGE } from '../private/release';
+import { SERVICE_DEFINITION, serviceImageProblems } from '../private/service-specs';
+import { assertShape, shape } from '../private/shape';
+
+import { DeliveryEnvironment } from './delivery-environment';
+import { DeploymentTarget } from './deployment-target';
+import { EnvironmentConfig } from './environment-config';
+import { noteProduced, registerDefinition } from './private/environment-definition';
+import { ENVIRONMENT_SHAPE } from './private/environment-shape';
 import {
   EnvironmentValues,
   environmentValues,
   ServiceValues,
   serviceVariable,
   settingVariable,
-} from '../private/environment-values';
-import { ConfigurationError } from '../private/errors';
-import { dockerName, namePrefixProblem } from '../private/name-prefix';
-import { releaseResource, SINGLE_IMAGE } from '../private/release';
-import { SERVICE_DEFINITION, serviceImageProblems } from '../private/service-specs';
-import { settingsDeclarationProblems, settingValueProblems } from '../private/setting-problems';
-import { assertShape, shape } from '../private/shape';
+} from './private/environment-values';
+import { dockerName, namePrefixProblem } from './private/name-prefix';
+import { settingsDeclarationProblems, settingValueProblems } from './private/setting-problems';
 import {
   OPTIONAL_SMOKE_TESTS,
   OPTIONAL_STATE_ENCRYPTION,
   OPTIONAL_STATE_STORE,
   OPTIONAL_TARGET,
-} from '../private/stack-shapes';
-
-import { DeliveryEnvironment } from './delivery-environment';
-import { DeploymentTarget } from './deployment-target';
-import { EnvironmentConfig } from './environment-config';
+} from './private/stack-shapes';
 import { SettingReference, SettingReferences, Settings, SettingValue } from './setting';
 import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';

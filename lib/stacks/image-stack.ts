@@ -3,12 +3,12 @@ import { Construct } from 'constructs';
 
 import { ImageArtifact } from '../constructs/image-artifact';
 import { LocalDockerProvider } from '../constructs/local-docker-provider';
-import { IMAGE_BUILD, imageBuilds } from '../private/image-builds';
 import { VERIFIED_RELEASE_OUTPUT } from '../private/release';
 import { pascal } from '../private/service-specs';
 import { assertShape, shape } from '../private/shape';
-import { OPTIONAL_STATE_ENCRYPTION, OPTIONAL_STATE_STORE } from '../private/stack-shapes';
 
+import { IMAGE_BUILD, imageBuilds } from './private/image-builds';
+import { OPTIONAL_STATE_ENCRYPTION, OPTIONAL_STATE_STORE } from './private/stack-shapes';
 import { StateEncryption } from './state-encryption';
 import { StateStore } from './state-store';
 

@@ -5,7 +5,6 @@ export * from './environment-config';
 export * from './environment-instance';
 export * from './environment-stack';
 export * from './image-stack';
-export * from './release';
 export * from './setting';
 export * from './state-encryption';
 export * from './state-store';

@@ -8,6 +8,7 @@ import { BackendLocation } from '../parity/environment-parity';
 import { DEFAULTS, STACK_PLACEHOLDER } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { assertShape, shape } from '../private/shape';
+import { StateLocation, StateStoreManifest } from '../schema/delivery-manifest';
 
 /** Props of {@link StateStore.local}. */
 export interface LocalStateStoreProps {
@@ -28,16 +29,6 @@ export interface PostgresStateStoreProps {
    */
   readonly schemaPrefix?: string;
 }
-
-/** Where one stack's state is, as the CLI reads it (written to `delivery.json`). */
-export type StateLocation =
-  | { readonly backend: 'local'; readonly path: string }
-  | { readonly backend: 'pg'; readonly schema: string };
-
-/** A delivery's state store, as the CLI reads it (written to `delivery.json`). */
-export type StateStoreManifest =
-  | { readonly backend: 'local'; readonly directory: string }
-  | { readonly backend: 'pg'; readonly schemaPrefix: string };
 
 /** The variable that selects the state store of {@link StateStore.fromEnvironment}. */
 export const STATE_STORE_VARIABLE = 'PIPELINE_STATE';

@@ -5,21 +5,21 @@ import {
   secretVariable,
   SERVICE_NAME_VARIABLE,
 } from '../private/defaults';
-import { ENVIRONMENT_SHAPE } from '../private/environment-shape';
 import { ConfigurationError, invalidValue } from '../private/errors';
-import { namePrefixProblem } from '../private/name-prefix';
 import { SINGLE_IMAGE } from '../private/release';
 import {
   securityProblems,
   SERVICE_DEFINITION,
   serviceImageProblems,
 } from '../private/service-specs';
-import { settingValueProblems } from '../private/setting-problems';
 import { shapeProblems } from '../private/shape';
 import { toposort } from '../private/toposort';
 
 import { DeploymentTarget } from './deployment-target';
 import { EnvironmentConfig, ServiceSettings } from './environment-config';
+import { ENVIRONMENT_SHAPE } from './private/environment-shape';
+import { namePrefixProblem } from './private/name-prefix';
+import { settingValueProblems } from './private/setting-problems';
 import { Settings } from './setting';
 
 const maxReplicas: number = DEFAULTS.maxReplicas;

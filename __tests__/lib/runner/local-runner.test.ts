@@ -148,9 +148,7 @@ describe('LocalRunner', () => {
       trigger: StageTrigger.mergeRequest(),
     });
     pipeline.addStage('b', { ...shell('b', 'echo b >> order'), needs: [a] });
-    const result = await run(pipeline, {
-      describe: (stack) => ({ url: `http://127.0.0.1:1/${stack}`, release: RELEASE }),
-    });
+    const result = await run(pipeline);
     expect(result.result).toBe(StageResult.PASSED);
     expect(readFileSync(join(dir, 'order'), 'utf8')).toBe('a\nb\n');
     expect(result.printed).toContain("[pipeline] push pipeline 'p': a → b\n");
@@ -166,11 +164,8 @@ describe('LocalRunner', () => {
     pipeline.addStage('approve-prod', {
       steps: [PipelineStep.approve({ environment: 'prod', digestFrom: 'staging' })],
     });
-    const result = await run(pipeline, {
-      approve: true,
-      describe: (stack) => ({ url: `http://127.0.0.1:9/${stack}`, release: RELEASE }),
-    });
-    // Only stages that deploy show a URL.
+    const result = await run(pipeline, { approve: true });
+    // The release the approval recorded; only stages that deploy show a URL.
     expect(result.printed).toMatch(
       new RegExp(
         `approve-prod +passed +\\d+\\.\\ds +${releaseId(RELEASE)} \\(app ${DIGEST.slice(0, 19)}\\) +-\\n`,

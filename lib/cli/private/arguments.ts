@@ -1,0 +1,94 @@
+import { InvalidArgumentError } from 'commander';
+
+import { ReleaseToApprove } from '../../operations/approve';
+import { PIPELINE_DEFAULTS } from '../../private/defaults';
+import { TIME_TO_LIVE_RULE, timeToLiveSeconds } from '../../private/duration';
+import {
+  DIGEST_PATTERN_SOURCE,
+  digestOf,
+  IMAGE_NAME_PATTERN,
+  RELEASE_ID_PATTERN,
+} from '../../private/release';
+
+/** An image digest: `sha256:` and 64 hex digits. */
+const DIGEST_PATTERN = new RegExp(`^${DIGEST_PATTERN_SOURCE}$`);
+
+/**
+ * Parsers of option and argument values: each returns the value it read, or throws the parser's
+ * InvalidArgumentError, which the CLI reports as a usage error before anything runs.
+ */
+
+/** A whole number of at least 1, e.g. `--load 200`. */
+export function positiveInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < 1) {
+      throw new InvalidArgumentError(`It must be a whole number of at least 1, e.g. ${flag} 10.`);
+    }
+    return n;
+  };
+}
+
+/** A pipeline run's release: its id, 12 hex digits. */
+export function runRelease(value: string): string {
+  if (!RELEASE_ID_PATTERN.test(value)) {
+    throw new InvalidArgumentError(
+      `It must be a release id, 12 hex digits. In CI the value comes from the image job (${PIPELINE_DEFAULTS.releaseVariable}): make the job need it. By hand, copy the release the image deploy reported.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A release to approve: its id (12 hex digits); every image as `name=sha256:…`, separated by
+ * commas or spaces; or, for a delivery of one image, its digest (or a reference ending in it).
+ */
+export function releaseToApprove(value: string): ReleaseToApprove {
+  if (RELEASE_ID_PATTERN.test(value)) return { id: value };
+  const digest = digestOf(value);
+  if (!value.includes('=') && DIGEST_PATTERN.test(digest)) return { digest };
+  const words = value.split(/[\s,]+/).filter(Boolean);
+  const images: { [name: string]: string } = {};
+  for (const word of words) {
+    const [name, image, ...rest] = word.split('=');
+    if (
+      rest.length > 0 ||
+      !IMAGE_NAME_PATTERN.test(name) ||
+      !DIGEST_PATTERN.test(image ?? '') ||
+      name in images
+    ) {
+      throw new InvalidArgumentError(
+        "It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<64 hex digits>' separated by commas, or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.",
+      );
+    }
+    images[name] = image;
+  }
+  return { images };
+}
+
+/** A digest or its prefix: `sha256:` and at least 12 hex digits. */
+export function digestPrefix(value: string): string {
+  if (!/^sha256:[0-9a-f]{12,64}$/.test(value)) {
+    throw new InvalidArgumentError(
+      "It must be 'sha256:' and at least 12 hex digits, e.g. sha256:0123456789ab.",
+    );
+  }
+  return value;
+}
+
+/** A comma-separated list of names, e.g. `--skip lint,unit-tests`. */
+export function nameList(flag: string): (value: string) => string[] {
+  return (value) => {
+    const names = value.split(',').filter(Boolean);
+    if (names.length === 0) {
+      throw new InvalidArgumentError(`Give stage ids, e.g. ${flag} lint,unit-tests.`);
+    }
+    return names;
+  };
+}
+
+/** '3 days', '12 hours', '1 week', '30 minutes'. */
+export function timeToLive(value: string): string {
+  if (timeToLiveSeconds(value) === undefined) throw new InvalidArgumentError(TIME_TO_LIVE_RULE);
+  return value;
+}

@@ -1,0 +1,216 @@
+import { appendFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, relative } from 'node:path';
+
+import { Approval } from '../constructs/approval';
+import { APPROVALS_ARTIFACT_DIRECTORY } from '../private/defaults';
+import {
+  describeRelease,
+  digestOf,
+  Release,
+  releaseId,
+  releaseKey,
+  SINGLE_IMAGE,
+} from '../private/release';
+import { DeliveryManifest, imageNames, StageManifest } from '../schema/delivery-manifest';
+
+import { History, personName } from './private/history-store';
+import { OperationError, UsageError } from './private/operation-error';
+import { Project } from './private/project';
+import { requireRunRelease } from './private/run-release';
+
+/** A release to approve. */
+export type ReleaseToApprove =
+  /** By its id: the release a stage verified, or one of the history. */
+  | { readonly id: string }
+  /** Every image, by digest (`sha256:…`), by name. */
+  | { readonly images: { readonly [name: string]: string } }
+  /** The digest of the one image of a delivery of one image. */
+  | { readonly digest: string };
+
+/** What `approve` was asked for: a release, or the stage whose verified release to approve. */
+export interface ApproveOptions {
+  /** The environment whose approval record gets the release. */
+  readonly environment: string;
+  /** The release to approve (its id, every image's digest, or a one-image delivery's digest); or `from`. */
+  readonly release?: ReleaseToApprove;
+  /** A note for the record, with `release`. */
+  readonly note?: string;
+  /** Approve what this stage verified; or `release`. */
+  readonly from?: string;
+  /** With `from`: only while the stage still has this pipeline run's release (its id) verified. */
+  readonly runRelease?: string;
+  /**
+   * With `from`: approve nothing, only tell whether the release is approved.
+   * @default false
+   */
+  readonly check?: boolean;
+}
+
+/** What {@link approve} found or did. */
+export interface ApproveResult {
+  readonly environment: string;
+  /** The release: each image's digest reference, by image name. */
+  readonly release: Release;
+  readonly releaseId: string;
+  /** Whether the release is approved now (with `check`: whether it was). */
+  readonly approved: boolean;
+  /** The line this call appended to the approval record; absent when it appended none. */
+  readonly recorded?: string;
+}
+
+/**
+ * `approve ENVIRONMENT RELEASE [NOTE]` appends the release (every image's digest) to the
+ * environment's approval record; RELEASE is a release id (one that a stage verified, or one of the
+ * history), every image as `name=sha256:…`, or the digest of a one-image delivery.
+ * `approve ENVIRONMENT --from STAGE` approves what STAGE verified, and with `--release` (a pipeline
+ * run's own release) only while STAGE still has that release verified; with `--check` it approves
+ * nothing and exits 0 when that release is approved, 3 when it is not. A changed record is also
+ * copied to `.pipeline/approvals/`, which CI jobs keep as an artifact.
+ */
+export async function approve(project: Project, options: ApproveOptions): Promise<ApproveResult> {
+  const out = project.progress('approve');
+  const { environment, from, runRelease, check } = options;
+  if ((from === undefined) === (options.release === undefined)) {
+    throw new UsageError(
+      from === undefined
+        ? `approve ${environment} needs the release to approve, or --from STAGE.`
+        : `approve ${environment} takes a release or --from ${from}, not both.`,
+      'Give the release id that status or the deploy reported (cdktf-pipeline approve prod 0123456789ab), or approve what a stage verified (cdktf-pipeline approve prod --from staging).',
+    );
+  }
+  if (from === undefined && (check || runRelease !== undefined)) {
+    throw new UsageError(
+      `${check ? '--check' : '--release'} goes with --from STAGE.`,
+      `Run e.g. cdktf-pipeline approve ${environment} --from staging ${check ? '--check' : '--release 0123456789ab'}.`,
+    );
+  }
+  return project.synth([environment, ...(from ? [from] : [])], async ({ delivery }) => {
+    const target = Project.stage(delivery, environment, 'approve');
+    const record = target.approvalRecord;
+    if (record === undefined) {
+      throw new OperationError(
+        `environment '${environment}' does not require approval (it has no approval record).`,
+        `Check the environment name; environments that require approval use Approval.required('<record file>').`,
+      );
+    }
+    const images = imageNames(delivery);
+    let release: Release;
+    let note: string;
+    if (from !== undefined) {
+      const stage = Project.stage(delivery, from, 'approve');
+      if (runRelease !== undefined)
+        await requireRunRelease(project, stage, runRelease, environment);
+      const outputs = await project.outputs(stage.state);
+      if (!outputs) {
+        throw new OperationError(
+          `stage '${from}' has not been deployed here (no state at ${project.showState(stage.state)}), so it has verified no release.`,
+          `Deploy it first: cdktf-pipeline deploy ${from}.`,
+        );
+      }
+      if (!outputs.verifiedRelease) {
+        throw new OperationError(
+          `stage '${from}' has published no verified release (its smoke tests have not passed).`,
+          `Deploy ${from} again and read its log in ${project.show(project.logFile(`deploy-${from}`))}.`,
+        );
+      }
+      release = outputs.verifiedRelease;
+      note = `verified by ${from}`;
+    } else {
+      // Checked when the command line was read.
+      release = await releaseNamed(project, delivery, target, options.release ?? { id: '' });
+      note = options.note ?? '';
+    }
+    const id = releaseId(release);
+    const has = Object.keys(release).sort().join(', ');
+    if (has !== [...images].sort().join(', ')) {
+      // A release from before the delivery's images changed: no line of the record could take it.
+      throw new OperationError(
+        `release ${id} has the images ${has}, but a release of this delivery has ${[...images].sort().join(', ')}.`,
+        `Deploy the stages again from the image stage, then approve the release they verify.`,
+      );
+    }
+    // The record is read as the app reads it (the app already refused malformed lines).
+    const { releases } = Approval.required(relative(project.root, record)).read(
+      project.root,
+      `environment '${environment}'`,
+      images,
+    );
+    if (releases.includes(releaseKey(release))) {
+      out.log(`release ${describeRelease(release)} is already approved for ${environment}`);
+      return { environment, release, releaseId: id, approved: true };
+    }
+    if (check) {
+      out.log(`release ${describeRelease(release)} is not approved for ${environment} yet`);
+      return { environment, release, releaseId: id, approved: false };
+    }
+    const when = new Date().toISOString().slice(0, 16);
+    // A one-image delivery's line is its digest alone, as before releases had several images.
+    const approved =
+      images.length === 1 && images[0] === SINGLE_IMAGE
+        ? digestOf(release[SINGLE_IMAGE])
+        : Object.keys(release)
+            .sort()
+            .map((name) => `${name}=${digestOf(release[name])}`)
+            .join(' ');
+    const line = `${approved} # release ${id} approved by ${personName(project.root)} on ${when}Z${note ? `: ${note}` : ''}`;
+    appendFileSync(record, `${line}\n`);
+    // CI jobs keep this folder as an artifact: the record reaches someone who commits it.
+    const copy = join(project.root, APPROVALS_ARTIFACT_DIRECTORY, basename(record));
+    mkdirSync(dirname(copy), { recursive: true });
+    copyFileSync(record, copy);
+    out.log(`recorded in ${project.show(record)}: ${line}`);
+    out.log(
+      `approved release ${describeRelease(release)} for ${environment}; commit ${project.show(record)} (a copy is in ${project.show(copy)}), then deploy ${environment}`,
+    );
+    return { environment, release, releaseId: id, approved: true, recorded: line };
+  });
+}
+
+/**
+ * The release the command line names: by id, a release that a stage has verified (the target's
+ * upstream first) or that the history holds; or every image by digest; or a one-image delivery's
+ * digest.
+ */
+async function releaseNamed(
+  project: Project,
+  delivery: DeliveryManifest,
+  target: StageManifest,
+  named: ReleaseToApprove,
+): Promise<Release> {
+  const images = imageNames(delivery);
+  const every = images.map((name) => `${name}=sha256:…`).join(',');
+  if ('digest' in named) {
+    if (images.length === 1) return { [images[0]]: named.digest };
+    throw new UsageError(
+      `a release of this delivery has ${images.length} images (${images.join(', ')}); a digest names one of them.`,
+      `Name the release by its id (cdktf-pipeline status shows it), or give every image: ${every}.`,
+    );
+  }
+  if ('images' in named) {
+    const given = Object.keys(named.images).sort();
+    if (given.join(',') !== [...images].sort().join(',')) {
+      throw new UsageError(
+        `the release names the images ${given.join(', ')}, but a release of this delivery has ${images.join(', ')}.`,
+        `Give every image once: ${every}.`,
+      );
+    }
+    return named.images;
+  }
+  const upstream = delivery.stages.find((s) => s.name === target.upstream);
+  const stages = [
+    ...(upstream ? [upstream] : []),
+    ...delivery.stages.filter((s) => s !== upstream),
+  ];
+  for (const stage of stages) {
+    const verified = (await project.outputs(stage.state))?.verifiedRelease;
+    if (verified && releaseId(verified) === named.id) return verified;
+  }
+  const recorded = (await History.of(delivery.state, project.database).deployments()).find(
+    (d) => d.releaseId === named.id,
+  );
+  if (recorded) return recorded.release;
+  throw new OperationError(
+    `no stage has verified release ${named.id}, and the history has no deploy of it.`,
+    `Check the id (cdktf-pipeline status and history show releases), or give every image: cdktf-pipeline approve ${target.name} ${every}.`,
+  );
+}

@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { engineVariable, PASSPHRASE_VARIABLE } from '../../private/defaults';
+import { encryptionBlock, MIN_PASSPHRASE_LENGTH } from '../../private/encryption';
+import { scratchFolder } from '../../private/process';
+import { StateLocation } from '../../schema/delivery-manifest';
+
+import { OperationError } from './operation-error';
+
+/** The variable the engine reads the state passphrase from. */
+export const PASSPHRASE_ENV = engineVariable(PASSPHRASE_VARIABLE);
+
+/** The engine the cdktf CLI runs: `TERRAFORM_BINARY_NAME`, else `terraform`. */
+export function engineBinary(): string {
+  return process.env.TERRAFORM_BINARY_NAME || 'terraform';
+}
+
+let engineName: string | undefined;
+
+/** The engine's name and version as it reports them, e.g. 'OpenTofu v1.12.6'. */
+export function engineVersion(): string {
+  if (engineName === undefined) {
+    try {
+      engineName = execFileSync(engineBinary(), ['version'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+      }).split('\n')[0];
+    } catch {
+      throw new OperationError(
+        `the engine ${engineBinary()} does not run.`,
+        'Run scripts/setup, or point TERRAFORM_BINARY_NAME at OpenTofu (tofu).',
+      );
+    }
+  }
+  return engineName;
+}
+
+/**
+ * Checks that encrypted state can be written and read: the engine is OpenTofu, and the
+ * passphrase is given and long enough. Names the fix; never prints the passphrase.
+ */
+export function requireEncryption(where: string): void {
+  const version = engineVersion();
+  if (!/^OpenTofu v/.test(version)) {
+    throw new OperationError(
+      `the delivery encrypts its state, and ${version.trim() || engineBinary()} cannot: only OpenTofu encrypts state and plans. Nothing was deployed.`,
+      'Use OpenTofu (TERRAFORM_BINARY_NAME=tofu; scripts/setup builds it), or accept plain-text state with stateEncryption: StateEncryption.none() in the Delivery.',
+    );
+  }
+  const passphrase = process.env[PASSPHRASE_ENV];
+  if (passphrase === undefined || passphrase === '') {
+    throw new OperationError(
+      `the delivery encrypts its state, and no passphrase is given. Nothing was deployed.`,
+      `Set ${PASSPHRASE_ENV}, or write the passphrase (at least ${MIN_PASSPHRASE_LENGTH} characters) to ${where}.`,
+    );
+  }
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
+    throw new OperationError(
+      `the state passphrase has ${passphrase.length} characters; OpenTofu needs at least ${MIN_PASSPHRASE_LENGTH}. Nothing was deployed.`,
+      `Use a longer passphrase in ${PASSPHRASE_ENV} or ${where}.`,
+    );
+  }
+}
+
+/**
+ * Runs `fn` in a scratch OpenTofu working directory outside the project that has only the
+ * backend of `location` and the encryption (with `migrating`, plain state is read too), initialised.
+ */
+function inStateWorkspace<T>(
+  location: StateLocation,
+  migrating: boolean,
+  fn: (run: (args: string[], input?: string) => string) => T,
+): T {
+  const dir = scratchFolder('state');
+  const backend =
+    location.backend === 'local'
+      ? { local: { path: location.path } }
+      : { pg: { schema_name: location.schema } };
+  writeFileSync(
+    join(dir, 'main.tf.json'),
+    JSON.stringify({
+      terraform: { backend, encryption: encryptionBlock(migrating) },
+      variable: { [PASSPHRASE_VARIABLE]: { type: 'string', sensitive: true } },
+    }),
+  );
+  const run = (args: string[], input?: string): string => {
+    try {
+      return execFileSync(engineBinary(), args, {
+        cwd: dir,
+        encoding: 'utf8',
+        input,
+        maxBuffer: 256 * 1024 * 1024,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: { ...process.env, TF_IN_AUTOMATION: '1', TF_DATA_DIR: join(dir, '.terraform') },
+      });
+    } catch (error) {
+      const e = error as { stderr?: string; message: string };
+      // -no-color is not given to every subcommand: drop colour codes.
+      // eslint-disable-next-line no-control-regex
+      const detail = (e.stderr ?? e.message).replace(/\u001b\[[0-9;]*m/g, '');
+      // The engine's error and the lines that explain it, as one line.
+      const lines = detail.split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim());
+      const at = lines.findIndex((l) => /^Error: /.test(l));
+      const end = lines.indexOf('', at + 2);
+      const reason =
+        at < 0
+          ? lines.filter(Boolean)[0]
+          : `${lines[at].slice('Error: '.length)}: ${lines
+              .slice(at + 1, end < 0 ? undefined : end)
+              .filter(Boolean)
+              .join(' ')}`;
+      if (/message authentication failed|decryption failed/.test(detail)) {
+        throw new OperationError(
+          `the state at ${stateLocationText(location)} is encrypted, and the passphrase given does not decrypt it (${reason}).`,
+          `Give the passphrase this state was encrypted with (${PASSPHRASE_ENV}).`,
+        );
+      }
+      throw new OperationError(
+        `the engine could not read the state at ${stateLocationText(location)}: ${reason}`,
+        'Check that the state is readable (for PostgreSQL, that the database answers: PG_CONN_STR).',
+      );
+    }
+  };
+  try {
+    run(['init', '-input=false', '-no-color']);
+    return fn(run);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A state's location in messages: the file's path, or the PostgreSQL schema. */
+export function stateLocationText(location: StateLocation): string {
+  return location.backend === 'local' ? location.path : `PostgreSQL schema ${location.schema}`;
+}
+
+/** An encrypted state, decrypted by the engine: its JSON text (kept in memory only). */
+export function decryptedState(location: StateLocation): string {
+  return inStateWorkspace(location, true, (run) => run(['state', 'pull']));
+}
+
+/** Rewrites a plain-text state encrypted, keeping every resource and output. */
+export function encryptState(location: StateLocation): void {
+  inStateWorkspace(location, true, (run) => {
+    const state = run(['state', 'pull']);
+    run(['state', 'push', '-force', '-'], state);
+  });
+}

@@ -1,0 +1,2 @@
+export { releaseId, releaseKey } from './release';
+export type { Release } from './release';
