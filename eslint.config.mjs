@@ -3,6 +3,49 @@ import prettier from 'eslint-config-prettier';
 import importPlugin from 'eslint-plugin-import';
 import tseslint from 'typescript-eslint';
 
+/** The rooms of lib/, bottom up: a room may import the rooms below it, never one above. */
+const ROOMS = {
+  schema: [],
+  model: ['private'],
+  constructs: ['private', 'schema'],
+  parity: ['private', 'schema'],
+  stacks: ['private', 'schema', 'constructs', 'parity'],
+  renderers: ['private', 'model'],
+  testing: ['private', 'schema', 'constructs', 'parity', 'stacks'],
+  operations: ['private', 'schema', 'model', 'constructs', 'stacks', 'parity', 'renderers'],
+  runner: ['private', 'model', 'operations'],
+  cli: ['private', 'model', 'parity', 'operations', 'runner'],
+};
+
+/**
+ * The shared private room serves the constructs and stacks: it may name their types (import
+ * type), never import a value of a room above it.
+ */
+const SHARED_PRIVATE = {
+  patterns: [
+    {
+      regex: '^\\.\\./(?!schema/)',
+      allowTypeImports: true,
+      message: 'lib/private sits below every room but lib/schema: import only types from above.',
+    },
+  ],
+};
+
+/**
+ * import/no-restricted-paths zones for lib/: each room may import only the rooms ROOMS lists
+ * (and lib/index.ts imports none of the CLI, the runner's process or the operations: they have
+ * subpaths of their own). A private/ file never imports the module it serves: no import cycle
+ * (import/no-cycle) within lib/.
+ */
+const LIBRARY_ZONES = [
+  ...Object.entries(ROOMS).map(([room, below]) => ({
+    target: `./lib/${room}`,
+    from: './lib',
+    except: [`./${room}`, ...below.map((r) => `./${r}`)],
+    message: `lib/${room} may import only ${below.length ? below.map((r) => `lib/${r}`).join(', ') : 'nothing of lib/'} besides itself.`,
+  })),
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -52,9 +95,33 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI is the only room that prints: everything else reports through return values,
+    // errors and progress callbacks.
     files: ['lib/**/*.ts'],
     ignores: ['lib/cli/**'],
-    rules: { 'no-console': 'error' },
+    rules: {
+      'no-console': 'error',
+      'no-restricted-properties': [
+        'error',
+        ...['stdout', 'stderr'].map((property) => ({
+          object: 'process',
+          property,
+          message: 'Only lib/cli prints: report through a result, an error or a progress listener.',
+        })),
+      ],
+    },
+  },
+  {
+    // Which room of lib/ may import which (CONTRIBUTING.md has the table).
+    files: ['lib/**/*.ts'],
+    rules: {
+      'import/no-restricted-paths': ['error', { zones: LIBRARY_ZONES }],
+      'import/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    files: ['lib/private/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', SHARED_PRIVATE] },
   },
   {
     // The sample delivery, the scripts and the benchmarks use the package as any project would:

@@ -75,6 +75,66 @@ describe('the package', () => {
     ).toEqual([]);
   });
 
+  test('the lint rules keep the rooms of lib/ in order: imports go down, only the CLI prints', async () => {
+    const cases = [
+      [
+        'lib/model/probe.ts',
+        "import { Operations } from '../operations';\n\nexport const o = Operations;",
+      ],
+      [
+        'lib/stacks/probe.ts',
+        "import { LocalRunner } from '../runner';\n\nexport const r = LocalRunner;",
+      ],
+      ['lib/operations/probe.ts', "import { main } from '../cli/main';\n\nexport const m = main;"],
+      ['lib/runner/probe.ts', "export function say(): void {\n  process.stdout.write('hi\\n');\n}"],
+      [
+        'lib/private/probe.ts',
+        "import { Approval } from '../constructs/approval';\n\nexport const a = Approval;",
+      ],
+      [
+        'lib/private/probe.ts',
+        "import type { Approval } from '../constructs/approval';\n\nexport type A = Approval;",
+      ],
+      [
+        'lib/runner/probe.ts',
+        "import { Operations } from '../operations';\n\nexport const o = Operations;",
+      ],
+    ];
+    // One ESLint for every case: loading the configuration is most of its time.
+    const script = `
+      const { ESLint } = require('eslint');
+      (async () => {
+        const eslint = new ESLint();
+        const out = [];
+        for (const [filePath, text] of JSON.parse(process.env.CASES)) {
+          const [result] = await eslint.lintText(text, { filePath });
+          out.push(result.messages.map((m) => m.message));
+        }
+        console.log(JSON.stringify(out));
+      })();`;
+    const result = await sh('node', ['-e', script], { CASES: JSON.stringify(cases) });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.output)).toEqual([
+      [
+        'Unexpected path "../operations" imported in restricted zone. lib/model may import only lib/private besides itself.',
+      ],
+      [
+        'Unexpected path "../runner" imported in restricted zone. lib/stacks may import only lib/private, lib/schema, lib/constructs, lib/parity besides itself.',
+      ],
+      [
+        'Unexpected path "../cli/main" imported in restricted zone. lib/operations may import only lib/private, lib/schema, lib/model, lib/constructs, lib/stacks, lib/parity, lib/renderers besides itself.',
+      ],
+      [
+        "'process.stdout' is restricted from being used. Only lib/cli prints: report through a result, an error or a progress listener.",
+      ],
+      [
+        "'../constructs/approval' import is restricted from being used by a pattern. lib/private sits below every room but lib/schema: import only types from above.",
+      ],
+      [],
+      [],
+    ]);
+  });
+
   test('the lint rule refuses an import of private/ from outside the library', async () => {
     const lint = (file: string, source: string) =>
       sh('sh', ['-c', `printf '%s\\n' "$SOURCE" | npx eslint --stdin --stdin-filename ${file}`], {
