@@ -32,10 +32,9 @@ const SHARED_PRIVATE = {
 };
 
 /**
- * import/no-restricted-paths zones for lib/: each room may import only the rooms ROOMS lists
- * (and lib/index.ts imports none of the CLI, the runner's process or the operations: they have
- * subpaths of their own). A private/ file never imports the module it serves: no import cycle
- * (import/no-cycle) within lib/.
+ * import/no-restricted-paths zones for lib/: each room may import only the rooms ROOMS lists.
+ * A private/ file never imports a value of the module it serves: no import cycle (import/no-cycle,
+ * which lets a type be named) within lib/.
  */
 const LIBRARY_ZONES = [
   ...Object.entries(ROOMS).map(([room, below]) => ({

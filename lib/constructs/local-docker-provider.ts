@@ -8,7 +8,7 @@ import { assertShape, shape } from '../private/shape';
 /** Props of {@link LocalDockerProvider}. */
 export interface LocalDockerProviderProps {
   /**
-   * Docker engine address.
+   * Docker host address.
    * @default - the provider's default (DOCKER_HOST, else the local unix socket)
    */
   readonly host?: string;

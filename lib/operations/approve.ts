@@ -62,9 +62,9 @@ export interface ApproveResult {
  * `approve ENVIRONMENT RELEASE [NOTE]` appends the release (every image's digest) to the
  * environment's approval record; RELEASE is a release id (one that a stage verified, or one of the
  * history), every image as `name=sha256:…`, or the digest of a one-image delivery.
- * `approve ENVIRONMENT --from STAGE` approves what STAGE verified, and with `--release` (a pipeline
- * run's own release) only while STAGE still has that release verified; with `--check` it approves
- * nothing and exits 0 when that release is approved, 3 when it is not. A changed record is also
+ * With `from`, it approves what that stage verified, and with `runRelease` (a pipeline run's own
+ * release) only while the stage still has that release verified; with `check` it approves nothing
+ * and tells whether that release is approved. A changed record is also
  * copied to `.pipeline/approvals/`, which CI jobs keep as an artifact.
  */
 export async function approve(project: Project, options: ApproveOptions): Promise<ApproveResult> {

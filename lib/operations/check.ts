@@ -48,9 +48,9 @@ export interface CheckResult {
 }
 
 /**
- * `check STACK [--load N [--concurrency C] [--p95-ms MS]]`: the delivery's smoke tests over HTTP
- * against the deployed stack's URLs; then, with --load, N requests to the first smoke test's
- * path that fail the check on any failed request or a 95th percentile above the budget.
+ * The delivery's smoke tests over HTTP against the deployed stack's URLs; then, with `load`, that
+ * many requests to the first smoke test's path, which fail the check on any failed request or a
+ * 95th percentile above the budget.
  */
 export async function check(project: Project, options: CheckOptions): Promise<CheckResult> {
   const out = project.progress('check');

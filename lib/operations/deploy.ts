@@ -9,7 +9,7 @@ import { DeliveryManifest, imageNames, StageManifest } from '../schema/delivery-
 
 import { failedOutcome, pulledState, runEngine } from './private/engine-run';
 import { currentRun, History } from './private/history-store';
-import { engineHost } from './private/known-failures';
+import { dockerHost } from './private/known-failures';
 import { OperationError, UsageError } from './private/operation-error';
 import { requireFreePorts } from './private/ports';
 import { Progress } from './private/progress';
@@ -69,7 +69,7 @@ export async function deploy(project: Project, options: DeployOptions): Promise<
   }
   return project.synth(args, async ({ delivery, outdir }) => {
     const stages = stagesToDeploy(delivery, args, runRelease);
-    await requireEngine(project.root);
+    await requireDockerHost(project.root);
     const history = History.of(delivery.state, project.database);
     const deployed: DeployedStack[] = [];
     for (const stage of stages) {
@@ -225,16 +225,16 @@ function logImages(out: Progress, release: Release): void {
   for (const name of Object.keys(release).sort()) out.log(`  ${name}: ${release[name]}`);
 }
 
-/** Refuses to start when the Docker engine does not answer: nothing could be deployed. */
-async function requireEngine(cwd: string): Promise<void> {
+/** Refuses to start when the Docker host does not answer: nothing could be deployed. */
+async function requireDockerHost(cwd: string): Promise<void> {
   const result = await runCollected('docker', ['version', '--format', '{{.Server.Version}}'], {
     cwd,
     env: process.env,
   });
   if (result.code !== 0) {
     throw new OperationError(
-      `the Docker engine at ${engineHost()} does not answer; nothing was deployed.`,
-      'Start the engine (scripts/setup starts the local one), or point DOCKER_HOST at one that runs.',
+      `the Docker host at ${dockerHost()} does not answer; nothing was deployed.`,
+      'Start Docker (scripts/setup starts the local one), or point DOCKER_HOST at one that runs.',
     );
   }
 }

@@ -13,12 +13,6 @@ export interface DriftOptions {
   readonly environments?: readonly string[];
 }
 
-/**
- * `drift [ENVIRONMENT...]`: compares what runs with what the last deploy of each environment
- * recorded (a refresh-only plan: nothing is changed, not even the state), and names every
- * resource and attribute that differs. Exit 0 when all are in sync, 2 when one drifted, 1 on an
- * error. Default: every deployed environment.
- */
 /** One environment compared with its last deploy. */
 export interface EnvironmentDrift {
   readonly environment: string;
@@ -34,6 +28,11 @@ export interface DriftResult {
   readonly drifted: boolean;
 }
 
+/**
+ * Compares what runs with what the last deploy of each environment recorded (a refresh-only plan:
+ * nothing is changed, not even the state), and names every resource and attribute that differs.
+ * Default: every deployed environment.
+ */
 export async function drift(project: Project, options: DriftOptions): Promise<DriftResult> {
   const out = project.progress('drift');
   const args = options.environments ?? [];

@@ -25,9 +25,8 @@ export interface ExpireReviewsResult {
 }
 
 /**
- * `expire-reviews TIME-TO-LIVE [--yes]`: destroys the review environments that no deploy touched
- * for that long, once confirmed (see confirmDestroy). A deploy rewrites the stack's outputs file,
- * so its age is the environment's.
+ * Destroys the review environments that no deploy touched for that long, once confirmed (see
+ * confirmDestroy). A deploy rewrites the stack's outputs file, so its age is the environment's.
  */
 export async function expireReviews(
   project: Project,

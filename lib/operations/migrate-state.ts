@@ -28,11 +28,11 @@ export interface MigrateStateResult {
 }
 
 /**
- * `migrate-state --to pg|local`: moves every stage's state from the other store into this one,
- * with the engine's own `state pull` and `state push`. It refuses, before it moves anything, when
- * a stage's state is locked or the target already holds that stage. Each state is read back from
- * the target before the source copy is removed (a local file is kept under
- * `.pipeline/state-backup/`). Afterwards the app must select the target store (PIPELINE_STATE).
+ * Moves every stage's state from the other store into this one, with the engine's own `state pull`
+ * and `state push`. It refuses, before it moves anything, when a stage's state is locked or the
+ * target already holds that stage. Each state is read back from the target before the source copy
+ * is removed (a local file is kept under `.pipeline/state-backup/`). Afterwards the app must select
+ * the target store (PIPELINE_STATE).
  */
 export async function migrateState(
   project: Project,

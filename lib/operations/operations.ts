@@ -146,7 +146,7 @@ export class Operations {
       app: this.props.app,
       listener: this.props.onProgress,
       prompt: this.props.prompt,
-      client: describeClient(name, 'state'),
+      client: describeClient('cdktf-pipeline', name),
     });
     // Encrypted state is read (and written) with the passphrase: every engine run gets it.
     loadStatePassphrase(project.root);

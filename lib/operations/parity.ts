@@ -13,10 +13,10 @@ export interface ParityOptions {
 }
 
 /**
- * `parity [--review ID]...`: synthesizes the app (with a review environment for each `--review`)
- * into a temporary folder and checks what the engine receives there: the `cdk.tf.json` of every
- * environment stack, backend included, and its variables file. The report lists every
- * difference with its JSON path and both values (`EnvironmentParity.format` writes it out).
+ * Synthesizes the app (with a review environment for each id of `reviews`) into a temporary folder
+ * and checks what the engine receives there: the `cdk.tf.json` of every environment stack, backend
+ * included, and its variables file. The report lists every difference with its JSON path and both
+ * values (`EnvironmentParity.format` writes it out).
  */
 export async function parity(project: Project, options: ParityOptions = {}): Promise<ParityReport> {
   const reviews = options.reviews ?? [];

@@ -141,9 +141,9 @@ export interface DeliveryProps<S extends Settings = Settings> {
    */
   readonly reviewsAsInstances?: boolean;
   /**
-   * Prefix of every name the environments take on the engine (containers, networks, Swarm
+   * Prefix of every name the environments take on the Docker host (containers, networks, Swarm
    * services and secrets) and of their environment label's value: two deliveries, or two clones
-   * of one (a developer's and a CI runner's), share one Docker engine without touching each
+   * of one (a developer's and a CI runner's), share one Docker host without touching each
    * other's environments. Their published ports must still differ (port or publish address).
    * @default '' (names start with the environment's name)
    */

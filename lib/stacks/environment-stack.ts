@@ -71,9 +71,9 @@ export interface EnvironmentStackProps<S extends Settings = Settings> {
   /** Project root: relative state locations resolve from it. */
   readonly projectRoot: string;
   /**
-   * Prefix of every name the environment takes on the engine (containers, networks, Swarm
+   * Prefix of every name the environment takes on the Docker host (containers, networks, Swarm
    * services and secrets) and of its environment label's value: deliveries with different
-   * prefixes share one Docker engine without touching each other's environments.
+   * prefixes share one Docker host without touching each other's environments.
    * @default '' (names start with the environment's name)
    */
   readonly namePrefix?: string;

@@ -17,7 +17,7 @@ import { lockTimeoutEnv } from './state-lock';
 export interface DriftedResource {
   /** Its address, e.g. `docker_container.Services_Web_00C5A910[1]`. */
   readonly address: string;
-  /** Its name on the engine, when it has one (a container's or a network's name). */
+  /** Its name on the Docker host, when it has one (a container's or a network's name). */
   readonly name?: string;
   /** `removed`: it is gone; `stopped`: a container that no longer runs; `changed`: attributes differ. */
   readonly kind: 'removed' | 'stopped' | 'changed';

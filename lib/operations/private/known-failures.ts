@@ -4,8 +4,8 @@ import { dockerNameOf, StageManifest } from '../../schema/delivery-manifest';
 import { OperationError } from './operation-error';
 import { isNameConflict } from './orphans';
 
-/** The engine the CLI and the provider talk to: `DOCKER_HOST`, else the local socket. */
-export function engineHost(): string {
+/** The Docker host the CLI and the provider talk to: `DOCKER_HOST`, else the local socket. */
+export function dockerHost(): string {
   return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 }
 
@@ -26,8 +26,8 @@ export function knownFailure(
   if (lost) {
     const why = lost[1] ? ` (${lost[1].trim()})` : '';
     return new OperationError(
-      `${action} ${stack} failed: the Docker engine at ${engineHost()} stopped answering during the ${action}${why}.${action === 'deploy' ? ` ${stack}'s verified release is unchanged, and nothing was promoted.` : ''} The full log is ${logFile}.`,
-      `Start the engine (scripts/setup starts the local one): what it ran starts again with it. Then ${action} ${stack} again: it finishes what this one began.`,
+      `${action} ${stack} failed: the Docker host at ${dockerHost()} stopped answering during the ${action}${why}.${action === 'deploy' ? ` ${stack}'s verified release is unchanged, and nothing was promoted.` : ''} The full log is ${logFile}.`,
+      `Start Docker (scripts/setup starts the local one): what it ran starts again with it. Then ${action} ${stack} again: it finishes what this one began.`,
     );
   }
   // A refused TCP connection in the push is the registry's; anywhere else, name only the address.

@@ -49,7 +49,7 @@ async function labelled(
   const filter = `label=${DEFAULTS.environmentLabel}=${dockerName}`;
   const list = async (kind: LabelledObject['kind'], args: string[]) => {
     const result = await runCollected('docker', args, { cwd, env });
-    // `docker service ls` fails where the engine is not a swarm manager: there are none.
+    // `docker service ls` fails where the Docker host is not a swarm manager: there are none.
     if (result.code !== 0) return [];
     return result.output
       .split('\n')

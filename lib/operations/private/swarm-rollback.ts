@@ -58,8 +58,8 @@ export function rollbackError(
 }
 
 /**
- * Asks the Docker engine which services of an environment (by their environment label, its
- * Docker name) last rolled back, and the errors of their failed tasks. Empty when the engine
+ * Asks the Docker host which services of an environment (by their environment label, its
+ * Docker name) last rolled back, and the errors of their failed tasks. Empty when the host
  * cannot tell.
  */
 export async function rolledBackServices(

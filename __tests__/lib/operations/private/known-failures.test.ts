@@ -37,10 +37,10 @@ describe('knownFailure', () => {
   test('the engine lost during a deploy: named, with the digest kept and the redeploy as the fix', () => {
     const error = knownFailure('deploy', stage('dev', 'environment'), ENGINE_LOST, 'dev.log');
     expect(error?.message).toBe(
-      "deploy dev failed: the Docker engine at unix:///var/run/docker.sock stopped answering during the deploy (EOF). dev's verified release is unchanged, and nothing was promoted. The full log is dev.log.",
+      "deploy dev failed: the Docker host at unix:///var/run/docker.sock stopped answering during the deploy (EOF). dev's verified release is unchanged, and nothing was promoted. The full log is dev.log.",
     );
     expect(error?.fix).toBe(
-      'Start the engine (scripts/setup starts the local one): what it ran starts again with it. Then deploy dev again: it finishes what this one began.',
+      'Start Docker (scripts/setup starts the local one): what it ran starts again with it. Then deploy dev again: it finishes what this one began.',
     );
   });
 
@@ -51,7 +51,7 @@ describe('knownFailure', () => {
       '  with docker_container.Services_Web_00C5A910[0],',
     ].join('\n');
     expect(knownFailure('deploy', stage('dev', 'environment'), log, 'dev.log')?.message).toBe(
-      "deploy dev failed: the Docker engine at unix:///var/run/docker.sock stopped answering during the deploy (read unix @->/var/run/docker.sock: read: connection reset by peer). dev's verified release is unchanged, and nothing was promoted. The full log is dev.log.",
+      "deploy dev failed: the Docker host at unix:///var/run/docker.sock stopped answering during the deploy (read unix @->/var/run/docker.sock: read: connection reset by peer). dev's verified release is unchanged, and nothing was promoted. The full log is dev.log.",
     );
   });
 
@@ -60,7 +60,7 @@ describe('knownFailure', () => {
     const log =
       'Error: error during connect: Get "http://127.0.0.1:2375/v1.41/containers/json": dial tcp 127.0.0.1:2375: connect: connection refused';
     expect(knownFailure('destroy', stage('dev', 'environment'), log, 'l')?.message).toBe(
-      'destroy dev failed: the Docker engine at tcp://127.0.0.1:2375 stopped answering during the destroy (dial tcp 127.0.0.1:2375: connect: connection refused). The full log is l.',
+      'destroy dev failed: the Docker host at tcp://127.0.0.1:2375 stopped answering during the destroy (dial tcp 127.0.0.1:2375: connect: connection refused). The full log is l.',
     );
   });
 
