@@ -10,7 +10,7 @@
  */
 'use strict';
 const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, writeFileSync } = require('node:fs');
+const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join, resolve } = require('node:path');
 
@@ -32,8 +32,10 @@ function loadHook() {
       fileName: file,
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
     }).outputText;
+    // Written whole, then renamed: processes starting at once never read half of it.
     mkdirSync(cacheDir, { recursive: true });
-    writeFileSync(cached, code);
+    writeFileSync(`${cached}.${process.pid}.partial`, code);
+    renameSync(`${cached}.${process.pid}.partial`, cached);
   }
   const hook = new Module(file, module);
   hook.filename = file;

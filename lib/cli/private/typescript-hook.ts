@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 interface Transpiler {
   transpileModule(
@@ -55,11 +55,21 @@ export function installTypeScriptHook(
         fileName: filename,
         compilerOptions: TRANSPILE_OPTIONS,
       }).outputText;
-      mkdirSync(cacheDir, { recursive: true });
-      writeFileSync(cached, code);
+      keep(cached, code);
     }
     module._compile(code, filename);
   };
+}
+
+/**
+ * Writes a transpiled file into the cache in one step (a file of its own, then renamed): processes
+ * that load the same file at once never read half of it.
+ */
+export function keep(file: string, code: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, code);
+  renameSync(partial, file);
 }
 
 function loadTypeScript(projectRoot: string): Transpiler {
