@@ -440,7 +440,7 @@ describe('state in PostgreSQL', () => {
       const refused = await cli(a, ['deploy', 'staging']);
       expect(refused.code).toBe(1);
       expect(refused.output).toMatch(
-        /^\[deploy\] error: the state database failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\n\[deploy\] fix: Set PG_CONN_STR \(or PGHOST, PGUSER, \.\.\.\) to the state database; with PIPELINE_STATE=pg, scripts\/setup starts one and writes it to pipeline\.env\.\n$/,
+        /^\[deploy\] error: the state database failed: connect ECONNREFUSED 127\.0\.0\.1:\d+\n\[deploy\] fix: Start the state database, or set PG_CONN_STR \(or PGHOST, PGUSER, \.\.\.\) to one that answers\.\n$/,
       );
       expect(await httpGet(`${URLS.staging}/cgi-bin/health`)).toEqual(HEALTHY);
     } finally {

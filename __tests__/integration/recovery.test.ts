@@ -265,7 +265,7 @@ describe('faults: a clear error, and what runs keeps running', () => {
       code: 1,
       output:
         '[deploy] error: the Docker host at unix:///nonexistent/docker.sock does not answer; nothing was deployed.\n' +
-        '[deploy] fix: Start Docker (scripts/setup starts the local one), or point DOCKER_HOST at one that runs.\n',
+        '[deploy] fix: Start Docker, or point DOCKER_HOST at a Docker host that runs.\n',
     });
     expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
   });
@@ -288,7 +288,7 @@ describe('faults: a clear error, and what runs keeps running', () => {
       const failed = await deploy.result;
       expect(failed.code).toBe(1);
       expect(failed.output).toMatch(
-        /\[deploy\] error: deploy dev failed: the Docker host at unix:\/\/\/var\/run\/docker\.sock stopped answering during the deploy( \([^)\n]+\))?\. dev's verified release is unchanged, and nothing was promoted\. The full log is \.pipeline\/logs\/deploy-dev\.log\.\n\[deploy\] fix: Start the engine \(scripts\/setup starts the local one\): what it ran starts again with it\. Then deploy dev again: it finishes what this one began\.\n$/,
+        /\[deploy\] error: deploy dev failed: the Docker host at unix:\/\/\/var\/run\/docker\.sock stopped answering during the deploy( \([^)\n]+\))?\. dev's verified release is unchanged, and nothing was promoted\. The full log is \.pipeline\/logs\/deploy-dev\.log\.\n\[deploy\] fix: Start Docker: what it ran starts again with it\. Then deploy dev again: it finishes what this one began\.\n$/,
       );
       expect(verified('dev')).toBe(served);
     } finally {
@@ -325,7 +325,7 @@ describe('faults: a clear error, and what runs keeps running', () => {
       const failed = await cli(['deploy', 'image']);
       expect(failed.code).toBe(1);
       expect(failed.output).toMatch(
-        /\[deploy\] error: deploy image failed: the registry at 127\.0\.0\.1:5000 does not answer \(connection refused\)\. Nothing was pushed or promoted; every environment keeps what it runs\. The full log is \.pipeline\/logs\/deploy-image\.log\.\n\[deploy\] fix: Start the registry \(scripts\/setup starts the local one\), then deploy again\.\n$/,
+        /\[deploy\] error: deploy image failed: the registry at 127\.0\.0\.1:5000 does not answer \(connection refused\)\. Nothing was pushed or promoted; every environment keeps what it runs\. The full log is \.pipeline\/logs\/deploy-image\.log\.\n\[deploy\] fix: Start the registry, then deploy again\.\n$/,
       );
       expect(verified('image')).toBe(released);
       expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);

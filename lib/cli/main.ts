@@ -28,6 +28,7 @@ import {
   runRelease,
   timeToLive,
 } from './private/arguments';
+import { crashed } from './private/crash';
 import { answer, ask, onTerminal } from './private/prompt';
 import { installTypeScriptHook } from './private/typescript-hook';
 import { run } from './run';
@@ -39,6 +40,8 @@ const CLI = 'cdktf-pipeline';
 interface ProjectOptions {
   readonly app?: string;
   readonly pipeline?: string;
+  /** The result as JSON on standard output; progress goes to standard error. */
+  readonly json?: boolean;
 }
 
 /** The pipeline model: the module's `pipeline` export (or default export), or what it returns. */
@@ -62,8 +65,16 @@ function loadPipeline(
   }
   const path = resolve(root, module);
   installTypeScriptHook(root);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = require(path) as { pipeline?: unknown; default?: unknown };
+  let exported: { pipeline?: unknown; default?: unknown };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    exported = require(path) as { pipeline?: unknown; default?: unknown };
+  } catch (error) {
+    throw new OperationError(
+      `the pipeline model ${module} failed to load: ${error instanceof Error ? error.message : String(error)}`,
+      `Fix the module; its error is above, and \`tsc --noEmit\` checks its types.`,
+    );
+  }
   let pipeline = exported.pipeline ?? exported.default;
   if (typeof pipeline === 'function') pipeline = (pipeline as () => unknown)();
   if (!(pipeline instanceof DeliveryPipeline)) {
@@ -87,7 +98,8 @@ Exit status:
   ${ExitCode.ERROR}   the command failed (a deploy, a smoke test, a state that cannot be read)
   ${ExitCode.CHANGES}   drift: an environment drifted; plan: a deploy would change something; run: paused at an approval gate
   ${ExitCode.NOT_APPROVED}   approve --check: the release is not approved yet
-  ${ExitCode.USAGE}  the command line is wrong, or a destroy was not confirmed: nothing was done`;
+  ${ExitCode.USAGE}  the command line is wrong, or a destroy was not confirmed: nothing was done
+  ${ExitCode.CRASH}  the CLI crashed (a bug: please report it; --debug shows where)`;
 
 /**
  * The command table: every command with its arguments and options, which the parser checks
@@ -106,6 +118,7 @@ function commandTable(
     )
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show the help of the CLI or of a command')
+    .option('--debug', 'on a crash, print where it happened (the stack)')
     .addHelpText('after', EXIT_CODES)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -127,6 +140,7 @@ function commandTable(
       'the pipeline model module, instead of package.json\'s "cdktf-pipeline".pipeline',
     );
   const yes = new Option('-y, --yes', 'destroy without asking (needed without a terminal)');
+  const json = new Option('--json', 'the result as JSON (progress goes to standard error)');
 
   command('deploy', 'deploy stacks in order (default: the stages up to the first approval)')
     .argument('[stacks...]', 'the stacks to deploy; review-<id> adds a review environment')
@@ -144,10 +158,13 @@ function commandTable(
 
   command('plan', 'what a deploy of each stack would change; exit 0 nothing, 2 changes')
     .argument('<stacks...>', 'the stacks to plan')
+    .addOption(json)
     .action((stacks: string[], o: ProjectOptions) =>
-      act(o, async (ops) =>
-        (await ops.plan({ stacks })).changes ? ExitCode.CHANGES : ExitCode.OK,
-      ),
+      act(o, async (ops) => {
+        const result = await ops.plan({ stacks });
+        if (o.json) printJson(result);
+        return result.changes ? ExitCode.CHANGES : ExitCode.OK;
+      }),
     );
 
   command('destroy', 'destroy stacks, e.g. a review environment, after asking')
@@ -184,6 +201,7 @@ function commandTable(
       runRelease,
     )
     .option('--check', 'with --from: approve nothing; exit 0 when approved, 3 when not')
+    .addOption(json)
     .action(
       (
         environment: string,
@@ -200,6 +218,7 @@ function commandTable(
             runRelease: o.release,
             check: o.check === true,
           });
+          if (o.json) printJson(result);
           return result.approved ? ExitCode.OK : ExitCode.NOT_APPROVED;
         }),
     );
@@ -217,13 +236,20 @@ function commandTable(
       `with --load: the 95th percentile's budget in ms (default ${PIPELINE_DEFAULTS.loadP95Milliseconds})`,
       positiveInteger('--p95-ms'),
     )
+    .addOption(json)
     .action(
       (
         stack: string,
         o: ProjectOptions & { load?: number; concurrency?: number; p95Ms?: number },
       ) =>
         act(o, async (ops) => {
-          await ops.check({ stack, load: o.load, concurrency: o.concurrency, p95Ms: o.p95Ms });
+          const result = await ops.check({
+            stack,
+            load: o.load,
+            concurrency: o.concurrency,
+            p95Ms: o.p95Ms,
+          });
+          if (o.json) printJson(result);
           return ExitCode.OK;
         }),
     );
@@ -243,10 +269,13 @@ function commandTable(
     "compare what runs with each environment's last deploy; exit 0 in sync, 2 drifted",
   )
     .argument('[environments...]', 'the environments to compare (default: every deployed one)')
+    .addOption(json)
     .action((environments: string[], o: ProjectOptions) =>
-      act(o, async (ops) =>
-        (await ops.drift({ environments })).drifted ? ExitCode.CHANGES : ExitCode.OK,
-      ),
+      act(o, async (ops) => {
+        const result = await ops.drift({ environments });
+        if (o.json) printJson(result);
+        return result.drifted ? ExitCode.CHANGES : ExitCode.OK;
+      }),
     );
 
   command('status', 'what runs where, since when, verified or not, and what waits upstream')
@@ -266,7 +295,7 @@ function commandTable(
         act(o, async (ops) => {
           const view = await ops.status({ probe: o.probe === true, drift: o.drift === true });
           if (o.json) {
-            process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
+            printJson(view);
           } else if (o.markdown) {
             const markdown = statusMarkdown(view);
             // A copy for CI artifacts, and the GitHub job summary when there is one.
@@ -305,7 +334,7 @@ function commandTable(
             digest: o.digest,
           });
           if (o.json) {
-            process.stdout.write(`${JSON.stringify(deployments, null, 2)}\n`);
+            printJson(deployments);
           } else if (deployments.length === 0) {
             const of = [
               environments.length ? ` for ${environments.join(', ')}` : '',
@@ -337,10 +366,12 @@ function commandTable(
       (id: string, ids: string[]) => [...ids, id],
       [] as string[],
     )
+    .addOption(json)
     .action((o: ProjectOptions & { review: string[] }) =>
       act(o, async (ops) => {
         const report = await ops.parity({ reviews: o.review });
-        console.log(EnvironmentParity.format(report));
+        if (o.json) printJson(report);
+        else console.log(EnvironmentParity.format(report));
         return report.differences.length === 0 ? ExitCode.OK : ExitCode.ERROR;
       }),
     );
@@ -421,12 +452,19 @@ function commandTable(
 
 /**
  * Prints one line of an operation's progress as `[<operation>] <line>`: progress to standard
- * output, errors to standard error, and lines passed on from a tool as they are.
+ * output (standard error with `json`), errors to standard error, and lines passed on from a tool
+ * as they are.
  */
-function print(event: ProgressEvent): void {
-  if (event.level === 'info') process.stdout.write(`[${event.operation}] ${event.message}\n`);
-  else if (event.level === 'error') process.stderr.write(`[${event.operation}] ${event.message}\n`);
-  else process.stderr.write(`${event.message}\n`);
+function print(event: ProgressEvent, json = false): void {
+  const out = event.level === 'info' && !json ? process.stdout : process.stderr;
+  out.write(
+    event.level === 'detail' ? `${event.message}\n` : `[${event.operation}] ${event.message}\n`,
+  );
+}
+
+/** A command's result as JSON, on standard output. */
+function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
 /** The parser's message in the CLI's form: without its `error: ` and on one line. */
@@ -449,7 +487,8 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
       new Operations({
         root,
         app: options.app,
-        onProgress: print,
+        // With --json, standard output holds the result alone.
+        onProgress: (event) => print(event, options.json === true),
         prompt: onTerminal()
           ? {
               ask: (question) => ask(`[${name}] ${question}`),
@@ -489,6 +528,10 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
       console.error(error.report);
       return ExitCode.ERROR;
     }
-    throw error;
+    return crashed(name, error, {
+      debug: argv.includes('--debug'),
+      version: packageVersion(),
+      write: (line) => console.error(line),
+    });
   }
 }

@@ -234,7 +234,7 @@ async function requireDockerHost(cwd: string): Promise<void> {
   if (result.code !== 0) {
     throw new OperationError(
       `the Docker host at ${dockerHost()} does not answer; nothing was deployed.`,
-      'Start Docker (scripts/setup starts the local one), or point DOCKER_HOST at one that runs.',
+      'Start Docker, or point DOCKER_HOST at a Docker host that runs.',
     );
   }
 }

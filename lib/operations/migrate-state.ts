@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+import { engineBinary } from '../private/engine';
 import { scratchFolder } from '../private/process';
 import { describeRelease, releaseKey } from '../private/release';
 import { StateLocation, StageManifest } from '../schema/delivery-manifest';
@@ -10,7 +11,6 @@ import { STATE_STORE_VARIABLE } from '../stacks/state-store';
 import { History } from './private/history-store';
 import { OperationError } from './private/operation-error';
 import { Project } from './private/project';
-import { engineBinary } from './private/state-engine';
 import { lockHolder } from './private/state-lock';
 
 /** What `migrate-state` was asked for. */

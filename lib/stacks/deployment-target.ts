@@ -52,7 +52,7 @@ export abstract class DeploymentTarget {
    * Docker Swarm services on an attachable overlay network of the environment
    * ({@link SwarmServiceDeployment}): rolling updates that roll back by themselves, and a deploy
    * that fails when they do. Published ports are host-mode ports of one task per node. The Docker
-   * engine must be a swarm manager (`docker swarm init`; here `PIPELINE_TARGET=swarm scripts/setup`).
+   * host must be a swarm manager (`docker swarm init`).
    */
   public static swarm(options: SwarmOptions = {}): DeploymentTarget {
     return new SwarmTarget(options);

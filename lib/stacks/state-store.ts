@@ -80,8 +80,8 @@ export class StateStore implements IRemoteStateReader {
 
   /**
    * The store that `PIPELINE_STATE` selects: `local` (or unset) for local files, `pg` for
-   * PostgreSQL, each with its defaults. The CLI, `scripts/setup` and CI jobs read the same
-   * variable, so one setting moves a whole team.
+   * PostgreSQL, each with its defaults. The CLI and CI jobs read the same variable, so one
+   * setting moves a whole team.
    */
   public static fromEnvironment(env: NodeJS.ProcessEnv = process.env): StateStore {
     const value = env[STATE_STORE_VARIABLE] ?? '';

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 
 import { TerraformStack, Testing } from 'cdktf';
 
+import { engineBinary } from '../private/engine';
+
 /** Options of {@link planOf}. */
 export interface PlanOfOptions {
   /**
@@ -29,7 +31,7 @@ export interface PlanOfOptions {
   readonly root?: string;
   /**
    * The engine binary.
-   * @default - $TERRAFORM_BINARY_NAME, else 'tofu'
+   * @default - $TERRAFORM_BINARY_NAME, else `tofu` when on the PATH, else `terraform`
    */
   readonly engine?: string;
   /**
@@ -86,7 +88,7 @@ export function planOf(stack: TerraformStack, options: PlanOfOptions = {}): Plan
       writeFileSync(join(dir, 'plan.auto.tfvars.json'), JSON.stringify(variables));
     }
 
-    const engine = options.engine ?? process.env.TERRAFORM_BINARY_NAME ?? 'tofu';
+    const engine = options.engine ?? engineBinary();
     const run = (...args: string[]) =>
       execFileSync(engine, args, {
         cwd: dir,

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describeRelease } from '../../../lib/private/release';
@@ -91,6 +91,46 @@ describe('cdktf-pipeline checks the command line before it runs anything', () =>
     expect(await cli(...args)).toEqual({ code: 64, output });
     expect(engine.calls()).toEqual([]);
     expect(fingerprint(dir)).toEqual(before);
+  });
+
+  test('--help of every command shows its usage and exits 0, without synthesizing the app', async () => {
+    const commands = [
+      'deploy',
+      'plan',
+      'destroy',
+      'teardown',
+      'approve',
+      'check',
+      'expire-reviews',
+      'drift',
+      'status',
+      'history',
+      'ansible',
+      'parity',
+      'migrate-state',
+      'render',
+      'run',
+    ];
+    // An app that leaves a mark: synthesizing it would show.
+    const app = `touch ${join(dir, 'synthesized')}`;
+    const results = await Promise.all(commands.map((c) => cli(c, '--help', '--app', app)));
+    expect(results.map((r) => [r.code, r.output.split('\n')[0]])).toEqual(
+      commands.map((c) => [
+        0,
+        expect.stringMatching(new RegExp(`^Usage: cdktf-pipeline ${c} \\[options\\]`)),
+      ]),
+    );
+    expect(existsSync(join(dir, 'synthesized'))).toBe(false);
+    expect(engine.calls()).toEqual([]);
+  });
+
+  test('parity --json prints the report as JSON, and nothing else', async () => {
+    const result = await cli('parity', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.output)).toEqual({
+      stacks: ['dev', 'staging', 'prod'],
+      differences: [],
+    });
   });
 
   test('--help of a destroy shows its usage, exit 0, and destroys nothing', async () => {

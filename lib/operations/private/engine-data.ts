@@ -11,9 +11,10 @@ import {
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
+import { engineBinary } from '../../private/engine';
 import { isAlive } from '../../private/process';
 
-import { engineBinary, engineVersion } from './state-engine';
+import { engineVersion } from './state-engine';
 
 /**
  * The dependency lock file `init` writes beside the configuration. Kept data has its copy: the

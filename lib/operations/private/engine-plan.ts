@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { engineBinary } from '../../private/engine';
 import { runCollected, runLogged } from '../../private/process';
 import { isPlainObject } from '../../private/shape';
 import { DeliveryManifest, StageManifest } from '../../schema/delivery-manifest';
@@ -10,7 +11,6 @@ import { OperationError } from './operation-error';
 import { Progress } from './progress';
 import { Project } from './project';
 import { secretsEnv } from './secrets';
-import { engineBinary } from './state-engine';
 import { lockTimeoutEnv } from './state-lock';
 
 /** A resource that differs from what the last deploy recorded. */
@@ -181,5 +181,12 @@ export async function enginePlan(
       'Run it again; if it persists, run the plan by hand in the stack folder.',
     );
   }
-  return JSON.parse(shown.output) as PlanJson;
+  try {
+    return JSON.parse(shown.output) as PlanJson;
+  } catch {
+    throw new OperationError(
+      `the engine's plan of ${stage.name} is not JSON (${engine} show -json printed ${shown.output.length} bytes).`,
+      `Use OpenTofu or Terraform 1.x (TERRAFORM_BINARY_NAME=${engine} now).`,
+    );
+  }
 }

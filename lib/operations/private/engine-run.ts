@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+import { engineBinary } from '../../private/engine';
 import { isAlive, removeLeftovers, runLogged } from '../../private/process';
 import { DeliveryManifest, dockerNameOf, StageManifest } from '../../schema/delivery-manifest';
 import { StateLocation } from '../../schema/delivery-manifest';
@@ -14,7 +15,7 @@ import { isNameConflict, orphansOf, removeOrphans } from './orphans';
 import { Progress } from './progress';
 import { Project } from './project';
 import { loadStatePassphrase, secretsEnv } from './secrets';
-import { decryptedState, encryptState, engineBinary, requireEncryption } from './state-engine';
+import { decryptedState, encryptState, requireEncryption } from './state-engine';
 import {
   describeClient,
   isLockFailure,

@@ -27,7 +27,7 @@ export function knownFailure(
     const why = lost[1] ? ` (${lost[1].trim()})` : '';
     return new OperationError(
       `${action} ${stack} failed: the Docker host at ${dockerHost()} stopped answering during the ${action}${why}.${action === 'deploy' ? ` ${stack}'s verified release is unchanged, and nothing was promoted.` : ''} The full log is ${logFile}.`,
-      `Start Docker (scripts/setup starts the local one): what it ran starts again with it. Then ${action} ${stack} again: it finishes what this one began.`,
+      `Start Docker: what it ran starts again with it. Then ${action} ${stack} again: it finishes what this one began.`,
     );
   }
   // A refused TCP connection in the push is the registry's; anywhere else, name only the address.
@@ -40,7 +40,7 @@ export function knownFailure(
     if (inPush) {
       return new OperationError(
         `${action} ${stack} failed: the registry at ${address} does not answer (connection refused). Nothing was pushed or promoted; every environment keeps what it runs. The full log is ${logFile}.`,
-        'Start the registry (scripts/setup starts the local one), then deploy again.',
+        'Start the registry, then deploy again.',
       );
     }
     return new OperationError(

@@ -16,6 +16,11 @@ export const ExitCode = {
    * a destroy without confirmation): nothing was done. 64 is EX_USAGE of sysexits.h.
    */
   USAGE: 64,
+  /**
+   * The CLI crashed: an error it did not expect, which is a bug of the package, not of the
+   * command line or the project. 70 is EX_SOFTWARE of sysexits.h.
+   */
+  CRASH: 70,
 } as const;
 
 /** A failure the user can fix: what went wrong, and what to do. Printed as two lines. */

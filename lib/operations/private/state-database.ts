@@ -4,7 +4,7 @@ import { OperationError } from './operation-error';
 
 /** What to set when the state database cannot be reached. */
 const CONNECTION_FIX =
-  'Set PG_CONN_STR (or PGHOST, PGUSER, ...) to the state database; with PIPELINE_STATE=pg, scripts/setup starts one and writes it to pipeline.env.';
+  'Start the state database, or set PG_CONN_STR (or PGHOST, PGUSER, ...) to one that answers.';
 
 /**
  * The PostgreSQL database that holds a delivery's state and history, reached with the `pg`

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 
 import { engineVariable, PASSPHRASE_VARIABLE } from '../../private/defaults';
 import { encryptionBlock, MIN_PASSPHRASE_LENGTH } from '../../private/encryption';
+import { engineBinary } from '../../private/engine';
 import { scratchFolder } from '../../private/process';
 import { StateLocation } from '../../schema/delivery-manifest';
 
@@ -11,11 +12,6 @@ import { OperationError } from './operation-error';
 
 /** The variable the engine reads the state passphrase from. */
 export const PASSPHRASE_ENV = engineVariable(PASSPHRASE_VARIABLE);
-
-/** The engine the cdktf CLI runs: `TERRAFORM_BINARY_NAME`, else `terraform`. */
-export function engineBinary(): string {
-  return process.env.TERRAFORM_BINARY_NAME || 'terraform';
-}
 
 let engineName: string | undefined;
 
@@ -31,7 +27,7 @@ export function engineVersion(): string {
     } catch {
       throw new OperationError(
         `the engine ${engineBinary()} does not run.`,
-        'Run scripts/setup, or point TERRAFORM_BINARY_NAME at OpenTofu (tofu).',
+        'Install OpenTofu (tofu) or Terraform, or point TERRAFORM_BINARY_NAME at it.',
       );
     }
   }
@@ -47,7 +43,7 @@ export function requireEncryption(where: string): void {
   if (!/^OpenTofu v/.test(version)) {
     throw new OperationError(
       `the delivery encrypts its state, and ${version.trim() || engineBinary()} cannot: only OpenTofu encrypts state and plans. Nothing was deployed.`,
-      'Use OpenTofu (TERRAFORM_BINARY_NAME=tofu; scripts/setup builds it), or accept plain-text state with stateEncryption: StateEncryption.none() in the Delivery.',
+      'Use OpenTofu (TERRAFORM_BINARY_NAME=tofu), or accept plain-text state with stateEncryption: StateEncryption.none() in the Delivery.',
     );
   }
   const passphrase = process.env[PASSPHRASE_ENV];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { engineDataOf, runInitialised } from '../../../../lib/operations/private/engine-data';
-import { engineBinary } from '../../../../lib/operations/private/state-engine';
+import { engineBinary } from '../../../../lib/private/engine';
 import { runLogged } from '../../../../lib/private/process';
 
 let work: string;

@@ -40,7 +40,7 @@ describe('knownFailure', () => {
       "deploy dev failed: the Docker host at unix:///var/run/docker.sock stopped answering during the deploy (EOF). dev's verified release is unchanged, and nothing was promoted. The full log is dev.log.",
     );
     expect(error?.fix).toBe(
-      'Start Docker (scripts/setup starts the local one): what it ran starts again with it. Then deploy dev again: it finishes what this one began.',
+      'Start Docker: what it ran starts again with it. Then deploy dev again: it finishes what this one began.',
     );
   });
 
