@@ -22,6 +22,8 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/stacks/sample-pipeline.test.ts',
   '<rootDir>/__tests__/lib/cli/cli.errors.test.ts',
   '<rootDir>/__tests__/lib/operations/private/confirm.test.ts',
+  '<rootDir>/__tests__/lib/cli/doctor.test.ts',
+  '<rootDir>/__tests__/lib/cli/exit-codes.test.ts',
   '<rootDir>/__tests__/lib/cli/main.test.ts',
   '<rootDir>/__tests__/lib/operations/operations.test.ts',
   '<rootDir>/__tests__/lib/operations/parity.test.ts',

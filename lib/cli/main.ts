@@ -167,6 +167,16 @@ function commandTable(
       }),
     );
 
+  command('doctor', 'check what a deploy needs here (Docker, engine, provider, registry, state)')
+    .addOption(json)
+    .action((o: ProjectOptions) =>
+      act(o, async (ops) => {
+        const result = await ops.doctor();
+        if (o.json) printJson(result);
+        return result.ok ? ExitCode.OK : ExitCode.ERROR;
+      }),
+    );
+
   command('destroy', 'destroy stacks, e.g. a review environment, after asking')
     .argument('<stacks...>', 'the stacks to destroy, e.g. review-42')
     .addOption(yes)
@@ -190,7 +200,7 @@ function commandTable(
     .argument('<environment>', 'the environment behind an approval, e.g. prod')
     .argument(
       '[release]',
-      "the release: its id (as status shows it), every image as name=sha256:<64 hex> (comma-separated), or a one-image delivery's digest",
+      "the release: its id (as status shows it), every image as name=sha256:<digest> (comma-separated; 12 or more hex digits of each), or a one-image delivery's digest",
       releaseToApprove,
     )
     .argument('[note]', 'a note for the record')

@@ -6,6 +6,7 @@ import { APPROVALS_ARTIFACT_DIRECTORY } from '../private/defaults';
 import {
   describeRelease,
   digestOf,
+  shortDigest,
   Release,
   releaseId,
   releaseKey,
@@ -169,7 +170,8 @@ export async function approve(project: Project, options: ApproveOptions): Promis
 /**
  * The release the command line names: by id, a release that a stage has verified (the target's
  * upstream first) or that the history holds; or every image by digest; or a one-image delivery's
- * digest.
+ * digest. A digest may be a prefix of 12 or more hex digits of a digest that a known release
+ * holds for that image, when only one does.
  */
 async function releaseNamed(
   project: Project,
@@ -179,12 +181,16 @@ async function releaseNamed(
 ): Promise<Release> {
   const images = imageNames(delivery);
   const every = images.map((name) => `${name}=sha256:…`).join(',');
+  let known: Release[] | undefined;
+  const knownReleases = async () => (known ??= await releasesKnown(project, delivery, target));
   if ('digest' in named) {
-    if (images.length === 1) return { [images[0]]: named.digest };
-    throw new UsageError(
-      `a release of this delivery has ${images.length} images (${images.join(', ')}); a digest names one of them.`,
-      `Name the release by its id (cdktf-pipeline status shows it), or give every image: ${every}.`,
-    );
+    if (images.length !== 1) {
+      throw new UsageError(
+        `a release of this delivery has ${images.length} images (${images.join(', ')}); a digest names one of them.`,
+        `Name the release by its id (cdktf-pipeline status shows it), or give every image: ${every}.`,
+      );
+    }
+    return { [images[0]]: await wholeDigest(images[0], named.digest, knownReleases) };
   }
   if ('images' in named) {
     const given = Object.keys(named.images).sort();
@@ -194,23 +200,68 @@ async function releaseNamed(
         `Give every image once: ${every}.`,
       );
     }
-    return named.images;
+    const release: { [image: string]: string } = {};
+    for (const image of given) {
+      release[image] = await wholeDigest(image, named.images[image], knownReleases);
+    }
+    return release;
   }
-  const upstream = delivery.stages.find((s) => s.name === target.upstream);
-  const stages = [
-    ...(upstream ? [upstream] : []),
-    ...delivery.stages.filter((s) => s !== upstream),
-  ];
-  for (const stage of stages) {
-    const verified = (await project.outputs(stage.state))?.verifiedRelease;
-    if (verified && releaseId(verified) === named.id) return verified;
-  }
-  const recorded = (await History.of(delivery.state, project.database).deployments()).find(
-    (d) => d.releaseId === named.id,
-  );
-  if (recorded) return recorded.release;
+  const found = (await knownReleases()).find((r) => releaseId(r) === named.id);
+  if (found) return found;
   throw new OperationError(
     `no stage has verified release ${named.id}, and the history has no deploy of it.`,
     `Check the id (cdktf-pipeline status and history show releases), or give every image: cdktf-pipeline approve ${target.name} ${every}.`,
   );
 }
+
+/**
+ * The releases this delivery knows, most relevant first: what each stage has verified (the
+ * target's upstream first), then the history's, newest first.
+ */
+async function releasesKnown(
+  project: Project,
+  delivery: DeliveryManifest,
+  target: StageManifest,
+): Promise<Release[]> {
+  const upstream = delivery.stages.find((s) => s.name === target.upstream);
+  const stages = [
+    ...(upstream ? [upstream] : []),
+    ...delivery.stages.filter((s) => s !== upstream),
+  ];
+  const releases: Release[] = [];
+  for (const stage of stages) {
+    const verified = (await project.outputs(stage.state))?.verifiedRelease;
+    if (verified) releases.push(verified);
+  }
+  const history = await History.of(delivery.state, project.database).deployments();
+  return [...releases, ...history.reverse().map((d) => d.release)];
+}
+
+/**
+ * An image's whole digest: `digest` itself when it has all 64 hex digits, else the one digest of
+ * that image in the known releases that starts with it.
+ */
+async function wholeDigest(
+  image: string,
+  digest: string,
+  knownReleases: () => Promise<Release[]>,
+): Promise<string> {
+  if (digest.length === WHOLE_DIGEST_LENGTH) return digest;
+  const candidates = [
+    ...new Set(
+      (await knownReleases())
+        .map((r) => (r[image] === undefined ? '' : digestOf(r[image])))
+        .filter((d) => d.startsWith(digest)),
+    ),
+  ];
+  if (candidates.length === 1) return candidates[0];
+  throw new UsageError(
+    candidates.length === 0
+      ? `no release that a stage verified or the history holds has a digest of image ${image} that starts with ${digest}.`
+      : `${digest} is the start of ${candidates.length} digests of the ${image} image: ${candidates.map(shortDigest).join(', ')}.`,
+    `Give more of the digest, or all of it (sha256: and 64 hex digits); cdktf-pipeline history --digest ${digest} lists the releases with it.`,
+  );
+}
+
+/** `sha256:` and 64 hex digits. */
+const WHOLE_DIGEST_LENGTH = 'sha256:'.length + 64;

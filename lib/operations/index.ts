@@ -7,6 +7,7 @@ export type { ApproveOptions, ApproveResult, ReleaseToApprove } from './approve'
 export type { CheckOptions, CheckResult, LoadResult, PassedSmokeTest } from './check';
 export type { DeployedStack, DeployOptions, DeployResult } from './deploy';
 export type { DestroyOptions, DestroyResult } from './destroy';
+export type { DoctorCheck, DoctorResult } from './doctor';
 export type { DriftOptions, DriftResult, EnvironmentDrift } from './drift';
 export type { ExpireReviewsOptions, ExpireReviewsResult } from './expire-reviews';
 export type { HistoryOptions } from './history';

@@ -6,6 +6,7 @@ import { approve, ApproveOptions, ApproveResult } from './approve';
 import { check, CheckOptions, CheckResult } from './check';
 import { deploy, DeployOptions, DeployResult } from './deploy';
 import { destroy, DestroyOptions, DestroyResult } from './destroy';
+import { doctor, DoctorResult } from './doctor';
 import { drift, DriftOptions, DriftResult } from './drift';
 import { expireReviews, ExpireReviewsOptions, ExpireReviewsResult } from './expire-reviews';
 import { history, HistoryOptions } from './history';
@@ -74,6 +75,11 @@ export class Operations {
   /** What a deploy of each stack would change, changing nothing. */
   public plan(options: PlanOptions): Promise<PlanResult> {
     return this.run('plan', (project) => plan(project, options));
+  }
+
+  /** Checks what a deploy needs on this machine, each with its fix; changes nothing. */
+  public doctor(): Promise<DoctorResult> {
+    return this.run('doctor', (project) => doctor(project));
   }
 
   /** Destroys stacks once confirmed. */

@@ -88,6 +88,8 @@ export interface DeliveryManifest {
    * 'app').
    */
   readonly images?: readonly ImageManifest[];
+  /** The registry the images are pushed to, `host:port` (absent before 0.7: the local one). */
+  readonly registry?: string;
   /** Every stage, upstream before downstream. */
   readonly stages: readonly StageManifest[];
   readonly smokeTests: readonly SmokeTestManifest[];

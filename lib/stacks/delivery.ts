@@ -301,6 +301,7 @@ export class Delivery<S extends Settings = Settings> extends Construct {
       secrets,
       target: (props.target ?? DeploymentTarget.containers()).kind,
       images: imageNames.map((name) => ({ name, repository: builds[name].repository })),
+      registry: props.registry ?? DEFAULTS.registry,
       stages: [
         {
           name: imageStage,

@@ -142,7 +142,7 @@ describe('cdktf-pipeline, bad input', () => {
     expect(await cli('approve', 'prod', 'sha256:00')).toEqual({
       code: 64,
       output:
-        "[approve] error: command-argument value 'sha256:00' is invalid for argument 'release'. It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<64 hex digits>' separated by commas, or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.\n" +
+        "[approve] error: command-argument value 'sha256:00' is invalid for argument 'release'. It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<hex digits>' separated by commas (12 or more digits of each digest), or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.\n" +
         '[approve] fix: Nothing was done. cdktf-pipeline approve --help shows what it takes.\n',
     });
     expect(await cli('approve', 'dev', `sha256:${'0'.repeat(64)}`)).toEqual({

@@ -59,6 +59,7 @@ describe('Delivery', () => {
       projectRoot: PROJECT_ROOT,
       imageStage: 'image',
       reviewPrefix: 'review-',
+      registry: '127.0.0.1:5000',
       state: { backend: 'local', directory: join(PROJECT_ROOT, '.pipeline', 'state') },
       stateEncrypted: false,
       secrets: [],

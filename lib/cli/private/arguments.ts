@@ -3,15 +3,10 @@ import { InvalidArgumentError } from 'commander';
 import { ReleaseToApprove } from '../../operations/approve';
 import { PIPELINE_DEFAULTS } from '../../private/defaults';
 import { TIME_TO_LIVE_RULE, timeToLiveSeconds } from '../../private/duration';
-import {
-  DIGEST_PATTERN_SOURCE,
-  digestOf,
-  IMAGE_NAME_PATTERN,
-  RELEASE_ID_PATTERN,
-} from '../../private/release';
+import { digestOf, IMAGE_NAME_PATTERN, RELEASE_ID_PATTERN } from '../../private/release';
 
-/** An image digest: `sha256:` and 64 hex digits. */
-const DIGEST_PATTERN = new RegExp(`^${DIGEST_PATTERN_SOURCE}$`);
+/** An image digest, or a prefix of one: `sha256:` and 12 to 64 hex digits. */
+const DIGEST_PREFIX_PATTERN = /^sha256:[0-9a-f]{12,64}$/;
 
 /**
  * Parsers of option and argument values: each returns the value it read, or throws the parser's
@@ -42,11 +37,12 @@ export function runRelease(value: string): string {
 /**
  * A release to approve: its id (12 hex digits); every image as `name=sha256:…`, separated by
  * commas or spaces; or, for a delivery of one image, its digest (or a reference ending in it).
+ * A digest may be given by its first 12 or more hex digits.
  */
 export function releaseToApprove(value: string): ReleaseToApprove {
   if (RELEASE_ID_PATTERN.test(value)) return { id: value };
   const digest = digestOf(value);
-  if (!value.includes('=') && DIGEST_PATTERN.test(digest)) return { digest };
+  if (!value.includes('=') && DIGEST_PREFIX_PATTERN.test(digest)) return { digest };
   const words = value.split(/[\s,]+/).filter(Boolean);
   const images: { [name: string]: string } = {};
   for (const word of words) {
@@ -54,11 +50,11 @@ export function releaseToApprove(value: string): ReleaseToApprove {
     if (
       rest.length > 0 ||
       !IMAGE_NAME_PATTERN.test(name) ||
-      !DIGEST_PATTERN.test(image ?? '') ||
+      !DIGEST_PREFIX_PATTERN.test(image ?? '') ||
       name in images
     ) {
       throw new InvalidArgumentError(
-        "It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<64 hex digits>' separated by commas, or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.",
+        "It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<hex digits>' separated by commas (12 or more digits of each digest), or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.",
       );
     }
     images[name] = image;

@@ -93,6 +93,35 @@ describe('cdktf-pipeline --release: the run promotes its own release, every imag
     );
   });
 
+  test('each digest may be given by its first 12 or more hex digits, when one known digest of that image starts so', async () => {
+    const short = (digest: string, digits: number) => digest.slice(0, 'sha256:'.length + digits);
+    const approved = await cli(
+      'approve',
+      'prod',
+      `web=${short(STAGING_DIGEST, 12)},api=${short(STAGING_API_DIGEST, 20)}`,
+    );
+    expect(approved.code).toBe(0);
+    // The record holds every digest whole, as staging verified it.
+    expect(record().split('\n')[1]).toMatch(
+      new RegExp(`^api=${STAGING_API_DIGEST} web=${STAGING_DIGEST} # release ${ID} approved by `),
+    );
+    expect(
+      await cli(
+        'approve',
+        'prod',
+        `web=sha256:${'0'.repeat(12)},api=${short(STAGING_API_DIGEST, 12)}`,
+      ),
+    ).toEqual({
+      code: 64,
+      output:
+        '[approve] error: no release that a stage verified or the history holds has a digest of image web that starts with sha256:000000000000.\n' +
+        '[approve] fix: Give more of the digest, or all of it (sha256: and 64 hex digits); cdktf-pipeline history --digest sha256:000000000000 lists the releases with it.\n',
+    });
+    expect(await cli('approve', 'prod', `web=sha256:${'a'.repeat(11)}`)).toMatchObject({
+      code: 64,
+    });
+  });
+
   test('a release the CLI cannot make out of what it is given is refused, and nothing is recorded', async () => {
     expect(await cli('approve', 'prod', STAGING_DIGEST)).toEqual({
       code: 64,
@@ -115,7 +144,7 @@ describe('cdktf-pipeline --release: the run promotes its own release, every imag
     expect(await cli('approve', 'prod', 'web=latest')).toEqual({
       code: 64,
       output:
-        "[approve] error: command-argument value 'web=latest' is invalid for argument 'release'. It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<64 hex digits>' separated by commas, or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.\n" +
+        "[approve] error: command-argument value 'web=latest' is invalid for argument 'release'. It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<hex digits>' separated by commas (12 or more digits of each digest), or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.\n" +
         '[approve] fix: Nothing was done. cdktf-pipeline approve --help shows what it takes.\n',
     });
     expect(record()).toBe(RECORD);
