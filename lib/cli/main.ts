@@ -72,7 +72,7 @@ function loadPipeline(
   } catch (error) {
     throw new OperationError(
       `the pipeline model ${module} failed to load: ${error instanceof Error ? error.message : String(error)}`,
-      `Fix the module; its error is above, and \`tsc --noEmit\` checks its types.`,
+      'Fix the module (`tsc --noEmit` checks its types), then run the command again.',
     );
   }
   let pipeline = exported.pipeline ?? exported.default;

@@ -181,8 +181,7 @@ async function releaseNamed(
 ): Promise<Release> {
   const images = imageNames(delivery);
   const every = images.map((name) => `${name}=sha256:…`).join(',');
-  let known: Release[] | undefined;
-  const knownReleases = async () => (known ??= await releasesKnown(project, delivery, target));
+  const knownReleases = () => releasesKnown(project, delivery, target);
   if ('digest' in named) {
     if (images.length !== 1) {
       throw new UsageError(
@@ -206,8 +205,8 @@ async function releaseNamed(
     }
     return release;
   }
-  const found = (await knownReleases()).find((r) => releaseId(r) === named.id);
-  if (found) return found;
+  // The first release of that id, reading no more states than it takes.
+  for await (const release of knownReleases()) if (releaseId(release) === named.id) return release;
   throw new OperationError(
     `no stage has verified release ${named.id}, and the history has no deploy of it.`,
     `Check the id (cdktf-pipeline status and history show releases), or give every image: cdktf-pipeline approve ${target.name} ${every}.`,
@@ -216,25 +215,25 @@ async function releaseNamed(
 
 /**
  * The releases this delivery knows, most relevant first: what each stage has verified (the
- * target's upstream first), then the history's, newest first.
+ * target's upstream first), then the history's, newest first. Each state is read only when the
+ * caller asks for more (an encrypted one costs an engine run).
  */
-async function releasesKnown(
+async function* releasesKnown(
   project: Project,
   delivery: DeliveryManifest,
   target: StageManifest,
-): Promise<Release[]> {
+): AsyncGenerator<Release> {
   const upstream = delivery.stages.find((s) => s.name === target.upstream);
   const stages = [
     ...(upstream ? [upstream] : []),
     ...delivery.stages.filter((s) => s !== upstream),
   ];
-  const releases: Release[] = [];
   for (const stage of stages) {
     const verified = (await project.outputs(stage.state))?.verifiedRelease;
-    if (verified) releases.push(verified);
+    if (verified) yield verified;
   }
   const history = await History.of(delivery.state, project.database).deployments();
-  return [...releases, ...history.reverse().map((d) => d.release)];
+  for (const deployment of history.reverse()) yield deployment.release;
 }
 
 /**
@@ -244,16 +243,16 @@ async function releasesKnown(
 async function wholeDigest(
   image: string,
   digest: string,
-  knownReleases: () => Promise<Release[]>,
+  knownReleases: () => AsyncGenerator<Release>,
 ): Promise<string> {
   if (digest.length === WHOLE_DIGEST_LENGTH) return digest;
-  const candidates = [
-    ...new Set(
-      (await knownReleases())
-        .map((r) => (r[image] === undefined ? '' : digestOf(r[image])))
-        .filter((d) => d.startsWith(digest)),
-    ),
-  ];
+  // Every known digest of the image that starts so: one is the answer, more are ambiguous.
+  const found = new Set<string>();
+  for await (const release of knownReleases()) {
+    const known = release[image] === undefined ? '' : digestOf(release[image]);
+    if (known.startsWith(digest)) found.add(known);
+  }
+  const candidates = [...found];
   if (candidates.length === 1) return candidates[0];
   throw new UsageError(
     candidates.length === 0

@@ -3,13 +3,12 @@ import { dirname, join } from 'node:path';
 
 import { approvalLine } from '../private/approval-record';
 import { DEPLOYED_ENV_FILE, PIPELINE_DEFAULTS } from '../private/defaults';
-import { runCollected } from '../private/process';
 import { describeRelease, Release, releaseId, sameRelease } from '../private/release';
 import { DeliveryManifest, imageNames, StageManifest } from '../schema/delivery-manifest';
 
 import { failedOutcome, pulledState, runEngine } from './private/engine-run';
 import { currentRun, History } from './private/history-store';
-import { dockerHost } from './private/known-failures';
+import { dockerHost, dockerVersion } from './private/known-failures';
 import { OperationError, UsageError } from './private/operation-error';
 import { requireFreePorts } from './private/ports';
 import { Progress } from './private/progress';
@@ -227,11 +226,7 @@ function logImages(out: Progress, release: Release): void {
 
 /** Refuses to start when the Docker host does not answer: nothing could be deployed. */
 async function requireDockerHost(cwd: string): Promise<void> {
-  const result = await runCollected('docker', ['version', '--format', '{{.Server.Version}}'], {
-    cwd,
-    env: process.env,
-  });
-  if (result.code !== 0) {
+  if ((await dockerVersion(cwd)) === undefined) {
     throw new OperationError(
       `the Docker host at ${dockerHost()} does not answer; nothing was deployed.`,
       'Start Docker, or point DOCKER_HOST at a Docker host that runs.',

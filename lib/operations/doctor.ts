@@ -2,17 +2,17 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 
-import { DEFAULTS, PASSPHRASE_VARIABLE, engineVariable } from '../private/defaults';
-import { MIN_PASSPHRASE_LENGTH } from '../private/encryption';
+import { DEFAULTS } from '../private/defaults';
 import { engineBinary } from '../private/engine';
 import { runCollected, scratchFolder } from '../private/process';
 import { DeliveryManifest } from '../schema/delivery-manifest';
 
-import { dockerHost } from './private/known-failures';
+import { dockerHost, dockerVersion } from './private/known-failures';
 import { OperationError } from './private/operation-error';
 import { Project } from './private/project';
 import { loadStatePassphrase } from './private/secrets';
 import { get } from './private/smoke-probe';
+import { engineVersion, PASSPHRASE_ENV, requireEncryption } from './private/state-engine';
 
 /** One thing a deploy needs, and whether this machine has it. */
 export interface DoctorCheck {
@@ -44,7 +44,7 @@ export async function doctor(project: Project): Promise<DoctorResult> {
     const checks: DoctorCheck[] = [];
     for (const next of [
       () => dockerCheck(project),
-      () => engineCheck(project),
+      () => engineCheck(),
       () => providerCheck(),
       () => registryCheck(delivery),
       () => stateCheck(project, delivery),
@@ -62,41 +62,36 @@ export async function doctor(project: Project): Promise<DoctorResult> {
 
 /** The Docker host answers, with its version. */
 async function dockerCheck(project: Project): Promise<DoctorCheck> {
-  const result = await runCollected('docker', ['version', '--format', '{{.Server.Version}}'], {
-    cwd: project.root,
-    env: process.env,
-  });
-  const version = result.output.trim().split('\n').at(-1) ?? '';
-  return result.code === 0
+  const version = await dockerVersion(project.root);
+  return version !== undefined
     ? { check: 'docker', ok: true, found: `Docker ${version} at ${dockerHost()}` }
     : {
         check: 'docker',
         ok: false,
-        found: `the Docker host at ${dockerHost()} does not answer${result.code === 127 ? ' (no docker client on the PATH)' : ''}`,
+        found: `the Docker host at ${dockerHost()} does not answer`,
         fix: 'Start Docker, or point DOCKER_HOST at a Docker host that runs; the docker client must be on the PATH.',
       };
 }
 
-/** The engine runs: which one, and its version. */
-async function engineCheck(project: Project): Promise<DoctorCheck> {
+/** The engine runs: which one (and why that one), and its version. */
+function engineCheck(): DoctorCheck {
   const engine = engineBinary();
-  const result = await runCollected(engine, ['version'], {
-    cwd: project.root,
-    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
-  });
   const chosen = process.env.TERRAFORM_BINARY_NAME
     ? 'TERRAFORM_BINARY_NAME'
     : engine === 'tofu'
       ? 'tofu on the PATH'
       : 'no TERRAFORM_BINARY_NAME and no tofu on the PATH';
-  return result.code === 0
-    ? { check: 'engine', ok: true, found: `${result.output.split('\n')[0]} (${engine}: ${chosen})` }
-    : {
-        check: 'engine',
-        ok: false,
-        found: `${engine} does not run (${chosen})`,
-        fix: 'Install OpenTofu (tofu) or Terraform, or point TERRAFORM_BINARY_NAME at it.',
-      };
+  try {
+    return { check: 'engine', ok: true, found: `${engineVersion()} (${engine}: ${chosen})` };
+  } catch (error) {
+    if (!(error instanceof OperationError)) throw error;
+    return {
+      check: 'engine',
+      ok: false,
+      found: `${engine} does not run (${chosen})`,
+      fix: error.fix,
+    };
+  }
 }
 
 /**
@@ -183,24 +178,16 @@ async function stateCheck(
   }
 }
 
-/** The passphrase is given, and long enough, when the state is encrypted. */
+/** The passphrase is given, and long enough, when the state is encrypted (as a deploy checks it). */
 function passphraseCheck(project: Project, delivery: DeliveryManifest): DoctorCheck | undefined {
   if (!delivery.stateEncrypted) return undefined;
-  const where = loadStatePassphrase(project.root);
-  const variable = engineVariable(PASSPHRASE_VARIABLE);
-  const passphrase = process.env[variable] ?? '';
-  if (passphrase.length >= MIN_PASSPHRASE_LENGTH) {
-    return { check: 'passphrase', ok: true, found: `given (${variable})` };
+  try {
+    requireEncryption(loadStatePassphrase(project.root));
+    return { check: 'passphrase', ok: true, found: `given (${PASSPHRASE_ENV})` };
+  } catch (error) {
+    if (!(error instanceof OperationError)) throw error;
+    return { check: 'passphrase', ok: false, found: error.message, fix: error.fix };
   }
-  return {
-    check: 'passphrase',
-    ok: false,
-    found:
-      passphrase === ''
-        ? 'the state is encrypted, and no passphrase is given'
-        : `the passphrase has ${passphrase.length} characters, fewer than ${MIN_PASSPHRASE_LENGTH}`,
-    fix: `Set ${variable}, or write the passphrase (at least ${MIN_PASSPHRASE_LENGTH} characters) to ${where}.`,
-  };
 }
 
 /** The engine's first error line. */

@@ -12,7 +12,7 @@ import { Project } from './private/project';
  * delivery's secret names, which the GitHub workflow maps from the repository's secrets (GitLab
  * passes its CI/CD variables on as they are).
  */
-export function ciFiles(
+function ciFiles(
   pipeline: DeliveryPipeline,
   source: string,
   secrets: readonly string[] = [],

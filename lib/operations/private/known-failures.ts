@@ -1,4 +1,5 @@
 import { DEFAULTS } from '../../private/defaults';
+import { runCollected } from '../../private/process';
 import { dockerNameOf, StageManifest } from '../../schema/delivery-manifest';
 
 import { OperationError } from './operation-error';
@@ -7,6 +8,18 @@ import { isNameConflict } from './orphans';
 /** The Docker host the CLI and the provider talk to: `DOCKER_HOST`, else the local socket. */
 export function dockerHost(): string {
   return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+}
+
+/**
+ * The Docker host's version, as `docker version` reports it; undefined when it does not answer
+ * (or no docker client is on the PATH).
+ */
+export async function dockerVersion(cwd: string): Promise<string | undefined> {
+  const result = await runCollected('docker', ['version', '--format', '{{.Server.Version}}'], {
+    cwd,
+    env: process.env,
+  });
+  return result.code === 0 ? result.output.trim().split('\n').at(-1) : undefined;
 }
 
 /** A failure whose cause the log names plainly: what is down, and how to bring it back. */

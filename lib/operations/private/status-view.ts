@@ -62,7 +62,7 @@ function short(release: Release | undefined): string {
 }
 
 /** An ISO time as `YYYY-MM-DD HH:MM UTC`. */
-export function shortTime(iso: string | undefined): string {
+function shortTime(iso: string | undefined): string {
   return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '-';
 }
 

@@ -1,7 +1,6 @@
 import { ApproveStepOptions, PipelineStep, StepKind } from '../../model/pipeline-step';
 import { bindMergeRequestId } from '../../model/private/pipeline-render';
 import { ExitCode, OperationError, Operations, ReportedError } from '../../operations';
-import { PIPELINE_DEFAULTS } from '../../private/defaults';
 import { ConfigurationError } from '../../private/errors';
 
 import { Tail } from './tail';
@@ -97,18 +96,17 @@ export class StepOperations {
         this.stacks.delete(stack);
         return { code: ExitCode.OK };
       case StepKind.CHECK: {
+        // The load check's settings go with its requests; check() has their defaults.
         const load = settings.check?.loadRequests;
         await operations.check({
           stack,
-          load,
-          concurrency:
-            load === undefined
-              ? undefined
-              : (settings.check?.loadConcurrency ?? PIPELINE_DEFAULTS.loadConcurrency),
-          p95Ms:
-            load === undefined
-              ? undefined
-              : (settings.check?.p95Milliseconds ?? PIPELINE_DEFAULTS.loadP95Milliseconds),
+          ...(load === undefined
+            ? {}
+            : {
+                load,
+                concurrency: settings.check?.loadConcurrency,
+                p95Ms: settings.check?.p95Milliseconds,
+              }),
         });
         return { code: ExitCode.OK };
       }
