@@ -1,3 +1,5 @@
+import { EnginePlanJson, NormalisedChange, normalisedChanges } from '../private/planned-changes';
+
 import { enginePlan } from './private/engine-plan';
 import { prepareEncryption } from './private/engine-run';
 import { UsageError } from './private/operation-error';
@@ -9,6 +11,14 @@ export interface PlanOptions {
   readonly stacks: readonly string[];
 }
 
+/** One resource a deploy would touch, in the testing kit's normalised form. */
+export interface PlannedResource extends NormalisedChange {
+  /** For a replacement: the attributes whose change forces it, e.g. `env`. */
+  readonly replacedFor?: readonly string[];
+  /** For a change in place: the attributes that change (names only: some values are secrets). */
+  readonly changing?: readonly string[];
+}
+
 /** What a deploy of one stack would change. */
 export interface StackPlan {
   readonly stack: string;
@@ -18,8 +28,11 @@ export interface StackPlan {
   readonly change: number;
   /** Resources it would destroy (a replacement counts as one destroyed and one added). */
   readonly destroy: number;
-  /** The addresses of every resource it would touch, with what it would do. */
-  readonly resources: readonly { readonly address: string; readonly actions: readonly string[] }[];
+  /**
+   * Every resource it would touch, by address: what it would do, and the values the
+   * configuration gives it after (secrets hidden, paths as `<root>` and `<synth>`).
+   */
+  readonly resources: readonly PlannedResource[];
 }
 
 /** What {@link plan} found. */
@@ -30,8 +43,9 @@ export interface PlanResult {
 }
 
 /**
- * The engine's plan of each stack: what a deploy would add, change and destroy, with the
- * values the deploy would use (secrets included), changing nothing. An environment's plan uses
+ * The engine's plan of each stack: what a deploy would add, change and destroy, changing
+ * nothing. The engine plans with the values a deploy would use (secrets included); the result
+ * hides what the configuration declares sensitive. An environment's plan uses
  * the release its state holds; the promotion of a new release shows once its upstream verified it.
  */
 export async function plan(project: Project, options: PlanOptions): Promise<PlanResult> {
@@ -51,9 +65,10 @@ export async function plan(project: Project, options: PlanOptions): Promise<Plan
     for (const stage of stages) {
       out.log(`planning ${stage.name}`);
       const json = await enginePlan(project, out, delivery, stage, outdir, false);
-      const resources = (json.resource_changes ?? [])
-        .filter((r) => r.change.actions.some((a) => a !== 'no-op' && a !== 'read'))
-        .map((r) => ({ address: r.address, actions: r.change.actions }));
+      const resources = plannedResources(json, [
+        [outdir, '<synth>'],
+        [project.root, '<root>'],
+      ]);
       const count = (action: string) => resources.filter((r) => r.actions.includes(action)).length;
       const stackPlan = {
         stack: stage.name,
@@ -67,8 +82,60 @@ export async function plan(project: Project, options: PlanOptions): Promise<Plan
           ? `${stage.name}: no changes`
           : `${stage.name}: ${stackPlan.add} to add, ${stackPlan.change} to change, ${stackPlan.destroy} to destroy`,
       );
+      for (const resource of resources) out.log(`  ${describeChange(resource)}`);
       plans.push(stackPlan);
     }
     return { stacks: plans, changes: plans.some((p) => p.resources.length > 0) };
   });
+}
+
+/** The changes of an engine plan, without those that change nothing, each with why. */
+function plannedResources(
+  json: EnginePlanJson,
+  paths: readonly (readonly [string, string])[],
+): PlannedResource[] {
+  const raw = new Map((json.resource_changes ?? []).map((r) => [r.address, r.change]));
+  return normalisedChanges(json, { attributes: 'configured', paths })
+    .filter((c) => c.actions.some((a) => a !== 'no-op' && a !== 'read'))
+    .map((c) => {
+      const change = raw.get(c.address);
+      if (c.actions.includes('delete') && c.actions.includes('create')) {
+        const forced = (change?.replace_paths ?? []).map((path) => String(path[0]));
+        return { ...c, replacedFor: [...new Set(forced)].sort() };
+      }
+      if (c.actions.includes('update')) {
+        const before = asRecord(change?.before);
+        const after = asRecord(change?.after);
+        const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+          (name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]),
+        );
+        return { ...c, changing: names.sort() };
+      }
+      return c;
+    });
+}
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return (value !== null && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+}
+
+/** `-/+ docker_container.web[0] (replaced for env)`, as the engine marks its plan's lines. */
+function describeChange(resource: PlannedResource): string {
+  const { actions, address } = resource;
+  const symbol =
+    actions.join(',') === 'delete,create'
+      ? '-/+'
+      : actions.join(',') === 'create,delete'
+        ? '+/-'
+        : actions.includes('create')
+          ? '+'
+          : actions.includes('delete')
+            ? '-'
+            : '~';
+  const why = resource.replacedFor?.length
+    ? ` (replaced for ${resource.replacedFor.join(', ')})`
+    : resource.changing?.length
+      ? ` (${resource.changing.join(', ')})`
+      : '';
+  return `${symbol} ${address}${why}`;
 }

@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 
 import { engineBinary } from '../private/engine';
+import {
+  EnginePlanJson,
+  NormalisedChange,
+  normalisedChanges,
+  normalisedOutputs,
+} from '../private/planned-changes';
 
 /** Options of {@link planOf}. */
 export interface PlanOfOptions {
@@ -42,22 +48,16 @@ export interface PlanOfOptions {
   readonly attributes?: 'configured' | 'all';
 }
 
-/** One planned change: the resource, what happens to it, and the values it will have. */
-export interface PlannedChange {
-  readonly address: string;
-  readonly actions: readonly string[];
-  /** Attribute values after the change; `(known after apply)` where the engine cannot tell yet. */
-  readonly values: { readonly [attribute: string]: unknown };
-}
+export { KNOWN_AFTER_APPLY, SENSITIVE } from '../private/planned-changes';
 
-/** A stack's plan, normalised for snapshots: no absolute paths, no IDs, no timestamps. */
+/** One planned change: the resource, what happens to it, and the values it will have. */
+export type PlannedChange = NormalisedChange;
+
+/** A stack's plan, normalised for snapshots: no absolute paths, no IDs, no timestamps, no secrets. */
 export interface Plan {
   readonly changes: readonly PlannedChange[];
   readonly outputs: { readonly [name: string]: unknown };
 }
-
-/** Marks a value the engine learns only when it applies. */
-export const KNOWN_AFTER_APPLY = '(known after apply)';
 
 /**
  * Runs the real engine's `plan` for a stack against empty (or given) state and returns the
@@ -106,45 +106,15 @@ export function planOf(stack: TerraformStack, options: PlanOfOptions = {}): Plan
         `planOf(${stack.node.id}): ${engine} failed: ${engineError(e.stderr || e.stdout || e.message)}`,
       );
     }
-    const plan = JSON.parse(run('show', '-json', 'plan.bin')) as EnginePlan;
-    const root = options.root ?? process.cwd();
-    const clean = (value: unknown) =>
-      normalise(value, [
-        [dir, '<plan>'],
-        [outdir, '<synth>'],
-        [root, '<root>'],
-      ]);
-    const configured = new Map(
-      (plan.configuration?.root_module?.resources ?? []).map((r) => [
-        r.address,
-        new Set(Object.keys(r.expressions ?? {})),
-      ]),
-    );
-    const keep = (address: string, values: unknown) => {
-      const names = configured.get(address.replace(/\[[^\]]*\]$/, ''));
-      if ((options.attributes ?? 'configured') === 'all' || names === undefined) return values;
-      return Object.fromEntries(
-        Object.entries(values as Record<string, unknown>).filter(([name]) => names.has(name)),
-      );
-    };
+    const plan = JSON.parse(run('show', '-json', 'plan.bin')) as EnginePlanJson;
+    const paths = [
+      [dir, '<plan>'],
+      [outdir, '<synth>'],
+      [options.root ?? process.cwd(), '<root>'],
+    ] as const;
     return {
-      changes: (plan.resource_changes ?? [])
-        .map((c) => ({
-          address: c.address,
-          actions: c.change.actions,
-          values: clean(
-            keep(c.address, known(c.change.after, c.change.after_unknown)),
-          ) as PlannedChange['values'],
-        }))
-        .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0)),
-      outputs: clean(
-        Object.fromEntries(
-          Object.entries(plan.output_changes ?? {}).map(([name, c]) => [
-            name,
-            known(c.after, c.after_unknown),
-          ]),
-        ),
-      ) as Plan['outputs'],
+      changes: normalisedChanges(plan, { attributes: options.attributes ?? 'configured', paths }),
+      outputs: normalisedOutputs(plan, paths),
     };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
@@ -177,73 +147,6 @@ export function stateWithOutputs(outputs: { readonly [name: string]: unknown }):
     ),
     resources: [],
   };
-}
-
-interface EnginePlan {
-  readonly configuration?: {
-    readonly root_module?: {
-      readonly resources?: readonly { readonly address: string; readonly expressions?: object }[];
-    };
-  };
-  readonly resource_changes?: readonly {
-    readonly address: string;
-    readonly change: {
-      readonly actions: string[];
-      readonly after: unknown;
-      readonly after_unknown: unknown;
-    };
-  }[];
-  readonly output_changes?: {
-    readonly [name: string]: { readonly after: unknown; readonly after_unknown: unknown };
-  };
-}
-
-/** `after`, with every value the engine marks unknown replaced by KNOWN_AFTER_APPLY. */
-function known(after: unknown, unknown: unknown): unknown {
-  if (unknown === true) return KNOWN_AFTER_APPLY;
-  if (Array.isArray(after)) {
-    const u = Array.isArray(unknown) ? unknown : [];
-    return after.map((v, i) => known(v, u[i]));
-  }
-  if (after !== null && typeof after === 'object') {
-    const u = (unknown !== null && typeof unknown === 'object' ? unknown : {}) as Record<
-      string,
-      unknown
-    >;
-    const a = after as Record<string, unknown>;
-    const keys = new Set([...Object.keys(a), ...Object.keys(u).filter((k) => u[k] === true)]);
-    return Object.fromEntries([...keys].map((k) => [k, known(a[k], u[k])]));
-  }
-  if (after === undefined && unknown !== undefined && unknown !== false) {
-    return known(Array.isArray(unknown) ? [] : {}, unknown);
-  }
-  return after;
-}
-
-/** Drops nulls and empty collections, sorts keys, and replaces machine-specific paths. */
-function normalise(value: unknown, paths: readonly (readonly [string, string])[]): unknown {
-  if (typeof value === 'string') {
-    return paths.reduce((text, [path, name]) => text.split(path).join(name), value);
-  }
-  if (Array.isArray(value)) {
-    return value.map((v) => normalise(v, paths)).filter((v) => !isEmpty(v));
-  }
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, normalise((value as Record<string, unknown>)[k], paths)] as const)
-        .filter(([, v]) => !isEmpty(v)),
-    );
-  }
-  return value;
-}
-
-function isEmpty(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  if (Array.isArray(value)) return value.length === 0;
-  if (typeof value === 'object') return Object.keys(value).length === 0;
-  return false;
 }
 
 /** The type the engine writes beside a value in a state's outputs (JSON type syntax). */

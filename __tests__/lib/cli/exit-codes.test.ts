@@ -63,7 +63,7 @@ const CASES: readonly [number, string, readonly string[], string][] = [
     2,
     'an answer: plan found changes',
     ['plan', 'staging'],
-    '[plan] planning staging\n[plan] staging: 1 to add, 0 to change, 0 to destroy\n',
+    '[plan] planning staging\n[plan] staging: 1 to add, 0 to change, 0 to destroy\n[plan]   + docker_container.web\n',
   ],
   [
     3,
@@ -103,7 +103,7 @@ describe('the exit statuses of docs/cli.md', () => {
           add: 1,
           change: 0,
           destroy: 0,
-          resources: [{ address: 'docker_container.web', actions: ['create'] }],
+          resources: [{ address: 'docker_container.web', actions: ['create'], values: {} }],
         },
       ],
       changes: true,

@@ -2,13 +2,13 @@ import { Network } from '@cdktf/provider-docker/lib/network';
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 
 import { LocalDockerProvider } from '../../../lib';
-import { KNOWN_AFTER_APPLY, planOf } from '../../../lib/testing';
+import { KNOWN_AFTER_APPLY, planOf, SENSITIVE } from '../../../lib/testing';
 
 /** A network named from a variable, and an output of its id. */
-function networkStack(): TerraformStack {
+function networkStack(sensitive = false): TerraformStack {
   const stack = new TerraformStack(Testing.app(), 'net');
   new LocalDockerProvider(stack, 'Docker');
-  const name = new TerraformVariable(stack, 'name', { type: 'string' });
+  const name = new TerraformVariable(stack, 'name', { type: 'string', sensitive });
   const network = new Network(stack, 'Net', { name: name.stringValue, driver: 'bridge' });
   new TerraformOutput(stack, 'network_id', { value: network.id });
   return stack;
@@ -26,6 +26,16 @@ describe('planOf, the real engine plan of a stack', () => {
       ],
       outputs: { network_id: KNOWN_AFTER_APPLY },
     });
+  });
+
+  test('hides what the configuration declares sensitive', () => {
+    expect(planOf(networkStack(true), { variables: { name: 'plan-test-net' } }).changes).toEqual([
+      {
+        address: 'docker_network.Net',
+        actions: ['create'],
+        values: { driver: 'bridge', name: SENSITIVE },
+      },
+    ]);
   });
 
   test("attributes: 'all' adds the provider's defaults and computed values", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { engineBinary } from '../../private/engine';
+import { EnginePlanJson } from '../../private/planned-changes';
 import { runCollected, runLogged } from '../../private/process';
 import { isPlainObject } from '../../private/shape';
 import { DeliveryManifest, StageManifest } from '../../schema/delivery-manifest';
@@ -99,12 +100,7 @@ export async function refreshPlan(
 }
 
 /** The part of `show -json` of a plan that {@link enginePlan}'s callers read. */
-export interface PlanJson extends RefreshPlan {
-  readonly resource_changes?: readonly {
-    readonly address: string;
-    readonly change: { readonly actions: readonly string[] };
-  }[];
-}
+export type PlanJson = RefreshPlan & EnginePlanJson;
 
 /**
  * Runs the engine's plan of a synthesized stack (`refreshOnly`: a refresh-only plan, which

@@ -1,6 +1,7 @@
 import { Agent } from 'node:http';
 
 import { approvalLine } from '../../private/approval-record';
+import { engineBinary } from '../../private/engine';
 import { Release, releaseId, sameRelease } from '../../private/release';
 import { DeliveryManifest, imageNames, StageManifest } from '../../schema/delivery-manifest';
 
@@ -87,6 +88,7 @@ export async function statusOf(
       }),
     );
     return {
+      engine: engineBinary(),
       imageStage: delivery.imageStage,
       ...releaseOfImageStage(image ? (await outputsOf(image))?.verifiedRelease : undefined),
       environments,

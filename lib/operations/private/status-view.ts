@@ -48,6 +48,8 @@ export interface EnvironmentStatus {
 
 /** What `status` shows: the image stage's release and every environment in promotion order. */
 export interface StatusView {
+  /** The engine that read the states, e.g. `tofu` (`TERRAFORM_BINARY_NAME`, else tofu, else terraform). */
+  readonly engine?: string;
   readonly imageStage: string;
   /** The release the image stage verified last: each image by digest, by name. */
   readonly release?: Release;
@@ -164,7 +166,7 @@ export function statusTable(view: StatusView): string[] {
     cols.map((c) => c.header),
     ...view.environments.map((e) => cols.map((c) => c.cell(e))),
   ];
-  return [releaseLine(view), ...padded(rows)];
+  return [...(view.engine ? [`engine: ${view.engine}`] : []), releaseLine(view), ...padded(rows)];
 }
 
 /** What the image stage released last. */

@@ -128,6 +128,11 @@ describe('the status view', () => {
   test('as a table: a row per environment, each release by id and short digests, the waiting one with what changed and its approval', () => {
     const rows = statusTable(VIEW);
     expect(rows[0]).toBe(`image released ${r2}`);
+    // With the engine that read the states, a line of its own comes first.
+    expect(statusTable({ ...VIEW, engine: 'tofu' }).slice(0, 2)).toEqual([
+      'engine: tofu',
+      `image released ${r2}`,
+    ]);
     expect(rows.slice(1).map((r) => r.split(/ {2,}/))).toEqual([
       ['environment', 'runs', 'verified', 'since', 'last deploy', 'upstream', 'waiting', 'url'],
       expect.any(Array),
