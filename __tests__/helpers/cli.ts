@@ -188,3 +188,36 @@ export async function watchImageEvents(
     },
   };
 }
+
+/** Waits until `ready` holds, checking every 100 ms; fails after `seconds`. */
+export async function until(
+  what: string,
+  ready: () => Promise<boolean> | boolean,
+  seconds = 120,
+): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Whether a process runs. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Packs this repository as `npm pack` does (its prepack builds dist/) into `destination`;
+ * resolves with the tarball's file name.
+ */
+export async function packPackage(destination: string): Promise<string> {
+  const pack = await sh('npm', ['pack', '--pack-destination', destination, '--loglevel=error']);
+  if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
+  return pack.output.trim().split('\n').pop() ?? '';
+}

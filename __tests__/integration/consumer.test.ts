@@ -23,6 +23,7 @@ import {
   expectSuccess,
   httpGet,
   networkNames,
+  packPackage,
   sh,
 } from '../helpers/cli';
 import { PROJECT_ROOT } from '../helpers/test-app';
@@ -78,9 +79,7 @@ function stagesOf(outdir: string): string[] {
 
 beforeAll(async () => {
   cpSync(join(PROJECT_ROOT, '__tests__', 'fixtures', 'consumer'), project, { recursive: true });
-  const pack = await sh('npm', ['pack', '--pack-destination', project, '--loglevel=error']);
-  if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
-  const tarball = pack.output.trim().split('\n').pop() ?? '';
+  const tarball = await packPackage(project);
   // The project pins what this repository pins; the package brings only its own dependencies.
   const pins = (
     JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {

@@ -19,6 +19,8 @@ import {
   httpGet,
   networkNames,
   sh,
+  alive,
+  until,
 } from '../helpers/cli';
 import { pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 
@@ -46,30 +48,12 @@ function verified(stage: string): string {
   return release ? releaseKey(release) : '';
 }
 
-/** Waits until `ready` holds, checking every 100 ms; fails after `seconds`. */
-async function until(what: string, ready: () => Promise<boolean> | boolean, seconds = 120) {
-  const deadline = Date.now() + seconds * 1000;
-  while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${seconds} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Whether the running deploy's log has reached a line matching `pattern`. */
 function logShows(stack: string, pattern: RegExp): boolean {
   try {
     return pattern.test(
       readFileSync(join(copy, '.pipeline', 'logs', `deploy-${stack}.log`), 'utf8'),
     );
-  } catch {
-    return false;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }

@@ -64,7 +64,7 @@ export function releaseToApprove(value: string): ReleaseToApprove {
 
 /** A digest or its prefix: `sha256:` and at least 12 hex digits. */
 export function digestPrefix(value: string): string {
-  if (!/^sha256:[0-9a-f]{12,64}$/.test(value)) {
+  if (!DIGEST_PREFIX_PATTERN.test(value)) {
     throw new InvalidArgumentError(
       "It must be 'sha256:' and at least 12 hex digits, e.g. sha256:0123456789ab.",
     );
