@@ -44,7 +44,7 @@ describe('the package', () => {
     expect(Object.keys(pkg.dependencies as object)).toEqual(['commander', 'pg', 'yaml']);
   });
 
-  test('npm pack ships only the build output, README, LICENSE and package.json', async () => {
+  test("npm pack ships only the build output, init's templates, README, LICENSE and package.json", async () => {
     // npm pack runs the build first (prepack); its JSON report is what follows the build's output.
     const stdout = execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], {
       cwd: PROJECT_ROOT,
@@ -55,13 +55,17 @@ describe('the package', () => {
     }[];
     const paths = packed.files.map((f) => f.path);
     expect(
-      paths.filter((p) => !/^(dist\/.+\.(js|d\.ts)|README\.md|LICENSE|package\.json)$/.test(p)),
+      paths.filter(
+        (p) =>
+          !/^(dist\/.+\.(js|d\.ts)|templates\/init\/.+|README\.md|LICENSE|package\.json)$/.test(p),
+      ),
     ).toEqual([]);
     expect(paths).toEqual(
       expect.arrayContaining([
         'dist/index.js',
         'dist/testing/index.js',
         'dist/cli/bin.js',
+        'templates/init/delivery.ts',
         'LICENSE',
       ]),
     );

@@ -8,6 +8,7 @@ import { PipelineEvent } from '../model/stage-trigger';
 import {
   ExitCode,
   historyTable,
+  INIT_DEFAULTS,
   OperationError,
   Operations,
   ProgressEvent,
@@ -42,6 +43,8 @@ interface ProjectOptions {
   readonly pipeline?: string;
   /** The result as JSON on standard output; progress goes to standard error. */
   readonly json?: boolean;
+  /** The folder the command works in, instead of the working directory (init's). */
+  readonly directory?: string;
 }
 
 /** The pipeline model: the module's `pipeline` export (or default export), or what it returns. */
@@ -141,6 +144,29 @@ function commandTable(
     );
   const yes = new Option('-y, --yes', 'destroy without asking (needed without a terminal)');
   const json = new Option('--json', 'the result as JSON (progress goes to standard error)');
+
+  program
+    .command('init')
+    .description(
+      'write a new project: a delivery of one image with dev and prod, its service, a test',
+    )
+    .argument('[directory]', 'the folder to write it into (created when missing)', '.')
+    .option('--name <name>', "the project's name (default: the folder's)")
+    .option(
+      '--port <port>',
+      `dev's host port; prod takes the next (default ${INIT_DEFAULTS.port})`,
+      positiveInteger('--port'),
+    )
+    .option(
+      '--base-image <image>',
+      `the service's base image, any with busybox (default ${INIT_DEFAULTS.baseImage})`,
+    )
+    .action((directory: string, o: { name?: string; port?: number; baseImage?: string }) =>
+      act({ directory }, async (ops) => {
+        await ops.init({ name: o.name, port: o.port, baseImage: o.baseImage });
+        return ExitCode.OK;
+      }),
+    );
 
   command('deploy', 'deploy stacks in order (default: the stages up to the first approval)')
     .argument('[stacks...]', 'the stacks to deploy; review-<id> adds a review environment')
@@ -495,7 +521,7 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
   const program = commandTable(async (options, action) => {
     code = await action(
       new Operations({
-        root,
+        root: options.directory === undefined ? root : resolve(root, options.directory),
         app: options.app,
         // With --json, standard output holds the result alone.
         onProgress: (event) => print(event, options.json === true),

@@ -10,6 +10,7 @@ import { doctor, DoctorResult } from './doctor';
 import { drift, DriftOptions, DriftResult } from './drift';
 import { expireReviews, ExpireReviewsOptions, ExpireReviewsResult } from './expire-reviews';
 import { history, HistoryOptions } from './history';
+import { init, InitOptions, InitResult } from './init';
 import { migrateState, MigrateStateOptions, MigrateStateResult } from './migrate-state';
 import { parity, ParityOptions } from './parity';
 import { plan, PlanOptions, PlanResult } from './plan';
@@ -65,6 +66,14 @@ export class Operations {
 
   constructor(private readonly props: OperationsProps = {}) {
     this.root = props.root ?? process.cwd();
+  }
+
+  /**
+   * Writes a new project into the root folder (created when missing): a delivery of one image
+   * with two environments, its service, and a jest test. Overwrites nothing.
+   */
+  public init(options: InitOptions = {}): Promise<InitResult> {
+    return this.run('init', (project) => init(project, options));
   }
 
   /** Deploys stacks in order; by default the stages up to the first behind an approval. */

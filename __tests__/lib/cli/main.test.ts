@@ -86,6 +86,13 @@ describe('cdktf-pipeline checks the command line before it runs anything', () =>
       refused('expire-reviews', "unknown option '--force'."),
     ],
     [['migrate-state'], refused('migrate-state', "required option '--to <store>' not specified.")],
+    [
+      ['init', 'elsewhere', '--port', '80x'],
+      refused(
+        'init',
+        "option '--port <port>' argument '80x' is invalid. It must be a whole number of at least 1, e.g. --port 10.",
+      ),
+    ],
   ])('%j: a usage error (exit 64), and nothing was run or changed', async (args, output) => {
     const before = fingerprint(dir);
     expect(await cli(...args)).toEqual({ code: 64, output });
@@ -99,7 +106,7 @@ describe('cdktf-pipeline checks the command line before it runs anything', () =>
     const commands = [...listing.slice(listing.indexOf('Commands:')).matchAll(/^ {2}([a-z-]+) /gm)]
       .map((m) => m[1])
       .filter((c) => c !== 'help');
-    expect(commands).toHaveLength(16);
+    expect(commands).toHaveLength(17);
     // An app that leaves a mark: synthesizing it would show.
     const app = `touch ${join(dir, 'synthesized')}`;
     const results = await Promise.all(commands.map((c) => cli(c, '--help', '--app', app)));

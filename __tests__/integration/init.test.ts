@@ -1,0 +1,159 @@
+/**
+ * A new user's first steps, for real: `cdktf-pipeline init` in an empty folder outside this
+ * repository, `npm install` of the packed package, the scaffold's own lint and tests, `doctor`,
+ * a deploy of the image and dev, `plan` before and after a change, and `doctor` with the Docker
+ * engine stopped. A solo suite: it stops the engine every other suite uses. The tests build on
+ * each other and run in order.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { alive, expectSuccess, httpGet, packPackage, sh, until } from '../helpers/cli';
+
+jest.setTimeout(15 * 60 * 1000);
+
+const parent = mkdtempSync(join(tmpdir(), 'init-'));
+const project = join(parent, 'hello-init');
+const NAME = 'hello-init';
+const DEV = 'http://127.0.0.1:18680';
+/** This setup's local busybox: no image can be pulled here (a project elsewhere keeps the default). */
+const BASE_IMAGE = 'cdktf-pipeline/busybox:1.35';
+
+/** The packed package, beside the project's folder. */
+let tarball = '';
+/** The package's CLI before the project exists, as a new user runs it: from the tarball, with npx. */
+const npxCli = (...args: string[]) =>
+  sh(
+    'npx',
+    ['--yes', '--prefer-offline', '--package', tarball, 'cdktf-pipeline', ...args],
+    {},
+    project,
+  );
+/** The CLI the project installed from the tarball. */
+const cli = (...args: string[]) => sh('npx', ['cdktf-pipeline', ...args], {}, project);
+
+beforeAll(async () => {
+  tarball = join(parent, await packPackage(parent));
+});
+
+afterAll(async () => {
+  // Whatever the tests left deployed, pass or fail: the engine runs again first.
+  const engine = await sh('docker', ['info']);
+  if (engine.code !== 0) expectSuccess(await sh('scripts/setup', []));
+  if (existsSync(join(project, 'node_modules', '.bin', 'cdktf-pipeline'))) {
+    expectSuccess(await cli('teardown', '--yes'));
+  }
+  rmSync(parent, { recursive: true, force: true });
+});
+
+describe('a project that init writes', () => {
+  test('init writes the project into an empty folder, and refuses to write over it', async () => {
+    mkdirSync(project);
+    const args = ['init', '--name', NAME, '--port', '18680', '--base-image', BASE_IMAGE];
+    expect(await npxCli(...args)).toEqual({
+      code: 0,
+      output:
+        `[init] wrote 15 files in ${project}\n` +
+        '[init] next: npm install, then npx cdktf-pipeline doctor (what a deploy needs), then npx cdktf-pipeline deploy\n',
+    });
+    expect(readFileSync(join(project, 'service', 'Dockerfile'), 'utf8')).toContain(
+      `FROM ${BASE_IMAGE}\n`,
+    );
+    const again = await npxCli(...args);
+    expect(again).toEqual({
+      code: 64,
+      output:
+        '[init] error: 1 problem; nothing was written:\n' +
+        `  - init: ${project} already holds .gitignore, README.md, approvals/prod.txt, cdktf.json, delivery.test.ts, delivery.ts, environments/dev.ts, environments/prod.ts, jest.config.js, main.ts, package.json, service/Dockerfile, service/www/cgi-bin/greeting, service/www/index.html, tsconfig.json, which init would write. Run init in an empty folder, or move them away.\n` +
+        '[init] fix: Fix them and run init again.\n',
+    });
+  });
+
+  test('npm install of the packed package; the project type-checks and its own tests pass', async () => {
+    const tarball = await packPackage(project);
+    expectSuccess(
+      await sh(
+        'npm',
+        [
+          'install',
+          `./${tarball}`,
+          '--prefer-offline',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+        ],
+        {},
+        project,
+      ),
+    );
+    expectSuccess(await sh('npm', ['run', 'lint'], {}, project));
+    // The parity matcher and dev's plan: written as a snapshot, then compared with --ci.
+    expectSuccess(await sh('npx', ['jest', '--ci=false'], {}, project));
+    expect(existsSync(join(project, '__snapshots__', 'delivery.test.ts.snap'))).toBe(true);
+    expectSuccess(await sh('npx', ['jest', '--ci'], {}, project));
+  });
+
+  test('doctor passes', async () => {
+    const doctor = await cli('doctor');
+    expect(doctor.code).toBe(0);
+    expect(doctor.output.split('\n').map((line) => line.split(':')[0])).toEqual([
+      '[doctor] ok   docker',
+      '[doctor] ok   engine',
+      '[doctor] ok   provider',
+      '[doctor] ok   registry',
+      '',
+    ]);
+  });
+
+  test('deploy, as it stands: the image and dev; the service answers', async () => {
+    expectSuccess(await cli('deploy'));
+    expect(await httpGet(`${DEV}/cgi-bin/greeting`)).toEqual({
+      status: 200,
+      body: 'hello from dev\n',
+    });
+  });
+
+  test("plan dev: after a change to dev's settings exit 2 with the replaced container; after a deploy exit 0", async () => {
+    const dev = join(project, 'environments', 'dev.ts');
+    writeFileSync(dev, readFileSync(dev, 'utf8').replace("'hello from dev'", "'hello again'"));
+    expect(await cli('plan', 'dev')).toEqual({
+      code: 2,
+      output:
+        '[plan] planning dev\n' +
+        '[plan] dev: 2 to add, 0 to change, 2 to destroy\n' +
+        '[plan]   -/+ docker_container.Services_Web_00C5A910[0] (replaced for env)\n' +
+        '[plan]   -/+ terraform_data.SmokeTest1 (replaced for triggers_replace)\n',
+    });
+    expectSuccess(await cli('deploy', 'dev'));
+    expect(await httpGet(`${DEV}/cgi-bin/greeting`)).toEqual({
+      status: 200,
+      body: 'hello again\n',
+    });
+    expect(await cli('plan', 'dev')).toEqual({
+      code: 0,
+      output: '[plan] planning dev\n[plan] dev: no changes\n',
+    });
+  });
+
+  test('with the Docker engine stopped, doctor names it and its fix', async () => {
+    const pidFile = join(process.env.CDKTF_PIPELINE_HOME ?? '', 'run', 'dockerd.pid');
+    const engine = Number(readFileSync(pidFile, 'utf8'));
+    process.kill(engine, 'SIGTERM');
+    try {
+      await until('the Docker engine to stop', () => !alive(engine), 60);
+      const doctor = await cli('doctor');
+      expect(doctor.code).toBe(1);
+      expect(doctor.output.split('\n')).toEqual([
+        expect.stringMatching(/^\[doctor\] ok {3}engine: /),
+        expect.stringMatching(/^\[doctor\] ok {3}provider: /),
+        expect.stringMatching(/^\[doctor\] ok {3}registry: /),
+        '[doctor] FAIL docker: the Docker host at unix:///var/run/docker.sock does not answer. Fix: Start Docker, or point DOCKER_HOST at a Docker host that runs; the docker client must be on the PATH.',
+        '',
+      ]);
+    } finally {
+      // The engine comes back whatever the assertions found: the suites after this one need it.
+      expectSuccess(await sh('scripts/setup', []));
+    }
+  });
+});
