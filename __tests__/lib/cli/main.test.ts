@@ -22,6 +22,14 @@ const refused = (command: string, error: string) =>
 
 let dir: string;
 const engine = engineStandIn();
+
+/** Every command the CLI lists, but commander's own `help`. */
+async function commands(): Promise<string[]> {
+  const listing = (await cli('--help')).output;
+  return [...listing.slice(listing.indexOf('Commands:')).matchAll(/^ {2}([a-z-]+) /gm)]
+    .map((m) => m[1])
+    .filter((c) => c !== 'help');
+}
 const cli = (...args: string[]) => sh(CLI, args, engine.env, dir);
 
 beforeAll(async () => {
@@ -34,84 +42,105 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A refused command line of every command, and what the CLI says. */
+const REFUSED: [string[], string][] = [
+  [['destroy', 'dev', '--bogus'], refused('destroy', "unknown option '--bogus'.")],
+  [
+    ['destroy', 'dev', 'nosuchstack'],
+    "[destroy] error: the app has no stack 'nosuchstack' (stacks: image, dev, staging, prod).\n" +
+      '[destroy] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline destroy dev.\n',
+  ],
+  [['render', '--chek'], refused('render', "unknown option '--chek' (Did you mean --check?).")],
+  [
+    ['check', 'dev', '--lod', '200'],
+    refused('check', "unknown option '--lod' (Did you mean --load?)."),
+  ],
+  [
+    ['deploy', 'dev', '--relase', 'x'],
+    refused('deploy', "unknown option '--relase' (Did you mean --release?)."),
+  ],
+  [
+    ['deploy', 'dev', '--release', 'x'],
+    refused(
+      'deploy',
+      "option '--release <id>' argument 'x' is invalid. It must be a release id, 12 hex digits. In CI the value comes from the image job (PIPELINE_RELEASE): make the job need it. By hand, copy the release the image deploy reported.",
+    ),
+  ],
+  [
+    ['deploy', 'dev', 'image', '--release', RELEASE],
+    "[deploy] error: --release applies to stages that promote an upstream's release; 'image' builds it.\n" +
+      '[deploy] fix: Deploy image without --release.\n',
+  ],
+  [
+    ['teardown', 'prod'],
+    refused('teardown', "too many arguments for 'teardown'. Expected 0 arguments but got 1."),
+  ],
+  [
+    ['approve', 'prod', '--form', 'staging'],
+    refused('approve', "unknown option '--form' (Did you mean --from?)."),
+  ],
+  [
+    ['approve', 'prod', RELEASE, '--check'],
+    '[approve] error: --check goes with --from STAGE.\n' +
+      '[approve] fix: Run e.g. cdktf-pipeline approve prod --from staging --check.\n',
+  ],
+  [
+    ['expire-reviews', '3 days', '--yes', '--force'],
+    refused('expire-reviews', "unknown option '--force'."),
+  ],
+  [['migrate-state'], refused('migrate-state', "required option '--to <store>' not specified.")],
+  [
+    ['plan', 'dev', 'nope'],
+    "[plan] error: the app has no stack 'nope' (stacks: image, dev, staging, prod).\n" +
+      '[plan] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline plan dev.\n',
+  ],
+  [
+    ['doctor', 'extra'],
+    refused('doctor', "too many arguments for 'doctor'. Expected 0 arguments but got 1."),
+  ],
+  [['parity', '--review'], refused('parity', "option '--review <id>' argument missing.")],
+  [
+    ['init', 'elsewhere', '--port', '80x'],
+    refused(
+      'init',
+      "option '--port <port>' argument '80x' is invalid. It must be a whole number of at least 1, e.g. --port 10.",
+    ),
+  ],
+  [['status', '--all'], refused('status', "unknown option '--all'.")],
+  [['history', '--since', 'monday'], refused('history', "unknown option '--since'.")],
+  [['drift', '--all'], refused('drift', "unknown option '--all'.")],
+  [['ansible', 'dev'], refused('ansible', "missing required argument 'playbook'.")],
+  [['run', '--deploy-everything'], refused('run', "unknown option '--deploy-everything'.")],
+];
+
 /**
  * The whole command line is checked before a command synthesizes, initialises or runs
  * anything: an unknown flag, a missing or malformed value, an unknown stack. The engine is a
  * stand-in that records its calls.
  */
 describe('cdktf-pipeline checks the command line before it runs anything', () => {
-  test.each([
-    [['destroy', 'dev', '--bogus'], refused('destroy', "unknown option '--bogus'.")],
-    [
-      ['destroy', 'dev', 'nosuchstack'],
-      "[destroy] error: the app has no stack 'nosuchstack' (stacks: image, dev, staging, prod).\n" +
-        '[destroy] fix: Name one of those, or a review environment as review-<id>: e.g. cdktf-pipeline destroy dev.\n',
-    ],
-    [['render', '--chek'], refused('render', "unknown option '--chek' (Did you mean --check?).")],
-    [
-      ['check', 'dev', '--lod', '200'],
-      refused('check', "unknown option '--lod' (Did you mean --load?)."),
-    ],
-    [
-      ['deploy', 'dev', '--relase', 'x'],
-      refused('deploy', "unknown option '--relase' (Did you mean --release?)."),
-    ],
-    [
-      ['deploy', 'dev', '--release', 'x'],
-      refused(
-        'deploy',
-        "option '--release <id>' argument 'x' is invalid. It must be a release id, 12 hex digits. In CI the value comes from the image job (PIPELINE_RELEASE): make the job need it. By hand, copy the release the image deploy reported.",
-      ),
-    ],
-    [
-      ['deploy', 'dev', 'image', '--release', RELEASE],
-      "[deploy] error: --release applies to stages that promote an upstream's release; 'image' builds it.\n" +
-        '[deploy] fix: Deploy image without --release.\n',
-    ],
-    [
-      ['teardown', 'prod'],
-      refused('teardown', "too many arguments for 'teardown'. Expected 0 arguments but got 1."),
-    ],
-    [
-      ['approve', 'prod', '--form', 'staging'],
-      refused('approve', "unknown option '--form' (Did you mean --from?)."),
-    ],
-    [
-      ['approve', 'prod', RELEASE, '--check'],
-      '[approve] error: --check goes with --from STAGE.\n' +
-        '[approve] fix: Run e.g. cdktf-pipeline approve prod --from staging --check.\n',
-    ],
-    [
-      ['expire-reviews', '3 days', '--yes', '--force'],
-      refused('expire-reviews', "unknown option '--force'."),
-    ],
-    [['migrate-state'], refused('migrate-state', "required option '--to <store>' not specified.")],
-    [
-      ['init', 'elsewhere', '--port', '80x'],
-      refused(
-        'init',
-        "option '--port <port>' argument '80x' is invalid. It must be a whole number of at least 1, e.g. --port 10.",
-      ),
-    ],
-  ])('%j: a usage error (exit 64), and nothing was run or changed', async (args, output) => {
-    const before = fingerprint(dir);
-    expect(await cli(...args)).toEqual({ code: 64, output });
-    expect(engine.calls()).toEqual([]);
-    expect(fingerprint(dir)).toEqual(before);
+  test.each(REFUSED)(
+    '%j: a usage error (exit 64), and nothing was run or changed',
+    async (args, output) => {
+      const before = fingerprint(dir);
+      expect(await cli(...args)).toEqual({ code: 64, output });
+      expect(engine.calls()).toEqual([]);
+      expect(fingerprint(dir)).toEqual(before);
+    },
+  );
+
+  test('every command of the table has a refused command line above', async () => {
+    expect(new Set(REFUSED.map(([args]) => args[0]))).toEqual(new Set(await commands()));
   });
 
   test('--help of every command shows its usage and exits 0, without synthesizing the app', async () => {
-    // Every command the CLI lists, but commander's own `help`.
-    const listing = (await cli('--help')).output;
-    const commands = [...listing.slice(listing.indexOf('Commands:')).matchAll(/^ {2}([a-z-]+) /gm)]
-      .map((m) => m[1])
-      .filter((c) => c !== 'help');
-    expect(commands).toHaveLength(17);
+    const listed = await commands();
+    expect(listed).toHaveLength(17);
     // An app that leaves a mark: synthesizing it would show.
     const app = `touch ${join(dir, 'synthesized')}`;
-    const results = await Promise.all(commands.map((c) => cli(c, '--help', '--app', app)));
+    const results = await Promise.all(listed.map((c) => cli(c, '--help', '--app', app)));
     expect(results.map((r) => [r.code, r.output.split('\n')[0]])).toEqual(
-      commands.map((c) => [
+      listed.map((c) => [
         0,
         expect.stringMatching(new RegExp(`^Usage: cdktf-pipeline ${c} \\[options\\]`)),
       ]),

@@ -13,8 +13,8 @@ export interface TerraformDataConfig extends TerraformMetaArguments {
  *
  * cdktf's `DataResource` renders the same resource, but registers a validation on every instance
  * that runs `<engine> version` in a child process at synthesis: about 0.1 s per resource, which
- * dominated synthesis with many environments. The engine version is checked once, by
- * scripts/setup, instead.
+ * dominated synthesis with many environments. `cdktf-pipeline doctor` checks the engine's version
+ * instead, once.
  */
 export class TerraformData extends TerraformResource {
   private readonly input?: { readonly [key: string]: unknown };
