@@ -126,14 +126,19 @@ afterAll(async () => {
 });
 
 describe('a project that installs the package from its tarball', () => {
-  test('the package ships only compiled JavaScript and declarations, and loads with plain node and with ts-node', async () => {
+  test("the package ships compiled JavaScript, declarations and init's project files, and loads with plain node and with ts-node", async () => {
     const installed = join(project, 'node_modules', 'cdktf-deployment-pipeline');
     const files = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
         e.isDirectory() ? files(join(dir, e.name)) : [relative(installed, join(dir, e.name))],
       );
     const shipped = files(installed);
-    expect(shipped.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    // TypeScript only as declarations, and as the files of the project `init` writes.
+    expect(
+      shipped.filter(
+        (f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('templates/init/'),
+      ),
+    ).toEqual([]);
     expect(shipped).toEqual(expect.arrayContaining(['dist/index.js', 'dist/testing/index.js']));
 
     // Plain node on the project's compiled JavaScript.
