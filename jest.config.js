@@ -32,6 +32,7 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/lib/stacks/setting.types.test.ts',
   '<rootDir>/__tests__/lib/runner/local-runner.test.ts',
   '<rootDir>/__tests__/lib/testing/plan-of.test.ts',
+  '<rootDir>/__tests__/scripts/api-report.test.ts',
 ];
 
 /** The engine's plans of synthesized stacks are tool tests too, by their name: a glob, a pattern. */

@@ -7,7 +7,9 @@ import { PROJECT_ROOT } from './helpers/test-app';
 const PAGES = [
   'README.md',
   'CONTRIBUTING.md',
-  ...readdirSync(join(PROJECT_ROOT, 'docs')).map((f) => `docs/${f}`),
+  ...readdirSync(join(PROJECT_ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
 ];
 const read = (path: string) => readFileSync(join(PROJECT_ROOT, path), 'utf8');
 

@@ -40,11 +40,15 @@ describe('the package', () => {
     // No null provider: the engine's built-in terraform_data replaced it.
     expect(JSON.stringify(pkg)).not.toContain('provider-null');
     // The CLI's argument parser, PostgreSQL's client (state and history) and the CI files' YAML
-    // writer; nothing else.
-    expect(Object.keys(pkg.dependencies as object)).toEqual(['commander', 'pg', 'yaml']);
+    // writer; nothing else. Each a caret range, so that a project's own copy of it can serve.
+    expect(pkg.dependencies).toEqual({
+      commander: expect.stringMatching(/^\^\d+\.\d+\.\d+$/),
+      pg: expect.stringMatching(/^\^\d+\.\d+\.\d+$/),
+      yaml: expect.stringMatching(/^\^\d+\.\d+\.\d+$/),
+    });
   });
 
-  test("npm pack ships only the build output, init's templates, README, LICENSE and package.json", async () => {
+  test("npm pack ships only the build output, init's templates, README, CHANGELOG, LICENSE and package.json", async () => {
     // npm pack runs the build first (prepack); its JSON report is what follows the build's output.
     const stdout = execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], {
       cwd: PROJECT_ROOT,
@@ -57,7 +61,9 @@ describe('the package', () => {
     expect(
       paths.filter(
         (p) =>
-          !/^(dist\/.+\.(js|d\.ts)|templates\/init\/.+|README\.md|LICENSE|package\.json)$/.test(p),
+          !/^(dist\/.+\.(js|d\.ts)|templates\/init\/.+|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(
+            p,
+          ),
       ),
     ).toEqual([]);
     expect(paths).toEqual(
@@ -66,6 +72,7 @@ describe('the package', () => {
         'dist/testing/index.js',
         'dist/cli/bin.js',
         'templates/init/delivery.ts',
+        'CHANGELOG.md',
         'LICENSE',
       ]),
     );

@@ -54,7 +54,12 @@ export class Approval {
     root: string,
     subject: string,
     images: readonly string[] = [SINGLE_IMAGE],
-  ): { releases: string[]; problems: string[] } {
+  ): {
+    /** The approved releases, each as its key. */
+    releases: string[];
+    /** What is wrong in the record, each with its line. */
+    problems: string[];
+  } {
     if (!this.required) return { releases: [], problems: [] };
     const record: unknown = this.record;
     if (

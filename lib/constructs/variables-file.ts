@@ -6,7 +6,9 @@ import { writeVariablesFile } from '../private/variables-file-writer';
 /** Name of the variables file Terraform and OpenTofu load automatically. */
 export const VARIABLES_FILE = 'terraform.tfvars.json';
 
-type Value = string | number | boolean | readonly string[] | { readonly [k: string]: string };
+/** A value a variables file holds: what a Terraform variable of the stack takes. */
+export type VariableValue =
+  string | number | boolean | readonly string[] | { readonly [k: string]: string };
 
 /**
  * Declares Terraform variables and records this stack's values for them. At synthesis, the
@@ -15,7 +17,7 @@ type Value = string | number | boolean | readonly string[] | { readonly [k: stri
  * configuration is the same whatever the values are.
  */
 export class VariablesFile extends Construct {
-  private readonly values: { [name: string]: Value } = {};
+  private readonly values: { [name: string]: VariableValue } = {};
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -23,7 +25,7 @@ export class VariablesFile extends Construct {
   }
 
   /** The values recorded so far, by variable name. */
-  public get recorded(): { readonly [name: string]: Value } {
+  public get recorded(): { readonly [name: string]: VariableValue } {
     return { ...this.values };
   }
 
@@ -64,7 +66,7 @@ export class VariablesFile extends Construct {
     return this.variable(name, 'string', description, true).stringValue;
   }
 
-  private declare(name: string, type: string, value: Value, description: string) {
+  private declare(name: string, type: string, value: VariableValue, description: string) {
     this.values[name] = value;
     return this.variable(name, type, description);
   }

@@ -39,7 +39,10 @@ export class StageTrigger {
     return new StageTrigger([PipelineEvent.SCHEDULE]);
   }
 
-  private constructor(public readonly events: readonly PipelineEvent[]) {}
+  private constructor(
+    /** The events that run the stage. */
+    public readonly events: readonly PipelineEvent[],
+  ) {}
 
   /** Whether this trigger runs its stage for `event`. */
   public runsOn(event: PipelineEvent): boolean {

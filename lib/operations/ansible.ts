@@ -17,7 +17,7 @@ export interface AnsibleOptions {
   readonly playbook: string;
 }
 
-/** What {@link ansible} did. */
+/** What `Operations.ansible` did. */
 export interface AnsibleResult {
   /** Whether the playbook ran (false: it and its inputs were unchanged since its last run). */
   readonly ran: boolean;

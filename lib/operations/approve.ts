@@ -20,13 +20,25 @@ import { Project } from './private/project';
 import { requireRunRelease } from './private/run-release';
 
 /** A release to approve. */
-export type ReleaseToApprove =
-  /** By its id: the release a stage verified, or one of the history. */
-  | { readonly id: string }
-  /** Every image, by digest (`sha256:…`), by name. */
-  | { readonly images: { readonly [name: string]: string } }
-  /** The digest of the one image of a delivery of one image. */
-  | { readonly digest: string };
+export type ReleaseToApprove = ReleaseById | ReleaseByImages | ReleaseByDigest;
+
+/** A release to approve by its id: the release a stage verified, or one of the history. */
+export interface ReleaseById {
+  /** The release's id, 12 hex digits, as `status` shows it. */
+  readonly id: string;
+}
+
+/** A release to approve by every image's digest. */
+export interface ReleaseByImages {
+  /** Every image's digest (`sha256:…`, or its first 12 or more hex digits), by image name. */
+  readonly images: { readonly [name: string]: string };
+}
+
+/** The release of a delivery of one image, by that image's digest. */
+export interface ReleaseByDigest {
+  /** The digest (`sha256:…`, or its first 12 or more hex digits). */
+  readonly digest: string;
+}
 
 /** What `approve` was asked for: a release, or the stage whose verified release to approve. */
 export interface ApproveOptions {
@@ -47,11 +59,13 @@ export interface ApproveOptions {
   readonly check?: boolean;
 }
 
-/** What {@link approve} found or did. */
+/** What `Operations.approve` found or did. */
 export interface ApproveResult {
+  /** The environment whose approval record it is. */
   readonly environment: string;
   /** The release: each image's digest reference, by image name. */
   readonly release: Release;
+  /** The release's id (12 hex digits). */
   readonly releaseId: string;
   /** Whether the release is approved now (with `check`: whether it was). */
   readonly approved: boolean;

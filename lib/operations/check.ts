@@ -22,26 +22,37 @@ export interface CheckOptions {
 
 /** A smoke test that passed. */
 export interface PassedSmokeTest {
+  /** The smoke test, e.g. `GET /cgi-bin/health`. */
   readonly name: string;
   /** The HTTP status it answered with. */
   readonly status: number;
+  /** The URL it asked. */
   readonly url: string;
 }
 
 /** What a load check measured. */
 export interface LoadResult {
+  /** The URL every request asked. */
   readonly url: string;
+  /** How many requests it sent; every one answered. */
   readonly requests: number;
+  /** How many were in flight at once. */
   readonly concurrency: number;
+  /** How long they took together. */
   readonly seconds: number;
+  /** The median response time. */
   readonly p50Milliseconds: number;
+  /** The 95th percentile response time. */
   readonly p95Milliseconds: number;
+  /** The slowest response time. */
   readonly maxMilliseconds: number;
 }
 
-/** What {@link check} found: every smoke test passed (a failure throws), and the load check. */
+/** What `Operations.check` found: every smoke test passed (a failure throws), and the load check. */
 export interface CheckResult {
+  /** The stack checked. */
   readonly stack: string;
+  /** Every smoke test, each passed. */
   readonly smokeTests: readonly PassedSmokeTest[];
   /** Present when `load` was asked for. */
   readonly load?: LoadResult;

@@ -15,7 +15,7 @@ import { Progress } from './private/progress';
 import { Project } from './private/project';
 import { publishRunRelease, requireRunRelease } from './private/run-release';
 
-/** What {@link deploy} is asked for. */
+/** What `Operations.deploy` is asked for. */
 export interface DeployOptions {
   /**
    * The stacks to deploy, in order.
@@ -32,6 +32,7 @@ export interface DeployOptions {
 
 /** One deployed stack. */
 export interface DeployedStack {
+  /** The stack's name. */
   readonly stack: string;
   /** Where its first published service answers. */
   readonly url?: string;
@@ -45,7 +46,7 @@ export interface DeployedStack {
   readonly seconds: number;
 }
 
-/** What {@link deploy} did. */
+/** What `Operations.deploy` did. */
 export interface DeployResult {
   /** Every stack deployed, in order. */
   readonly stacks: readonly DeployedStack[];

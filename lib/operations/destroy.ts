@@ -2,7 +2,7 @@ import { confirmDestroy } from './private/confirm';
 import { destroyStages } from './private/engine-run';
 import { Project } from './private/project';
 
-/** What {@link destroy} is asked for. */
+/** What `Operations.destroy` is asked for. */
 export interface DestroyOptions {
   /** The stacks to destroy, in order. */
   readonly stacks: readonly string[];

@@ -18,6 +18,7 @@ import { engineVersion, PASSPHRASE_ENV, requireEncryption } from './private/stat
 export interface DoctorCheck {
   /** What was checked: `docker`, `engine`, `provider`, `registry`, `state`, `passphrase`. */
   readonly check: string;
+  /** Whether this machine has it. */
   readonly ok: boolean;
   /** What was found, e.g. `OpenTofu v1.12.6 (tofu)`. */
   readonly found: string;
@@ -25,8 +26,9 @@ export interface DoctorCheck {
   readonly fix?: string;
 }
 
-/** What {@link doctor} found. */
+/** What `Operations.doctor` found. */
 export interface DoctorResult {
+  /** Each check, in the order they ran. */
   readonly checks: readonly DoctorCheck[];
   /** Whether every check passed. */
   readonly ok: boolean;

@@ -15,12 +15,13 @@ export interface DriftOptions {
 
 /** One environment compared with its last deploy. */
 export interface EnvironmentDrift {
+  /** The environment's name. */
   readonly environment: string;
   /** What differs; none: in sync. */
   readonly resources: readonly DriftedResource[];
 }
 
-/** What {@link drift} found. */
+/** What `Operations.drift` found. */
 export interface DriftResult {
   /** Every environment compared, in promotion order. */
   readonly environments: readonly EnvironmentDrift[];

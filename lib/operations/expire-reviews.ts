@@ -16,7 +16,7 @@ export interface ExpireReviewsOptions {
   readonly yes?: boolean;
 }
 
-/** What {@link expireReviews} did. */
+/** What `Operations.expireReviews` did. */
 export interface ExpireReviewsResult {
   /** The review environments destroyed. */
   readonly expired: readonly string[];

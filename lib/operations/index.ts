@@ -3,7 +3,14 @@ export type { OperationsProps } from './operations';
 export { ExitCode, OperationError, ReportedError, UsageError } from './private/operation-error';
 export type { ProgressEvent, ProgressListener, Prompt } from './private/interaction';
 export type { AnsibleOptions, AnsibleResult } from './ansible';
-export type { ApproveOptions, ApproveResult, ReleaseToApprove } from './approve';
+export type {
+  ApproveOptions,
+  ApproveResult,
+  ReleaseByDigest,
+  ReleaseById,
+  ReleaseByImages,
+  ReleaseToApprove,
+} from './approve';
 export type { CheckOptions, CheckResult, LoadResult, PassedSmokeTest } from './check';
 export type { DeployedStack, DeployOptions, DeployResult } from './deploy';
 export type { DestroyOptions, DestroyResult } from './destroy';

@@ -15,7 +15,7 @@ import { invalidValue } from '../private/errors';
 import { UsageError } from './private/operation-error';
 import { Project } from './private/project';
 
-/** What {@link init} writes. */
+/** What `Operations.init` writes. */
 export interface InitOptions {
   /**
    * The project's name: its npm package, its image repository and the prefix of its container
@@ -36,17 +36,23 @@ export interface InitOptions {
   readonly baseImage?: string;
 }
 
-/** What {@link init} wrote. */
+/** What `Operations.init` wrote. */
 export interface InitResult {
   /** The project's folder. */
   readonly directory: string;
+  /** The project's name. */
   readonly name: string;
   /** Every file it wrote, relative to the folder, sorted. */
   readonly files: readonly string[];
 }
 
 /** The defaults of {@link InitOptions}. */
-export const INIT_DEFAULTS = { port: 8080, baseImage: 'busybox:1.37' } as const;
+export const INIT_DEFAULTS: {
+  /** dev's host port. */
+  readonly port: number;
+  /** The service's base image. */
+  readonly baseImage: string;
+} = { port: 8080, baseImage: 'busybox:1.37' };
 
 /** The package's own folder: two up from lib/operations/ and from dist/operations/. */
 const PACKAGE_ROOT = join(__dirname, '..', '..');

@@ -19,7 +19,7 @@ export interface MigrateStateOptions {
   readonly to: 'pg' | 'local';
 }
 
-/** What {@link migrateState} moved. */
+/** What `Operations.migrateState` moved. */
 export interface MigrateStateResult {
   /** The stages whose state moved. */
   readonly moved: readonly string[];

@@ -1,18 +1,18 @@
-import { EnginePlanJson, NormalisedChange, normalisedChanges } from '../private/planned-changes';
+import { EnginePlanJson, PlannedChange, normalisedChanges } from '../private/planned-changes';
 
 import { enginePlan } from './private/engine-plan';
 import { prepareEncryption } from './private/engine-run';
 import { UsageError } from './private/operation-error';
 import { Project } from './private/project';
 
-/** What {@link plan} is asked for. */
+/** What `Operations.plan` is asked for. */
 export interface PlanOptions {
   /** The stacks to plan, in order. */
   readonly stacks: readonly string[];
 }
 
 /** One resource a deploy would touch, in the testing kit's normalised form. */
-export interface PlannedResource extends NormalisedChange {
+export interface PlannedResource extends PlannedChange {
   /** For a replacement: the attributes whose change forces it, e.g. `env`. */
   readonly replacedFor?: readonly string[];
   /** For a change in place: the attributes that change (names only: some values are secrets). */
@@ -21,6 +21,7 @@ export interface PlannedResource extends NormalisedChange {
 
 /** What a deploy of one stack would change. */
 export interface StackPlan {
+  /** The stack's name. */
   readonly stack: string;
   /** Resources it would create. */
   readonly add: number;
@@ -35,8 +36,9 @@ export interface StackPlan {
   readonly resources: readonly PlannedResource[];
 }
 
-/** What {@link plan} found. */
+/** What `Operations.plan` found. */
 export interface PlanResult {
+  /** Each stack, in the order asked. */
   readonly stacks: readonly StackPlan[];
   /** Whether a deploy of any stack would change something. */
   readonly changes: boolean;

@@ -43,7 +43,7 @@ export interface RenderOptions {
   readonly check?: boolean;
 }
 
-/** A CI file and what {@link render} did with it. */
+/** A CI file and what `Operations.render` did with it. */
 export interface RenderedFile {
   /** Its path in the project. */
   readonly path: string;
@@ -51,8 +51,9 @@ export interface RenderedFile {
   readonly state: 'up to date' | 'written' | 'stale';
 }
 
-/** What {@link render} did. */
+/** What `Operations.render` did. */
 export interface RenderResult {
+  /** Each CI file, with whether it was written, unchanged or is stale. */
   readonly files: readonly RenderedFile[];
   /** Whether a file differs from the model (with `check`). */
   readonly stale: boolean;

@@ -2,7 +2,7 @@ import { confirmDestroy } from './private/confirm';
 import { destroyStages } from './private/engine-run';
 import { Project } from './private/project';
 
-/** What {@link teardown} is asked for. */
+/** What `Operations.teardown` is asked for. */
 export interface TeardownOptions {
   /**
    * Destroy without asking (what a run without a terminal needs).
@@ -19,7 +19,7 @@ export interface TeardownResult {
 
 /**
  * Destroys every deployed stack, downstream stages first and the image stage last, once
- * confirmed (as {@link destroy} confirms).
+ * confirmed (as `Operations.destroy` confirms).
  */
 export async function teardown(
   project: Project,

@@ -77,7 +77,12 @@ export interface SynthesizedEnvironment {
    * parsed content.
    * @default - no variables file is checked
    */
-  readonly variablesFile?: { readonly name: string; readonly values: unknown };
+  readonly variablesFile?: {
+    /** The file's name. */
+    readonly name: string;
+    /** Its parsed content. */
+    readonly values: unknown;
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 
 /** Thrown when configuration is wrong; lists every problem found. */
 export class ConfigurationError extends Error {
+  /** Every problem found, each naming the field, the value and the fix. */
   public readonly problems: readonly string[];
 
   constructor(problems: readonly string[]) {

@@ -12,8 +12,10 @@ export const KNOWN_AFTER_APPLY = '(known after apply)';
 export const SENSITIVE = '(sensitive)';
 
 /** One planned change: the resource, what happens to it, and the values it will have. */
-export interface NormalisedChange {
+export interface PlannedChange {
+  /** The resource's address, e.g. `docker_container.Services_Web_00C5A910[0]`. */
   readonly address: string;
+  /** What the engine would do: `create`, `update`, `delete` (both, in order, for a replacement), `no-op` or `read`. */
   readonly actions: readonly string[];
   /** Attribute values after the change; `(known after apply)` where the engine cannot tell yet. */
   readonly values: { readonly [attribute: string]: unknown };
@@ -60,7 +62,7 @@ export interface NormaliseOptions {
 export function normalisedChanges(
   plan: EnginePlanJson,
   options: NormaliseOptions,
-): NormalisedChange[] {
+): PlannedChange[] {
   const configured = new Map(
     (plan.configuration?.root_module?.resources ?? []).map((r) => [
       r.address,
@@ -81,7 +83,7 @@ export function normalisedChanges(
       values: (normalise(
         keep(address, valueAfter(change.after, change.after_unknown, change.after_sensitive)),
         options.paths,
-      ) ?? {}) as NormalisedChange['values'],
+      ) ?? {}) as PlannedChange['values'],
     }))
     .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

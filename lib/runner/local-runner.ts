@@ -57,7 +57,7 @@ export interface LocalRunnerProps {
   readonly ask?: (question: string) => Promise<boolean>;
   /**
    * The app command that the steps of this package's kinds (deploy, check, approve, ...)
-   * synthesize; they run in this process, as {@link Operations}.
+   * synthesize; they run in this process, as operations (`cdktf-deployment-pipeline/operations`).
    * @default - cdktf.json's `app`
    */
   readonly app?: string;
@@ -92,7 +92,9 @@ export interface LocalRunnerProps {
 
 /** How a stage ended. */
 export enum StageResult {
+  /** Every step of the stage passed. */
   PASSED = 'passed',
+  /** A step of the stage failed. */
   FAILED = 'failed',
   /** Stopped at an approval gate that nobody approved. */
   WAITING = 'waiting for approval',
@@ -104,11 +106,15 @@ export enum StageResult {
 
 /** One row of the summary. */
 export interface StageReport {
+  /** The stage's id. */
   readonly stage: string;
+  /** How it ended. */
   readonly result: StageResult;
+  /** How long it took. */
   readonly seconds: number;
   /** The release the stage verified. */
   readonly release?: { readonly [image: string]: string };
+  /** The URL of the environment it deployed. */
   readonly url?: string;
   /** A short note, e.g. 'already approved'. */
   readonly note?: string;
@@ -118,13 +124,14 @@ export interface StageReport {
 export interface PipelineRun {
   /** PASSED when every stage passed. */
   readonly result: StageResult;
+  /** Every stage of the run, in order, run or not. */
   readonly stages: readonly StageReport[];
 }
 
 /**
  * Runs a {@link DeliveryPipeline} on this machine: the stages one event runs, in wave order and
  * one at a time (they share one engine and one working copy). Steps of this package's kinds run
- * as {@link Operations} in this process, `run` steps with `sh`. It writes a line per step with its
+ * as operations (`cdktf-deployment-pipeline/operations`) in this process, `run` steps with `sh`. It writes a line per step with its
  * duration, stopping at the first failure with the stage's output, pausing at an approval gate
  * whose release is not approved, and ending with a summary table.
  */

@@ -85,8 +85,14 @@ export interface MapSettingOptions extends SettingOptions<{ readonly [key: strin
   readonly keyPattern?: RegExp;
 }
 
+/** Options that give a setting a default. */
+export interface WithDefault {
+  /** The value of environments that give none. */
+  readonly default: unknown;
+}
+
 /** Whether options of a setting give a default: then environments may leave it out. */
-type HasDefault<O> = O extends { readonly default: unknown } ? true : false;
+export type HasDefault<O> = O extends WithDefault ? true : false;
 
 /** What a setting's rules check, besides its kind. */
 interface Rules {
@@ -249,7 +255,7 @@ export type Settings = { readonly [name: string]: Setting };
 export type SettingValueOf<S> = S extends Setting<infer T, boolean> ? T : never;
 
 /** The names of the settings that have no default: every environment gives them. */
-type RequiredSettingNames<S extends Settings> = {
+export type RequiredSettingNames<S extends Settings> = {
   [K in keyof S]: S[K] extends Setting<SettingValue, false> ? K : never;
 }[keyof S];
 

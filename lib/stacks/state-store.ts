@@ -105,14 +105,20 @@ export class StateStore implements IRemoteStateReader {
     return this.store.backend;
   }
 
-  /** How the CLI finds the state of every stack, for a project rooted at `root`. */
+  /**
+   * How the CLI finds the state of every stack, for a project rooted at `root`.
+   * @internal
+   */
   public manifest(root: string): StateStoreManifest {
     return this.store.backend === 'local'
       ? { backend: 'local', directory: this.directory(root) }
       : this.store;
   }
 
-  /** Where the state of `stack` is, for a project rooted at `root`. */
+  /**
+   * Where the state of `stack` is, for a project rooted at `root`.
+   * @internal
+   */
   public locationOf(root: string, stack: string): StateLocation {
     const at = this.backendLocation(root).pattern.split(STACK_PLACEHOLDER).join(stack);
     return this.store.backend === 'local'
@@ -140,7 +146,7 @@ export class StateStore implements IRemoteStateReader {
 
   /**
    * Reads another stack's outputs through this store. `location` is where that stack's state is
-   * (a path or a schema name, as {@link StateStore.locationOf} gives, or a variable holding it);
+   * (a path or a schema name, as the store gives for the stack, or a variable holding it);
    * `missing` is the message when a local state file does not exist.
    */
   public remoteState(

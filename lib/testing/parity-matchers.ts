@@ -5,12 +5,18 @@ import { EnvironmentParity } from '../parity/environment-parity';
 /**
  * Jest matchers: `expect.extend(parityMatchers)`, then `expect(app).toHaveEnvironmentParity()`
  * synthesizes the app into its output folder and passes when the files written for the
- * environment stacks under `app` have parity ({@link EnvironmentParity.check}): identical
+ * environment stacks under `app` have parity (`EnvironmentParity.check` of the package's main entry point): identical
  * `cdk.tf.json` apart from metadata and the state location, and variables files that match
  * their declarations. It fails with the report otherwise.
  */
 export const parityMatchers = {
-  toHaveEnvironmentParity(received: IConstruct) {
+  /** Passes when the environment stacks under `received` have parity; `message` is the report. */
+  toHaveEnvironmentParity(received: IConstruct): {
+    /** Whether the stacks have parity. */
+    pass: boolean;
+    /** The parity report. */
+    message: () => string;
+  } {
     const report = EnvironmentParity.check(received);
     const pass = report.stacks.length > 1 && report.differences.length === 0;
     const message =

@@ -7,7 +7,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import { engineBinary } from '../private/engine';
 import {
   EnginePlanJson,
-  NormalisedChange,
+  PlannedChange,
   normalisedChanges,
   normalisedOutputs,
 } from '../private/planned-changes';
@@ -49,13 +49,13 @@ export interface PlanOfOptions {
 }
 
 export { KNOWN_AFTER_APPLY, SENSITIVE } from '../private/planned-changes';
-
-/** One planned change: the resource, what happens to it, and the values it will have. */
-export type PlannedChange = NormalisedChange;
+export type { PlannedChange } from '../private/planned-changes';
 
 /** A stack's plan, normalised for snapshots: no absolute paths, no IDs, no timestamps, no secrets. */
 export interface Plan {
+  /** Every resource the plan touches, by address. */
   readonly changes: readonly PlannedChange[];
+  /** The stack's outputs, with the values they will have. */
   readonly outputs: { readonly [name: string]: unknown };
 }
 

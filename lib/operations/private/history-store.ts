@@ -54,23 +54,32 @@ export type HistoryRecord = StartedRecord | FinishedRecord;
 
 /** One deploy of an environment: its two records read together. */
 export interface Deployment {
+  /** The deploy's id, the same in its started and its finished record. */
   readonly id: string;
+  /** The environment it deployed. */
   readonly environment: string;
   /** The release it brought: each image by digest, by image name. */
   readonly release: Release;
+  /** The release's id (12 hex digits), as `status` shows it. */
   readonly releaseId: string;
   /**
    * The images whose digest differs from the release of the environment's deploy before; absent
    * for its first deploy.
    */
   readonly changed?: readonly string[];
+  /** The stage that verified the release. */
   readonly from: string;
+  /** The pipeline run that deployed it, or `by hand (<name>)`. */
   readonly run: string;
+  /** When it started: ISO 8601, UTC. */
   readonly started: string;
   /** When it ended; absent while it runs, or when it was killed. */
   readonly ended?: string;
+  /** How it ended; `running` while it runs, `interrupted` when it was killed. */
   readonly outcome: Outcome;
+  /** For an environment that requires approval: the approval record's line for the release. */
   readonly approval?: string;
+  /** For a deploy that did not verify: what failed. */
   readonly detail?: string;
 }
 

@@ -53,7 +53,10 @@ export class UsageError extends OperationError {
 
 /** A failure whose report is already complete (e.g. the app's configuration problems). */
 export class ReportedError extends Error {
-  constructor(public readonly report: string) {
+  constructor(
+    /** The whole report, printed as it is. */
+    public readonly report: string,
+  ) {
     super(report);
     this.name = 'ReportedError';
   }

@@ -11,6 +11,7 @@ import { Deployment, Outcome } from './history-store';
 
 /** One environment in the status view. */
 export interface EnvironmentStatus {
+  /** The environment's name. */
   readonly environment: string;
   /** Whether its state holds resources. */
   readonly deployed: boolean;
@@ -50,11 +51,13 @@ export interface EnvironmentStatus {
 export interface StatusView {
   /** The engine that read the states, e.g. `tofu` (`TERRAFORM_BINARY_NAME`, else tofu, else terraform). */
   readonly engine?: string;
+  /** The name of the stage that builds the images. */
   readonly imageStage: string;
   /** The release the image stage verified last: each image by digest, by name. */
   readonly release?: Release;
   /** Its id. */
   readonly releaseId?: string;
+  /** Every environment, in promotion order. */
   readonly environments: readonly EnvironmentStatus[];
 }
 
