@@ -31,6 +31,7 @@ import {
 } from './private/arguments';
 import { crashed } from './private/crash';
 import { answer, ask, onTerminal } from './private/prompt';
+import { referenceOf } from './private/reference';
 import { installTypeScriptHook } from './private/typescript-hook';
 import { run } from './run';
 
@@ -131,14 +132,15 @@ function commandTable(
       // Errors are printed by main(), in the form of every other error.
       outputError: () => undefined,
     });
-  const command = (name: string, description: string) =>
+  const command = (name: string, summary: string, details?: string) =>
     program
       .command(name)
-      .description(description)
+      .summary(summary)
+      .description(details ? `${summary}. ${details}` : summary)
       .option('--app <command>', "the app's command, instead of cdktf.json's")
       .helpOption('-h, --help', 'show this help');
-  const pipelineCommand = (name: string, description: string) =>
-    command(name, description).option(
+  const pipelineCommand = (name: string, summary: string, details?: string) =>
+    command(name, summary, details).option(
       '--pipeline <file>',
       'the pipeline model module, instead of package.json\'s "cdktf-pipeline".pipeline',
     );
@@ -168,7 +170,11 @@ function commandTable(
       }),
     );
 
-  command('deploy', 'deploy stacks in order (default: the stages up to the first approval)')
+  command(
+    'deploy',
+    'deploy stacks in order (default: the stages up to the first approval)',
+    "Each runs the engine's init and apply in the stack's synthesized folder (what cdktf deploy runs), with its log in .pipeline/logs/; it prints the release it brings, the URL and the verified release, and writes .pipeline/outputs/deployed.env (and GITHUB_OUTPUT) for CI.",
+  )
     .argument('[stacks...]', 'the stacks to deploy; review-<id> adds a review environment')
     .option(
       '--release <id>',
@@ -182,7 +188,11 @@ function commandTable(
       }),
     );
 
-  command('plan', 'what a deploy of each stack would change; exit 0 nothing, 2 changes')
+  command(
+    'plan',
+    'what a deploy of each stack would change; exit 0 nothing, 2 changes',
+    "The engine's plan with the values a deploy would use, changing nothing: each resource it would create (+), change in place (~, with the attributes), replace (-/+, with the attributes that force it) or destroy (-). --json gives each change in the testing kit's normalised form, secrets hidden.",
+  )
     .argument('<stacks...>', 'the stacks to plan')
     .addOption(json)
     .action((stacks: string[], o: ProjectOptions) =>
@@ -193,7 +203,11 @@ function commandTable(
       }),
     );
 
-  command('doctor', 'check what a deploy needs here (Docker, engine, provider, registry, state)')
+  command(
+    'doctor',
+    'check what a deploy needs here (Docker, engine, provider, registry, state)',
+    'Each check with its fix: the Docker host answers; the engine runs (TERRAFORM_BINARY_NAME, else tofu on the PATH, else terraform); it can install the docker provider; the image registry answers; PostgreSQL answers when the state is there; the passphrase is given when the state is encrypted. Exit 1 when one fails.',
+  )
     .addOption(json)
     .action((o: ProjectOptions) =>
       act(o, async (ops) => {
@@ -203,7 +217,11 @@ function commandTable(
       }),
     );
 
-  command('destroy', 'destroy stacks, e.g. a review environment, after asking')
+  command(
+    'destroy',
+    'destroy stacks, e.g. a review environment, after asking',
+    "It lists what it would destroy and asks on a terminal (an environment behind an approval needs its name typed back); without a terminal it needs --yes. It runs the engine's destroy, as cdktf destroy does, and forgets what the CLI kept for the stack.",
+  )
     .argument('<stacks...>', 'the stacks to destroy, e.g. review-42')
     .addOption(yes)
     .action((stacks: string[], o: ProjectOptions & { yes?: boolean }) =>
@@ -213,7 +231,11 @@ function commandTable(
       }),
     );
 
-  command('teardown', 'destroy every deployed stack, downstream first, after asking')
+  command(
+    'teardown',
+    'destroy every deployed stack, downstream first, after asking',
+    'The image stage goes last. It asks as destroy does.',
+  )
     .addOption(yes)
     .action((o: ProjectOptions & { yes?: boolean }) =>
       act(o, async (ops) => {
@@ -259,7 +281,11 @@ function commandTable(
         }),
     );
 
-  command('check', 'smoke tests over HTTP against a deployed stack, then a load check')
+  command(
+    'check',
+    'smoke tests over HTTP against a deployed stack, then a load check',
+    "With --load, that many requests to the first smoke test's path follow: any failed request, or a 95th percentile above --p95-ms, fails the check.",
+  )
     .argument('<stack>', 'the deployed stack to check')
     .option('--load <requests>', 'then send this many requests', positiveInteger('--load'))
     .option(
@@ -290,7 +316,11 @@ function commandTable(
         }),
     );
 
-  command('expire-reviews', 'destroy review environments idle longer than TTL, after asking')
+  command(
+    'expire-reviews',
+    'destroy review environments idle longer than TTL, after asking',
+    'A review environment no deploy touched for TTL is destroyed once confirmed; the others are kept.',
+  )
     .argument('<ttl>', "the time to live, e.g. '3 days' or '12 hours'", timeToLive)
     .addOption(yes)
     .action((ttl: string, o: ProjectOptions & { yes?: boolean }) =>
@@ -314,7 +344,11 @@ function commandTable(
       }),
     );
 
-  command('status', 'what runs where, since when, verified or not, and what waits upstream')
+  command(
+    'status',
+    'what runs where, since when, verified or not, and what waits upstream',
+    "Each environment's release, whether it is verified and since when, the release waiting upstream and its approval, the last deploy's outcome and the URL. --markdown writes a table and a Mermaid graph for CI job summaries.",
+  )
     .addOption(new Option('--json', 'as JSON').conflicts('markdown'))
     .addOption(new Option('--markdown', 'as Markdown, for CI job summaries').conflicts('json'))
     .option('--probe', 'run the smoke tests now')
@@ -349,7 +383,11 @@ function commandTable(
         }),
     );
 
-  command('history', 'every deploy of the environments, newest first')
+  command(
+    'history',
+    'every deploy of the environments, newest first',
+    "Each with its release and every image's digest, the images that changed, where it came from, which run, the outcome and the approval line.",
+  )
     .argument('[environments...]', 'the environments (default: every one)')
     .option('--release <id>', 'only the deploys of this release', runRelease)
     .option(
@@ -395,7 +433,11 @@ function commandTable(
       }),
     );
 
-  command('parity', 'prove that every environment stack synthesizes identical Terraform')
+  command(
+    'parity',
+    'prove that every environment stack synthesizes identical Terraform',
+    "It checks the synthesized files of every environment stack: cdk.tf.json, the backend's state location and the variables file against its declarations.",
+  )
     .option(
       '--review <id>',
       'add a review environment to the comparison (repeatable)',
@@ -412,7 +454,11 @@ function commandTable(
       }),
     );
 
-  command('migrate-state', "move every stage's state into PostgreSQL or back to local files")
+  command(
+    'migrate-state',
+    "move every stage's state into PostgreSQL or back to local files",
+    'It refuses stages that are locked and stages the target holds already; the history moves with the states.',
+  )
     .addOption(
       new Option('--to <store>', 'where the state goes')
         .choices(['pg', 'local'])
@@ -484,6 +530,14 @@ function commandTable(
         }),
     );
   return program;
+}
+
+/**
+ * The CLI reference in Markdown, from the command table that parses the command line and prints
+ * `--help`: docs/cli.md holds it (`npm run docs:cli` writes it there).
+ */
+export function cliReference(): string {
+  return referenceOf(commandTable(async () => undefined));
 }
 
 /**
