@@ -1,7 +1,10 @@
 import { PIPELINE_DEFAULTS } from '../private/defaults';
 import { assertShape, Shape, shape } from '../private/shape';
 
-/** What a step does; every kind but RUN is a command of this package's CLI. */
+/**
+ * What a step does; every kind but RUN is a command of this package's CLI.
+ * @internal
+ */
 export enum StepKind {
   /** Plain shell commands. */
   RUN = 'run',
@@ -220,7 +223,10 @@ export class PipelineStep {
   }
 
   private constructor(
-    /** What the step does. */
+    /**
+     * What the step does.
+     * @internal
+     */
     public readonly kind: StepKind,
     /** One line for progress output. */
     public readonly description: string,

@@ -61,7 +61,9 @@ export interface CheckSynthesizedOptions {
   readonly stacks?: readonly string[];
 }
 
-/** One environment stack as synthesis wrote it: what {@link EnvironmentParity.compare} compares. */
+/** One environment stack as synthesis wrote it: what {@link EnvironmentParity.compare} compares.
+ * @internal
+ */
 export interface SynthesizedEnvironment {
   /** Stack name. */
   readonly name: string;
@@ -162,7 +164,10 @@ export class EnvironmentParity {
     });
   }
 
-  /** The environment stacks under `scope` (an App or any construct), in tree order. */
+  /**
+   * The environment stacks under `scope` (an App or any construct), in tree order.
+   * @internal
+   */
   public static stacksIn(scope: IConstruct): TerraformStack[] {
     return scope.node
       .findAll()
@@ -233,6 +238,7 @@ export class EnvironmentParity {
    * Compares synthesized environment stacks with the first one, and checks each one's variables
    * file against its declarations. Throws a ConfigurationError when a declared type is not a
    * Terraform type constraint, or a variables file is not a JSON object.
+   * @internal
    */
   public static compare(environments: readonly SynthesizedEnvironment[]): ParityReport {
     const differences: ParityDifference[] = [];

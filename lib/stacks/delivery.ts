@@ -188,7 +188,10 @@ const DELIVERY_PROPS = shape.object({
  * order, their state and approval records, and the smoke tests, which the CLI reads.
  */
 export class Delivery<S extends Settings = Settings> extends Construct {
-  /** Review environment ids from a comma- or space-separated list, e.g. '42,login-form'. */
+  /**
+   * Review environment ids from a comma- or space-separated list, e.g. '42,login-form'.
+   * @internal
+   */
   public static parseReviewIds(value: string | undefined): string[] {
     return (value ?? '').split(/[\s,]+/).filter(Boolean);
   }

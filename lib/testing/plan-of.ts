@@ -136,7 +136,7 @@ function engineError(text: string): string {
 }
 
 /** A minimal state file whose only content is these root outputs. */
-export function stateWithOutputs(outputs: { readonly [name: string]: unknown }): object {
+function stateWithOutputs(outputs: { readonly [name: string]: unknown }): object {
   return {
     version: 4,
     terraform_version: '1.0.0',
