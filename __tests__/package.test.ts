@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 
 import { sh } from './helpers/cli';
 import { PROJECT_ROOT } from './helpers/test-app';
@@ -48,7 +48,7 @@ describe('the package', () => {
     });
   });
 
-  test("npm pack ships only the build output, init's templates, README, CHANGELOG, LICENSE and package.json", async () => {
+  test("npm pack ships the build output, init's templates and the documentation; every relative link in it leads to a shipped file", async () => {
     // npm pack runs the build first (prepack); its JSON report is what follows the build's output.
     const stdout = execFileSync('npm', ['pack', '--dry-run', '--json', '--loglevel=error'], {
       cwd: PROJECT_ROOT,
@@ -61,7 +61,7 @@ describe('the package', () => {
     expect(
       paths.filter(
         (p) =>
-          !/^(dist\/.+\.(js|d\.ts)|templates\/init\/.+|README\.md|CHANGELOG\.md|LICENSE|package\.json)$/.test(
+          !/^(dist\/.+\.(js|d\.ts)|templates\/init\/.+|docs\/[a-z-]+\.md|(README|CHANGELOG|CONTRIBUTING|BENCHMARKS)\.md|LICENSE|package\.json)$/.test(
             p,
           ),
       ),
@@ -72,10 +72,25 @@ describe('the package', () => {
         'dist/testing/index.js',
         'dist/cli/bin.js',
         'templates/init/delivery.ts',
+        'README.md',
         'CHANGELOG.md',
+        'docs/cli.md',
         'LICENSE',
       ]),
     );
+    // A reader of the package (on a registry, or in node_modules) follows the pages' links.
+    const links = paths
+      .filter((p) => p.endsWith('.md') && !p.startsWith('templates/'))
+      .flatMap((page) =>
+        [...readFileSync(join(PROJECT_ROOT, page), 'utf8').matchAll(/\]\(([^)\s]+)\)/g)]
+          .map(([, target]) => target.replace(/#.*$/, ''))
+          .filter((target) => target !== '' && !/^[a-z]+:/.test(target))
+          .map((target) => ({ page, target: posix.join(posix.dirname(page), target) })),
+      );
+    expect(links.length).toBeGreaterThan(30);
+    expect(
+      links.filter((l) => !paths.includes(l.target)).map((l) => `${l.page} -> ${l.target}`),
+    ).toEqual([]);
   });
 
   test('the sample delivery, scripts and benchmarks import nothing of lib/private', () => {
