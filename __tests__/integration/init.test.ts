@@ -5,37 +5,52 @@
  * engine stopped. A solo suite: it stops the engine every other suite uses. The tests build on
  * each other and run in order.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { alive, expectSuccess, httpGet, packPackage, sh, until } from '../helpers/cli';
+import { alive, expectSuccess, httpGet, sh, until } from '../helpers/cli';
+import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(15 * 60 * 1000);
 
 const parent = mkdtempSync(join(tmpdir(), 'init-'));
-const project = join(parent, 'hello-init');
-const NAME = 'hello-init';
+/** The README's project. */
+const project = join(parent, 'hello');
 const DEV = 'http://127.0.0.1:18680';
 /** This setup's local busybox: no image can be pulled here (a project elsewhere keeps the default). */
 const BASE_IMAGE = 'cdktf-pipeline/busybox:1.35';
+const VERSION = (
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
-/** The packed package, beside the project's folder. */
-let tarball = '';
-/** The package's CLI before the project exists, as a new user runs it: from the tarball, with npx. */
-const npxCli = (...args: string[]) =>
-  sh(
-    'npx',
-    ['--yes', '--prefer-offline', '--package', tarball, 'cdktf-pipeline', ...args],
-    {},
-    project,
-  );
+/** The README's quick start for a project of one's own: its commands, without their comments. */
+function quickStart(): string[] {
+  const readme = readFileSync(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Quick start: your own project'));
+  const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+  return block
+    .split('\n')
+    .map((line) => line.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
+}
+
+/**
+ * A command of the quick start on this machine: in the suite's temporary folder instead of /tmp,
+ * and init with a free port and a base image the Docker host has (no image can be pulled here).
+ */
+function here(command: string): string {
+  return command
+    .replace(/\/tmp\b/g, parent)
+    .replace(
+      / cdktf-pipeline init$/,
+      ` cdktf-pipeline init --port 18680 --base-image ${BASE_IMAGE}`,
+    )
+    .replace('127.0.0.1:8080', '127.0.0.1:18680');
+}
+
 /** The CLI the project installed from the tarball. */
 const cli = (...args: string[]) => sh('npx', ['cdktf-pipeline', ...args], {}, project);
-
-beforeAll(async () => {
-  tarball = join(parent, await packPackage(parent));
-});
 
 afterAll(async () => {
   // Whatever the tests left deployed, pass or fail: the engine runs again first.
@@ -48,19 +63,43 @@ afterAll(async () => {
 });
 
 describe('a project that init writes', () => {
-  test('init writes the project into an empty folder, and refuses to write over it', async () => {
-    mkdirSync(project);
-    const args = ['init', '--name', NAME, '--port', '18680', '--base-image', BASE_IMAGE];
-    expect(await npxCli(...args)).toEqual({
-      code: 0,
-      output:
-        `[init] wrote 15 files in ${project}\n` +
-        '[init] next: npm install, then npx cdktf-pipeline doctor (what a deploy needs), then npx cdktf-pipeline deploy\n',
-    });
+  test("the README's quick start, as written (but for this machine's port and base image): the service answers", async () => {
+    const tarball = `/tmp/cdktf-deployment-pipeline-${VERSION}.tgz`;
+    expect(quickStart()).toEqual([
+      'npm pack --pack-destination /tmp',
+      'mkdir /tmp/hello && cd /tmp/hello',
+      `npx --package ${tarball} cdktf-pipeline init`,
+      `npm install ${tarball}`,
+      'npx cdktf-pipeline doctor',
+      'npx cdktf-pipeline deploy',
+      'curl http://127.0.0.1:8080/cgi-bin/greeting',
+    ]);
+    // One shell session from this repository, stopping at the first command that fails; its
+    // output in the order it was written.
+    const session = await sh('bash', ['-ec', ['exec 2>&1', ...quickStart().map(here)].join('\n')]);
+    expectSuccess(session);
+    expect(session.output).toContain(`[init] wrote 15 files in ${project}\n`);
+    expect(session.output).toMatch(
+      /\[deploy\] deployed dev in \d+s: http:\/\/127\.0\.0\.1:18680\//,
+    );
+    expect(session.output.endsWith('hello from dev\n')).toBe(true);
     expect(readFileSync(join(project, 'service', 'Dockerfile'), 'utf8')).toContain(
       `FROM ${BASE_IMAGE}\n`,
     );
-    const again = await npxCli(...args);
+  });
+
+  test('init refuses to write over a project, naming every file in the way', async () => {
+    const again = await sh(
+      'npx',
+      [
+        '--package',
+        join(parent, `cdktf-deployment-pipeline-${VERSION}.tgz`),
+        'cdktf-pipeline',
+        'init',
+      ],
+      {},
+      project,
+    );
     expect(again).toEqual({
       code: 64,
       output:
@@ -70,23 +109,7 @@ describe('a project that init writes', () => {
     });
   });
 
-  test('npm install of the packed package; the project type-checks and its own tests pass', async () => {
-    const tarball = await packPackage(project);
-    expectSuccess(
-      await sh(
-        'npm',
-        [
-          'install',
-          `./${tarball}`,
-          '--prefer-offline',
-          '--no-audit',
-          '--no-fund',
-          '--loglevel=error',
-        ],
-        {},
-        project,
-      ),
-    );
+  test('the project type-checks and its own tests pass', async () => {
     expectSuccess(await sh('npm', ['run', 'lint'], {}, project));
     // The parity matcher and dev's plan: written as a snapshot, then compared with --ci.
     expectSuccess(await sh('npx', ['jest', '--ci=false'], {}, project));
@@ -104,14 +127,6 @@ describe('a project that init writes', () => {
       '[doctor] ok   registry',
       '',
     ]);
-  });
-
-  test('deploy, as it stands: the image and dev; the service answers', async () => {
-    expectSuccess(await cli('deploy'));
-    expect(await httpGet(`${DEV}/cgi-bin/greeting`)).toEqual({
-      status: 200,
-      body: 'hello from dev\n',
-    });
   });
 
   test("plan dev: after a change to dev's settings exit 2 with the replaced container; after a deploy exit 0", async () => {
