@@ -11,7 +11,10 @@ import { SWARM_OPTION_FIELDS, swarmOptionProblems } from '../private/swarm-optio
 
 import { EnvironmentConfig } from './environment-config';
 
-/** What an environment stack asks its deployment target to run. */
+/**
+ * What an environment stack asks its deployment target to run.
+ * @internal
+ */
 export interface DeploymentTargetBindProps {
   /**
    * The released image each service runs, by service name: what the upstream verified, pulled by
@@ -37,7 +40,8 @@ export interface DeploymentTargetBindProps {
 
 /**
  * Where the services of every environment run: a delivery-level choice, the same for every
- * environment (so environments still synthesize identical Terraform).
+ * environment (so environments still synthesize identical Terraform). Made by its static methods
+ * only; the package's targets are the only ones.
  */
 export abstract class DeploymentTarget {
   /**
@@ -61,19 +65,26 @@ export abstract class DeploymentTarget {
   /** The target's kind, for messages: 'containers' or 'swarm'. */
   public abstract readonly kind: 'containers' | 'swarm';
 
-  /** Renders an environment's services. */
+  /**
+   * Renders an environment's services.
+   * @internal
+   */
   public abstract bind(
     scope: Construct,
     id: string,
     props: DeploymentTargetBindProps,
   ): DeployedServices;
 
-  /** Host ports a published service with `replicas` replicas takes, counting from its port. */
+  /**
+   * Host ports a published service with `replicas` replicas takes, counting from its port.
+   * @internal
+   */
   public abstract publishedPorts(replicas: number): number;
 
   /**
    * What this target refuses in an environment beyond what every target checks (e.g. names the
    * engine does not accept), as complete problem messages.
+   * @internal
    */
   public abstract environmentProblems(
     environment: EnvironmentConfig,
