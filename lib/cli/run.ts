@@ -9,13 +9,19 @@ import { ask, onTerminal } from './private/prompt';
 export interface RunOptions {
   /** What started the run: a push, a merge request (opened or closed), or the schedule. */
   readonly event: PipelineEvent;
-  /** The merge request of a merge-request event. */
+  /**
+   * The merge request of a merge-request event.
+   * @default - none: the event is not a merge request's
+   */
   readonly mergeRequestId?: string;
   /** Approve the release at every approval gate without asking. */
   readonly approve: boolean;
   /** Stages not to run (shown as skipped). */
   readonly skip: readonly string[];
-  /** The app command, instead of cdktf.json's. */
+  /**
+   * The app command, instead of cdktf.json's.
+   * @default - cdktf.json's `app`
+   */
   readonly app?: string;
 }
 

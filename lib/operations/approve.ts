@@ -44,13 +44,25 @@ export interface ReleaseByDigest {
 export interface ApproveOptions {
   /** The environment whose approval record gets the release. */
   readonly environment: string;
-  /** The release to approve (its id, every image's digest, or a one-image delivery's digest); or `from`. */
+  /**
+   * The release to approve (its id, every image's digest, or a one-image delivery's digest).
+   * @default - none: `from` names the stage whose verified release to approve
+   */
   readonly release?: ReleaseToApprove;
-  /** A note for the record, with `release`. */
+  /**
+   * A note for the record, with `release`.
+   * @default - no note
+   */
   readonly note?: string;
-  /** Approve what this stage verified; or `release`. */
+  /**
+   * Approve what this stage verified.
+   * @default - none: `release` names the release
+   */
   readonly from?: string;
-  /** With `from`: only while the stage still has this pipeline run's release (its id) verified. */
+  /**
+   * With `from`: only while the stage still has this pipeline run's release (its id) verified.
+   * @default - whatever the stage has verified now
+   */
   readonly runRelease?: string;
   /**
    * With `from`: approve nothing, only tell whether the release is approved.

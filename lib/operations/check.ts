@@ -12,7 +12,10 @@ import { get, probe } from './private/smoke-probe';
 export interface CheckOptions {
   /** The deployed stack to check. */
   readonly stack: string;
-  /** After the smoke tests: this many requests to the first smoke test's path. */
+  /**
+   * After the smoke tests: this many requests to the first smoke test's path.
+   * @default - no load check
+   */
   readonly load?: number;
   /** With `load`: requests at a time. @default PIPELINE_DEFAULTS.loadConcurrency */
   readonly concurrency?: number;
