@@ -1,4 +1,12 @@
-export * from './delivery-pipeline';
-export * from './pipeline-stage';
-export * from './pipeline-step';
-export * from './stage-trigger';
+export { DeliveryPipeline } from './delivery-pipeline';
+export type { DeliveryPipelineProps } from './delivery-pipeline';
+export { PipelineStage } from './pipeline-stage';
+export type { PipelineStageProps, StageEnvironment } from './pipeline-stage';
+export { PipelineStep } from './pipeline-step';
+export type {
+  AnsiblePlaybookStepOptions,
+  ApproveStepOptions,
+  CheckStepOptions,
+  StepSettings,
+} from './pipeline-step';
+export { MERGE_REQUEST_ID, PipelineEvent, StageTrigger } from './stage-trigger';

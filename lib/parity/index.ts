@@ -1,1 +1,9 @@
-export * from './environment-parity';
+export { EnvironmentParity } from './environment-parity';
+export type {
+  BackendLocation,
+  CheckSynthesizedOptions,
+  EnvironmentParityOptions,
+  ParityDifference,
+  ParityExpectation,
+  ParityReport,
+} from './environment-parity';

@@ -1,1 +1,2 @@
-export * from './local-runner';
+export { LocalRunner, StageResult } from './local-runner';
+export type { DeployedStack, LocalRunnerProps, PipelineRun, StageReport } from './local-runner';

@@ -1,4 +1,5 @@
-import { PipelineStep, StepKind } from '../../../lib';
+import { PipelineStep } from '../../../lib';
+import { StepKind } from '../../../lib/model/pipeline-step';
 
 describe('PipelineStep', () => {
   test('deploy, destroy, check, ansible, approve and expire-reviews are commands of the CLI', () => {

@@ -10,10 +10,10 @@ import {
   EnvironmentParity,
   EnvironmentStack,
   LocalDockerProvider,
-  SynthesizedEnvironment,
   VARIABLES_FILE,
   VariablesFile,
 } from '../../../lib';
+import { SynthesizedEnvironment } from '../../../lib/parity/environment-parity';
 import { afterSynthesis } from '../../../lib/private/synthesis-hook';
 import { parityMatchers } from '../../../lib/testing';
 import { testPipeline } from '../../helpers/test-app';
