@@ -68,7 +68,7 @@ describe('a project that init writes', () => {
     expect(quickStart()).toEqual([
       'npm pack --pack-destination /tmp',
       'mkdir /tmp/hello && cd /tmp/hello',
-      `npx --package ${tarball} cdktf-pipeline init`,
+      `npx --yes --package ${tarball} cdktf-pipeline init`,
       `npm install ${tarball}`,
       'npx cdktf-pipeline doctor',
       'npx cdktf-pipeline deploy',
@@ -92,6 +92,7 @@ describe('a project that init writes', () => {
     const again = await sh(
       'npx',
       [
+        '--yes',
         '--package',
         join(parent, `cdktf-deployment-pipeline-${VERSION}.tgz`),
         'cdktf-pipeline',
