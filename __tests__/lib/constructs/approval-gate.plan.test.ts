@@ -3,6 +3,7 @@ import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { ApprovalGate } from '../../../lib';
 import { releaseId, releaseKey } from '../../../lib/private/release';
 import { planOf } from '../../../lib/testing';
+import { escape } from '../../helpers/output';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const RELEASE = { web: `reg/web@${digest('a')}`, api: `reg/api@${digest('b')}` };
@@ -29,10 +30,13 @@ const plan = (
   images: { readonly [name: string]: string } = RELEASE,
 ) => planOf(gateStack(images), { variables: { required, approved } });
 
-/** The engine's precondition message, which ends the error. */
+/**
+ * planOf's error when the engine refuses the gate: the precondition with the values the engine
+ * shows for it, then exactly `message`.
+ */
 const refusal = (message: string) =>
   new RegExp(
-    `: Resource precondition failed .* ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+    `^planOf\\(gate\\): \\S*tofu failed: Error: Resource precondition failed local\\.Gate_ReleaseKey_[0-9A-F]{8} is "[^"]+" var\\.approved is [^"]+ var\\.required is true ${escape(message)}$`,
   );
 
 describe('ApprovalGate, decided by the engine', () => {

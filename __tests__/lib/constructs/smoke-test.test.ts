@@ -136,14 +136,18 @@ describe('the HTTP probe the smoke test runs', () => {
   test('fails when the body lacks the expected text', async () => {
     const result = await probe({ URL: `${base}/ok`, BODY_CONTAINS: 'version 2' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(
-      "expected status 200 and a body containing 'version 2'; received status 200, body: all good",
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^smoke test 'probe' failed: GET ${base}/ok expected status 200 and a body containing 'version 2'; received status 200, body: all good \\(after 2 attempts in \\d+s\\)\\n$`,
+      ),
     );
   });
 
   test('fails when nothing answers', async () => {
     const result = await probe({ URL: 'http://127.0.0.1:1/' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('received status 000, body: no HTTP answer');
+    expect(result.stderr).toMatch(
+      /^smoke test 'probe' failed: GET http:\/\/127\.0\.0\.1:1\/ expected status 200; received status 000, body: no HTTP answer \(after 2 attempts in \d+s\)\n$/,
+    );
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../../lib';
 import { describeRelease, releaseId } from '../../../lib/private/release';
 import { deliveryProject, STAGING_DIGEST, stagingRelease } from '../../helpers/delivery-project';
+import { escape, wholeLines } from '../../helpers/output';
 import { PROJECT_ROOT } from '../../helpers/test-app';
 
 const DIGEST = STAGING_DIGEST;
@@ -70,19 +71,20 @@ describe('LocalRunner', () => {
     expect(existsSync(join(dir, 'a-ran'))).toBe(true);
     expect(existsSync(join(dir, 'c-ran'))).toBe(false);
     // The failing command's own output, under the lines of the commands before it.
-    expect(result.printed).toContain(
-      '[pipeline]   $ echo boom >&2; exit 3\n[pipeline]   ✘ step b failed (exit 3); its output:\n[pipeline]   │ boom\n',
-    );
     expect(result.printed).toMatch(
-      /\[pipeline\] {3}\$ echo fine\n\[pipeline\] {5}fine \(\d+\.\ds\)\n/,
-    );
-    expect(result.printed).toContain(
-      `full output: ${join(dir, '.pipeline', 'logs', 'pipeline', 'b.log')}`,
+      wholeLines(
+        '[pipeline]   $ echo fine',
+        /\[pipeline\] {5}fine \(\d+\.\ds\)/,
+        '[pipeline]   $ echo boom >&2; exit 3',
+        '[pipeline]   ✘ step b failed (exit 3); its output:',
+        '[pipeline]   │ boom',
+        `[pipeline]   full output: ${join(dir, '.pipeline', 'logs', 'pipeline', 'b.log')}`,
+      ),
     );
     expect(readFileSync(join(dir, '.pipeline', 'logs', 'pipeline', 'b.log'), 'utf8')).toBe(
       '$ echo fine\nfine\n$ echo boom >&2; exit 3\nboom\n',
     );
-    expect(result.printed).toMatch(/✘ b failed \(step b\) in \d+\.\ds/);
+    expect(result.printed).toMatch(wholeLines(/\[pipeline\] ✘ b failed \(step b\) in \d+\.\ds/));
   });
 
   test("what a step publishes in $PIPELINE_OUTPUT reaches the run's later steps, not the earlier", async () => {
@@ -119,7 +121,7 @@ describe('LocalRunner', () => {
     expect(result.results).toEqual({ checks: 'skipped', deploy: 'passed' });
     expect(existsSync(join(dir, 'checks-ran'))).toBe(false);
     expect(existsSync(join(dir, 'deploy-ran'))).toBe(true);
-    expect(result.printed).toContain('[pipeline] ⏭ checks skipped\n');
+    expect(result.printed).toMatch(wholeLines('[pipeline] ⏭ checks skipped'));
     expect(result.printed).toMatch(/\[pipeline\] checks +skipped +- +- +-\n/);
     expect(() => new LocalRunner({ pipeline, cwd: dir, skip: ['lint', 'checks'] })).toThrow(
       new Error(
@@ -133,8 +135,8 @@ describe('LocalRunner', () => {
     pipeline.addStage('a', shell('a', 'touch a-ran'));
     const result = await run(pipeline);
     expect(result.results).toEqual({ a: 'not run' });
-    expect(result.printed).toContain(
-      '✘ setup failed (exit 1); its output:\n[pipeline]   │ no engine\n',
+    expect(result.printed).toMatch(
+      wholeLines('[pipeline] ✘ setup failed (exit 1); its output:', '[pipeline]   │ no engine'),
     );
     expect(existsSync(join(dir, 'a-ran'))).toBe(false);
   });
@@ -151,8 +153,10 @@ describe('LocalRunner', () => {
     const result = await run(pipeline);
     expect(result.result).toBe(StageResult.PASSED);
     expect(readFileSync(join(dir, 'order'), 'utf8')).toBe('a\nb\n');
-    expect(result.printed).toContain("[pipeline] push pipeline 'p': a → b\n");
-    expect(result.printed).toContain('[pipeline] ▶ a (1/2): a\n[pipeline]   $ echo a >> order\n');
+    expect(result.printed).toMatch(wholeLines("[pipeline] push pipeline 'p': a → b"));
+    expect(result.printed).toMatch(
+      wholeLines('[pipeline] ▶ a (1/2): a', '[pipeline]   $ echo a >> order'),
+    );
     expect(result.printed).toMatch(
       /\[pipeline\] stage {2}result {2}duration {2}release {2}url\n\[pipeline\] -{5} {2}-{6} {2}-{8} {2}-{7} {2}-{3}\n\[pipeline\] a {6}passed {2}\d+\.\ds +- {8}-\n\[pipeline\] b {6}passed/,
     );
@@ -171,7 +175,12 @@ describe('LocalRunner', () => {
         `approve-prod +passed +\\d+\\.\\ds +${releaseId(RELEASE)} \\(app ${DIGEST.slice(0, 19)}\\) +-\\n`,
       ),
     );
-    expect(result.printed).toContain(`; release ${SHOWN}\n[pipeline]   app: ${RELEASE.app}\n`);
+    expect(result.printed).toMatch(
+      wholeLines(
+        new RegExp(`\\[pipeline\\] pipeline passed in \\d+\\.\\ds; release ${escape(SHOWN)}`),
+        `[pipeline]   app: ${RELEASE.app}`,
+      ),
+    );
   });
 
   test('an approval gate pauses the run when nobody approves; nothing after it runs', async () => {
@@ -182,8 +191,11 @@ describe('LocalRunner', () => {
       'approve-prod': 'waiting for approval',
       prod: 'not run',
     });
-    expect(result.printed).toContain(
-      `⏸ release ${SHOWN} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
+    expect(result.printed).toMatch(
+      wholeLines(
+        `[pipeline]   ⏸ release ${SHOWN} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
+        `[pipeline]     Approve and go on: run the pipeline again with --approve (or ${CLI} approve prod --from staging, then run it again)`,
+      ),
     );
     expect(existsSync(join(dir, 'prod-deployed'))).toBe(false);
     expect(readFileSync(join(dir, 'approvals', 'prod.txt'), 'utf8')).not.toContain(DIGEST);
@@ -204,7 +216,9 @@ describe('LocalRunner', () => {
     const second = await run(gated());
     expect(second.result).toBe(StageResult.PASSED);
     expect(second.stages.find((s) => s.stage === 'approve-prod')?.note).toBe('already approved');
-    expect(second.printed).toContain(`[approve] release ${SHOWN} is already approved for prod`);
+    expect(second.printed).toMatch(
+      wholeLines(`[pipeline]   [approve] release ${SHOWN} is already approved for prod`),
+    );
   });
 
   test('a person asked at the gate decides', async () => {
@@ -223,7 +237,13 @@ describe('LocalRunner', () => {
     rmSync(join(dir, '.pipeline', 'state', 'staging.tfstate'));
     const result = await run(gated(), { approve: true });
     expect(result.results['approve-prod']).toBe('failed');
-    expect(result.printed).toContain("stage 'staging' has not been deployed here");
+    expect(result.printed).toMatch(
+      wholeLines(
+        '[pipeline]   ✘ checking the approval failed (exit 1); its output:',
+        "[pipeline]   │ [approve] error: stage 'staging' has not been deployed here (no state at .pipeline/state/staging.tfstate), so it has verified no release.",
+        '[pipeline]   │ [approve] fix: Deploy it first: cdktf-pipeline deploy staging.',
+      ),
+    );
   });
 
   test('merge request runs pass the id to the stages', async () => {

@@ -4,6 +4,7 @@ import { dev as devConfig } from '../../../environments/dev';
 import { prod } from '../../../environments/prod';
 import { staging } from '../../../environments/staging';
 import {
+  ConfigurationError,
   DeploymentTarget,
   EnvironmentInstance,
   EnvironmentStack,
@@ -125,7 +126,9 @@ describe('published ports by target', () => {
         images: SAMPLE_IMAGE_NAMES,
       }),
     ).toThrow(
-      "environment 'staging': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 65535. Set services.web.port in environments/test.ts.",
+      new ConfigurationError([
+        "environment 'staging': 'services.web.port' must leave ports 1024 to 65535 for all replicas (port + replicas - 1), got 65535. Set services.web.port in environments/test.ts.",
+      ]),
     );
   });
 

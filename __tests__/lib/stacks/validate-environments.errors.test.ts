@@ -370,7 +370,9 @@ describe('limits, publish address and secrets of an environment', () => {
         target: DeploymentTarget.swarm(),
       }),
     ).toThrow(
-      `environment 'test': 'publishAddress' must not be set on Swarm: a task publishes its port on every address of its node, got '0.0.0.0'. Remove publishAddress from ${where}; restrict the nodes' ports with the hosts' firewall.`,
+      new ConfigurationError([
+        `environment 'test': 'publishAddress' must not be set on Swarm: a task publishes its port on every address of its node, got '0.0.0.0'. Remove publishAddress from ${where}; restrict the nodes' ports with the hosts' firewall.`,
+      ]),
     );
   });
 });
