@@ -1,4 +1,4 @@
-import { App, TerraformStack } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
 
 import {
   Approval,
@@ -121,13 +121,36 @@ describe('security settings and secret names of a service', () => {
     expect(problemsOf(definition(service))).toEqual([message]);
   });
 
-  test('the defaults pass: nobody, read-only, no capabilities, a secret name in capitals', () => {
-    expect(definition({ secrets: ['API_TOKEN'] })).not.toThrow();
+  test('without security settings a service passes and runs as nobody, read-only, with no capability and no new privileges', () => {
+    expect(definition({})()).toEqual({ qa: [] });
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new ServiceDeployment(stack, 'Deploy', {
+      image: 'i',
+      namePrefix: 'qa',
+      services: [{ name: 'web', port: 8080 }],
+    });
+    const containers = Object.values(
+      (JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, object>> })
+        .resource.docker_container,
+    );
+    expect(containers).toEqual([
+      expect.objectContaining({
+        user: '65534:65534',
+        read_only: true,
+        capabilities: { drop: ['ALL'] },
+        security_opts: ['no-new-privileges:true'],
+      }),
+    ]);
+    expect(containers[0]).not.toHaveProperty('tmpfs');
+  });
+
+  test('a secret name in capitals, and a user, writable paths and capabilities of its own, pass', () => {
+    expect(definition({ secrets: ['API_TOKEN'] })()).toEqual({ qa: [] });
     expect(
       definition({
         security: { user: 'app:app', writablePaths: ['/tmp'], capabilities: ['NET_BIND_SERVICE'] },
-      }),
-    ).not.toThrow();
+      })(),
+    ).toEqual({ qa: [] });
   });
 });
 
