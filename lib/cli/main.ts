@@ -103,7 +103,8 @@ Exit status:
   ${ExitCode.CHANGES}   drift: an environment drifted; plan: a deploy would change something; run: paused at an approval gate
   ${ExitCode.NOT_APPROVED}   approve --check: the release is not approved yet
   ${ExitCode.USAGE}  the command line is wrong, or a destroy was not confirmed: nothing was done
-  ${ExitCode.CRASH}  the CLI crashed (a bug: please report it; --debug shows where)`;
+  ${ExitCode.CRASH}  the CLI crashed (a bug: please report it; --debug shows where)
+  ${ExitCode.INTERRUPTED} interrupted (Ctrl-C): the engine stopped and recorded what it had done; run it again`;
 
 /**
  * The command table: every command with its arguments and options, which the parser checks
@@ -572,11 +573,24 @@ function parserMessage(error: CommanderError): string {
 export async function main(argv: readonly string[], root = process.cwd()): Promise<number> {
   let code: number = ExitCode.OK;
   let name = CLI;
+  // Ctrl-C reaches the engine too (it shares the terminal's process group): the first one lets
+  // the engine stop and record what it did, and the command start nothing after it; a second one
+  // stops at once.
+  const interruption = new AbortController();
+  const onInterrupt = () => {
+    if (interruption.signal.aborted) process.exit(ExitCode.INTERRUPTED);
+    interruption.abort();
+    console.error(
+      `[${name}] interrupted: waiting for the engine to stop and record what it did; Ctrl-C again stops at once, leaving it unrecorded.`,
+    );
+  };
+  process.on('SIGINT', onInterrupt);
   const program = commandTable(async (options, action) => {
     code = await action(
       new Operations({
         root: options.directory === undefined ? root : resolve(root, options.directory),
         app: options.app,
+        signal: interruption.signal,
         // With --json, standard output holds the result alone.
         onProgress: (event) => print(event, options.json === true),
         prompt: onTerminal()
@@ -623,5 +637,7 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
       version: packageVersion(),
       write: (line) => console.error(line),
     });
+  } finally {
+    process.off('SIGINT', onInterrupt);
   }
 }

@@ -1,6 +1,12 @@
 export { Operations } from './operations';
 export type { OperationsProps } from './operations';
-export { ExitCode, OperationError, ReportedError, UsageError } from './private/operation-error';
+export {
+  ExitCode,
+  InterruptedError,
+  OperationError,
+  ReportedError,
+  UsageError,
+} from './private/operation-error';
 export type { ProgressEvent, ProgressListener, Prompt } from './private/interaction';
 export type { AnsibleOptions, AnsibleResult } from './ansible';
 export type {

@@ -46,6 +46,14 @@ export interface OperationsProps {
    * @default - nobody to ask: destroys need `yes`
    */
   readonly prompt?: Prompt;
+  /**
+   * Interrupts the operation when it aborts: it starts no further engine run (no next stack, no
+   * retry), lets the engine's current run end, and rejects with an `InterruptedError` (exit
+   * status 130). The engine itself stops early only when it is sent SIGINT too, as a terminal's
+   * Ctrl-C does to the whole process group; it then records what it had done.
+   * @default - operations run to their end
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -162,6 +170,7 @@ export class Operations {
       listener: this.props.onProgress,
       prompt: this.props.prompt,
       client: describeClient('cdktf-pipeline', name),
+      signal: this.props.signal,
     });
     // Encrypted state is read (and written) with the passphrase: every engine run gets it.
     loadStatePassphrase(project.root);

@@ -1,9 +1,10 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sh } from '../../helpers/cli';
+import { sh, until } from '../../helpers/cli';
 import { deliveryProject } from '../../helpers/delivery-project';
+import { start } from '../../helpers/project-copy';
 import { PROJECT_ROOT } from '../../helpers/test-app';
 
 const CLI = join(PROJECT_ROOT, 'node_modules', '.bin', 'cdktf-pipeline');
@@ -23,6 +24,27 @@ function planningEngine(dir: string): string {
   writeFileSync(script, `#!/bin/sh\nif [ "$1" = show ]; then echo '${plan}'; fi\n`);
   chmodSync(script, 0o755);
   return script;
+}
+
+/**
+ * An engine whose apply runs until it is interrupted, as the real one does on a first SIGINT: it
+ * says so and ends with 1. It writes `applying` when its apply has begun.
+ */
+function interruptibleEngine(dir: string): { script: string; applying: string } {
+  const script = join(dir, 'interruptible-engine');
+  const applying = join(dir, 'applying');
+  writeFileSync(
+    script,
+    [
+      '#!/bin/sh',
+      '[ "$1" = apply ] || exit 0',
+      "trap 'echo Interrupt received.; echo Stopping operation...; exit 1' INT",
+      `touch '${applying}'`,
+      'while :; do sleep 0.1; done',
+    ].join('\n') + '\n',
+  );
+  chmodSync(script, 0o755);
+  return { script, applying };
 }
 
 /** The statuses of the table in docs/cli.md, in its order. */
@@ -81,8 +103,27 @@ const CASES: readonly [number, string, readonly string[], string][] = [
 ];
 
 describe('the exit statuses of docs/cli.md', () => {
-  test('the table lists what the cases cover, and a crash (70)', () => {
-    expect(documentedStatuses()).toEqual([...CASES.map(([code]) => code), 70]);
+  test('the table lists what the cases cover, a crash (70) and an interruption (130)', () => {
+    expect(documentedStatuses()).toEqual([...CASES.map(([code]) => code), 70, 130]);
+  });
+
+  test('130: a Ctrl-C to the process group lets the engine stop on its own, and the deploy ends interrupted', async () => {
+    const engine = interruptibleEngine(engineDir);
+    const deploy = start(CLI, ['deploy', 'staging'], { TERRAFORM_BINARY_NAME: engine.script }, dir);
+    await until('the engine to apply', () => existsSync(engine.applying), 60);
+    process.kill(-deploy.pid, 'SIGINT');
+    expect(await deploy.result).toEqual({
+      code: 130,
+      output:
+        '[deploy] deploying staging\n' +
+        '[deploy] interrupted: waiting for the engine to stop and record what it did; Ctrl-C again stops at once, leaving it unrecorded.\n' +
+        '[deploy] error: deploy staging was interrupted: the engine stopped and recorded what it had done. The full log is .pipeline/logs/deploy-staging.log.\n' +
+        '[deploy] fix: Run deploy staging again: it finishes what this one began.\n',
+    });
+    // The engine heard the one Ctrl-C and ended on its own: the CLI waited for it.
+    expect(readFileSync(join(dir, '.pipeline', 'logs', 'deploy-staging.log'), 'utf8')).toMatch(
+      /Interrupt received\.\nStopping operation\.\.\.\n$/,
+    );
   });
 
   test.each(CASES)('%i: %s', async (code, _what, args, output) => {

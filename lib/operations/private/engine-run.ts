@@ -10,7 +10,7 @@ import { StateLocation } from '../../schema/delivery-manifest';
 import { engineDataOf, runInitialised } from './engine-data';
 import { FinishedRecord } from './history-store';
 import { knownFailure } from './known-failures';
-import { OperationError } from './operation-error';
+import { InterruptedError, OperationError } from './operation-error';
 import { isNameConflict, orphansOf, removeOrphans } from './orphans';
 import { Progress } from './progress';
 import { Project } from './project';
@@ -87,6 +87,12 @@ export async function runEngine(
   retried = false,
 ): Promise<string> {
   const stack = stage.name;
+  if (project.interrupted) {
+    throw new InterruptedError(
+      `${action} ${stack} did not start: interrupted. Nothing was changed in ${stack}.`,
+      `Run the command again for ${stack} and the stacks after it.`,
+    );
+  }
   const secrets = secretsEnv(project.root, delivery, stage, action);
   await prepareEncryption(project, out, delivery);
   const lock = lockTimeoutEnv();
@@ -107,6 +113,12 @@ export async function runEngine(
   }
   const log = readFileSync(logFile, 'utf8');
   if (code === 0) return log;
+  if (project.interrupted) {
+    throw new InterruptedError(
+      `${action} ${stack} was interrupted: the engine stopped and recorded what it had done. The full log is ${project.show(logFile)}.`,
+      `Run ${action} ${stack} again: it finishes what this one began.`,
+    );
+  }
   // A name taken by what an interrupted deploy created and never recorded: remove it, once.
   if (action === 'deploy' && !retried && (await removedOrphans(project, out, stage, env, log))) {
     out.log(`deploying ${stack} again`);

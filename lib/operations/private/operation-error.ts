@@ -21,6 +21,12 @@ export const ExitCode = {
    * command line or the project. 70 is EX_SOFTWARE of sysexits.h.
    */
   CRASH: 70,
+  /**
+   * The command was interrupted (Ctrl-C, or the `signal` given to `Operations`): it started
+   * nothing after the engine's current run, which stopped and recorded what it had done. 130 is
+   * 128 + SIGINT, as shells report it.
+   */
+  INTERRUPTED: 130,
 } as const;
 
 /** A failure the user can fix: what went wrong, and what to do. Printed as two lines. */
@@ -48,6 +54,19 @@ export class UsageError extends OperationError {
   constructor(message: string, fix: string) {
     super(message, fix);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * An operation that stopped because it was interrupted: what the engine finished is recorded, and
+ * the same command run again finishes what this one began. Exit status 130.
+ */
+export class InterruptedError extends OperationError {
+  public override readonly exitCode: number = ExitCode.INTERRUPTED;
+
+  constructor(message: string, fix: string) {
+    super(message, fix);
+    this.name = 'InterruptedError';
   }
 }
 

@@ -56,6 +56,8 @@ export interface ProjectOptions {
   readonly prompt?: Prompt;
   /** Who this is, for the state database's session (e.g. `deploy`). */
   readonly client?: string;
+  /** Aborted when the operation is interrupted. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -88,6 +90,11 @@ export class Project {
   /** Progress lines of the operation `name`, to the listener (none: dropped). */
   public progress(name: string): Progress {
     return new Progress(name, this.options.listener);
+  }
+
+  /** Whether the operation was interrupted: it starts nothing new. */
+  public get interrupted(): boolean {
+    return this.options.signal?.aborted === true;
   }
 
   /** Who can be asked; undefined where nobody can answer. */
