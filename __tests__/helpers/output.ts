@@ -10,6 +10,11 @@ export function wholeLines(...lines: ReadonlyArray<string | RegExp>): RegExp {
   return new RegExp(`(?:^|\\n)${body}(?:\\n|$)`);
 }
 
+/** Matches output that ends with `lines`, each whole (see {@link wholeLines}). */
+export function lastLines(...lines: ReadonlyArray<string | RegExp>): RegExp {
+  return new RegExp(`${wholeLines(...lines).source.replace(/\(\?:\\n\|\$\)$/, '')}\\n?$`);
+}
+
 /** `text` as a regular expression's source that matches it literally. */
 export function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -22,6 +22,7 @@ import {
   alive,
   until,
 } from '../helpers/cli';
+import { lastLines } from '../helpers/output';
 import { pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 
 jest.setTimeout(15 * 60 * 1000);
@@ -118,8 +119,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!before) return;
   const down = await cli(['teardown', '--yes']);
-  if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
   rmSync(copy, { recursive: true, force: true });
+  expectSuccess(down);
   expect(await containerNames()).toEqual(before.containers);
   expect(await networkNames()).toEqual(before.networks);
 });
@@ -154,8 +155,20 @@ describe('an interrupted deploy is followed by a plain redeploy', () => {
     const deploy = startCli(['deploy', 'dev']);
     await replaced('dev-web-0', old);
     const interrupted = await killGroup(deploy, 'SIGINT');
-    expect(interrupted.code).not.toBe(0);
-    expectSuccess(await cli(['deploy', 'dev']));
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.output).toMatch(
+      lastLines(
+        '[deploy] interrupted: waiting for the engine to stop and record what it did; Ctrl-C again stops at once, leaving it unrecorded.',
+        '[deploy] error: deploy dev was interrupted: the engine stopped and recorded what it had done. The full log is .pipeline/logs/deploy-dev.log.',
+        '[deploy] fix: Run deploy dev again: it finishes what this one began.',
+      ),
+    );
+    // The engine heard the Ctrl-C and stopped on its own terms, writing its state: the redeploy
+    // finds nothing of dev outside the state to remove.
+    expect(logShows('dev', /Interrupt received/)).toBe(true);
+    const again = await cli(['deploy', 'dev']);
+    expectSuccess(again);
+    expect(again.output).not.toMatch(/removing \S+ \S+: labelled for dev but in no state/);
     expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
     expect(await cli(['drift', 'dev'])).toEqual({
       code: 0,
@@ -181,6 +194,23 @@ describe('an interrupted deploy is followed by a plain redeploy', () => {
     expectSuccess(again);
     expect(verified('image')).not.toBe(released);
     expect(verified('dev')).toBe(released);
+    // The redeploy pushed the new web image: its log says so, and the registry serves it by the
+    // digest the image stage now publishes (a digest that no push before this test made).
+    expect(logShows('image', /docker_registry_image\.ImageWeb_Push_\w+: Creation complete/)).toBe(
+      true,
+    );
+    const web = /web=(sha256:[0-9a-f]{64})/.exec(verified('image'))?.[1];
+    const manifest = await sh('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '-H',
+      'Accept: application/vnd.docker.distribution.manifest.v2+json',
+      `http://127.0.0.1:5000/v2/sample-web/manifests/${web}`,
+    ]);
+    expect(manifest.output).toBe('200');
   });
 
   test('SIGKILL during the smoke tests: the new digest is not verified, so staging does not get it; the redeploy verifies it', async () => {
@@ -212,12 +242,13 @@ describe('faults: a clear error, and what runs keeps running', () => {
     try {
       writeFileSync(file, config.replace('port: 8080', 'port: 18555'));
       const refused = await cli(['deploy', 'dev']);
-      expect(refused).toEqual({
-        code: 1,
-        output: expect.stringContaining(
-          "[deploy] error: dev publishes on 127.0.0.1:18555 (service web), which another process holds. Nothing was deployed; what runs keeps running.\n[deploy] fix: Free the port (ss -ltnp 'sport = :18555' names the process), or give services.web.port a free port in dev's environment config.\n",
+      expect(refused.code).toBe(1);
+      expect(refused.output).toMatch(
+        lastLines(
+          '[deploy] error: dev publishes on 127.0.0.1:18555 (service web), which another process holds. Nothing was deployed; what runs keeps running.',
+          "[deploy] fix: Free the port (ss -ltnp 'sport = :18555' names the process), or give services.web.port a free port in dev's environment config.",
         ),
-      });
+      );
       expect(await httpGet(`${DEV}/cgi-bin/health`)).toEqual(HEALTHY);
     } finally {
       writeFileSync(file, config);
