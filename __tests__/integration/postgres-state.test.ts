@@ -22,7 +22,7 @@ import { Client } from 'pg';
 
 import { Release } from '../../lib';
 import { Deployment } from '../../lib/operations';
-import { docker, expectSuccess, httpGet, sh } from '../helpers/cli';
+import { docker, expectSuccess, httpGet, sh, until } from '../helpers/cli';
 import {
   engineObjectsOf,
   enterLane,
@@ -32,6 +32,7 @@ import {
   laneUrl,
   runningEnvironments,
 } from '../helpers/lane';
+import { escape, lastLines } from '../helpers/output';
 import { pipelineEnv, projectCopy, start } from '../helpers/project-copy';
 
 jest.setTimeout(15 * 60 * 1000);
@@ -206,9 +207,10 @@ afterAll(async () => {
     return;
   }
   // Wherever a failed test left the state: PostgreSQL, or local files after a migration.
+  const failed: string[] = [];
   for (const store of ['pg', 'local']) {
     const down = await cli(a, ['teardown', '--yes'], { PIPELINE_STATE: store });
-    if (down.code !== 0) console.error(`cleanup: teardown (${store}) failed:\n${down.output}`);
+    if (down.code !== 0) failed.push(`teardown (${store}) failed:\n${down.output}`);
   }
   await dropEverything();
   await database?.end();
@@ -216,6 +218,7 @@ afterAll(async () => {
   for (const dir of [a, b, noPsql, env.PIPELINE_SECRETS_DIR]) {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }
+  expect(failed).toEqual([]);
   expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(before);
 });
 
@@ -302,10 +305,34 @@ describe('state in PostgreSQL', () => {
     const results = await Promise.all([first.result, second.result]);
     expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
     const won = results.findIndex((r) => r.code === 0);
-    expect(results[1 - won].output).toContain(
-      `is locked by deploy dev by ${execFileSync('whoami', { encoding: 'utf8' }).trim()}@`,
+    const [winner, loser] = [[first, second][won], [first, second][1 - won]];
+    const user = execFileSync('whoami', { encoding: 'utf8' }).trim();
+    const logs = join(a, '.pipeline', 'logs');
+    expect(results[1 - won].output).toMatch(
+      lastLines(
+        new RegExp(
+          `\\[deploy\\] error: deploy dev did not start: the state of dev \\(PostgreSQL schema cdktf_pipeline_dev\\) is locked by deploy dev by ${escape(user)}@\\S+ \\(pid ${winner.pid}\\) from 127\\.0\\.0\\.1, since [\\d-]+ [\\d:]+ UTC; waited 2s\\. Nothing was changed\\.`,
+        ),
+        /\[deploy\] fix: Run it again once that one has finished, or wait longer with PIPELINE_LOCK_TIMEOUT \(e\.g\. 10m\)\. The full log is (\S+)\./,
+      ),
     );
-    expect(results[1 - won].output).toContain(`(pid ${[first, second][won].pid})`);
+    // Each kept its own log: the refused one names a file of its own, which holds the lock
+    // error; the other's holds its apply, untouched by the refused one.
+    const loserLog = /The full log is (\S+)\.\n?$/.exec(results[1 - won].output)?.[1] ?? '';
+    const winnerLog = [
+      join(logs, 'deploy-dev.log'),
+      join(logs, `deploy-dev.${winner.pid}.log`),
+    ].filter((file) => file !== join(a, loserLog) && existsSync(file));
+    expect({ loser: loserLog, winners: winnerLog.length }).toEqual({
+      loser: expect.stringMatching(
+        new RegExp(`^\\.pipeline/logs/deploy-dev(\\.${loser.pid})?\\.log$`),
+      ),
+      winners: 1,
+    });
+    expect(readFileSync(join(a, loserLog), 'utf8')).toMatch(/Error acquiring the state lock/);
+    const winnerText = readFileSync(winnerLog[0], 'utf8');
+    expect(winnerText).toMatch(/Apply complete!/);
+    expect(winnerText).not.toMatch(/Error acquiring the state lock/);
     expect(await greetingOf('dev')).toBe('hello from one clone');
   });
 
@@ -325,11 +352,7 @@ describe('state in PostgreSQL', () => {
   test('a deploy killed with SIGKILL while it holds the lock does not block the next one', async () => {
     setGreeting(a, 'dev', 'hello after a crash');
     const doomed = startCli(a, ['deploy', 'dev']);
-    const deadline = Date.now() + 60_000;
-    while (!(await locked('dev'))) {
-      if (Date.now() > deadline) throw new Error('the deploy never took the lock');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until("the deploy to take dev's lock", () => locked('dev'), 60);
     process.kill(-doomed.pid, 'SIGKILL');
     expect((await doomed.result).code).not.toBe(0);
     const next = await cli(a, ['deploy', 'dev'], { PIPELINE_LOCK_TIMEOUT: '5s' });
@@ -362,7 +385,7 @@ describe('state in PostgreSQL', () => {
     expect(refused).toEqual({
       code: 1,
       output: expect.stringMatching(
-        /^\[migrate-state\] error: not moving any state to local:\n {2}- dev: its pg state is locked by holding the dev lock from 127\.0\.0\.1, since .+ UTC\n/,
+        /^\[migrate-state\] error: not moving any state to local:\n {2}- dev: its pg state is locked by holding the dev lock from 127\.0\.0\.1, since [\d-]+ [\d:]+ UTC\n\[migrate-state\] fix: Wait for running deploys to finish; a stage the target already holds was moved before: remove one of the two copies by hand after comparing them\.\n$/,
       ),
     });
 
@@ -473,11 +496,18 @@ describe('state in PostgreSQL', () => {
       const row = await stateText(`cdktf_pipeline_${stage}`);
       expect(Object.keys(JSON.parse(row) as object)).toContain('encrypted_data');
     }
-    const everything = await query<{ data: string }>(
-      'SELECT data FROM "cdktf_pipeline_dev".states UNION ALL SELECT data FROM "cdktf_pipeline_image".states',
+    // No row of any stage's state, and no record of the history, holds the value.
+    const stages = ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`];
+    const states = await query<{ data: string }>(
+      stages.map((s) => `SELECT data FROM "cdktf_pipeline_${s}".states`).join(' UNION ALL '),
     );
-    expect(everything.length).toBe(2);
-    expect(everything.some((row) => row.data.includes(token))).toBe(false);
+    expect(states.length).toBe(stages.length);
+    expect(states.filter((row) => row.data.includes(token))).toEqual([]);
+    const history = await query<{ record: string }>(
+      `SELECT to_jsonb(h)::text AS record FROM ${HISTORY_TABLE} h`,
+    );
+    expect(history.length).toBeGreaterThan(0);
+    expect(history.filter((row) => row.record.includes(token))).toEqual([]);
     expect((await httpGet(`${URLS.dev}/cgi-bin/health`)).body).toContain('secret API_TOKEN ');
 
     const wrong = await cli(a, ['check', 'dev'], {
