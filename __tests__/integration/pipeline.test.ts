@@ -196,10 +196,12 @@ describe('the pipeline, deployed with the cdktf CLI', () => {
   });
 
   test('review environments: review-e2e answers on its own port, and destroy removes all it made and nothing else', async () => {
-    const health = await httpGet(
-      `http://127.0.0.1:${review(REVIEW).services.web.port}/cgi-bin/health`,
-    );
-    expect(health.status).toBe(200);
+    const port = review(REVIEW).services.web.port;
+    expect(await httpGet(`http://127.0.0.1:${port}/cgi-bin/health`)).toEqual(HEALTHY);
+    // The port is the review's own: its web container publishes it, no other container does.
+    expect(await docker('port', `review-${REVIEW}-web-0`, '8080/tcp')).toBe(`127.0.0.1:${port}`);
+    const publishers = await docker('ps', '-q', '--filter', `publish=${port}`);
+    expect(publishers.split('\n').filter(Boolean)).toHaveLength(1);
     const othersBefore = await docker(
       'ps',
       '-q',
