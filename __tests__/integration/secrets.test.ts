@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 
 import { Release, releaseId } from '../../lib';
-import { CommandResult, docker, expectSuccess, httpGet, sh } from '../helpers/cli';
+import { CommandResult, containerNames, docker, expectSuccess, httpGet, sh } from '../helpers/cli';
 import {
   engineObjectsOf,
   enterLane,
@@ -136,9 +136,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!before) return;
   const down = await cli(['teardown', '--yes'], { TF_VAR_state_passphrase: passphrase });
-  if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
   rmSync(copy, { recursive: true, force: true });
   rmSync(secretsDir, { recursive: true, force: true });
+  expectSuccess(down);
   expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(before);
 });
 
@@ -293,8 +293,20 @@ describe('secrets and encrypted state', () => {
     expect(again.output).toMatch(/\[deploy\] deployed prod in \d+s, no changes: /);
   });
 
-  test('the containers run hardened: a non-root user, read-only root filesystem, no capabilities, no new privileges, limits, ports on loopback', async () => {
-    const inspected = JSON.parse(await docker('inspect', `${P}prod-api-0`, `${P}prod-web-1`)) as {
+  test('every container of every environment runs hardened: a non-root user, read-only root filesystem, no capabilities, no new privileges, limits, only web published, on loopback', async () => {
+    const names = (await containerNames()).filter((n) =>
+      new RegExp(`^${P}(dev|staging|prod)-(api|web)-\\d+$`).test(n),
+    );
+    expect(names).toEqual(
+      expect.arrayContaining([
+        `${P}dev-api-0`,
+        `${P}dev-web-0`,
+        `${P}prod-api-0`,
+        `${P}prod-web-1`,
+      ]),
+    );
+    const inspected = JSON.parse(await docker('inspect', ...names)) as {
+      Name: string;
       Config: { User: string; Env: string[] };
       HostConfig: {
         ReadonlyRootfs: boolean;
@@ -308,8 +320,18 @@ describe('secrets and encrypted state', () => {
         PortBindings: Record<string, { HostIp: string; HostPort: string }[]> | null;
       };
     }[];
+    expect(inspected).toHaveLength(names.length);
     for (const c of inspected) {
-      expect(c.Config.User).toBe('65534:65534');
+      const published = /-web-\d+$/.test(c.Name);
+      const ports = c.HostConfig.PortBindings ?? {};
+      const bindings = Object.keys(ports).length > 0 ? ports : null;
+      expect({ name: c.Name, user: c.Config.User, bindings }).toEqual({
+        name: c.Name,
+        user: '65534:65534',
+        bindings: published
+          ? { '8080/tcp': [{ HostIp: LANE.address, HostPort: expect.stringMatching(/^\d+$/) }] }
+          : null,
+      });
       expect(c.HostConfig).toMatchObject({
         ReadonlyRootfs: true,
         CapDrop: ['ALL'],
