@@ -14,7 +14,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Release, releaseKey } from '../../lib';
-import { containerNames, docker, expectSuccess, httpGet, networkNames, sh } from '../helpers/cli';
+import {
+  containerNames,
+  docker,
+  expectSuccess,
+  httpGet,
+  networkNames,
+  sh,
+  until,
+} from '../helpers/cli';
 import { giveApiSecret, pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
@@ -93,16 +101,25 @@ function answers(lines: readonly string[]): Answers {
 }
 
 /**
- * A client on the environment's overlay network (a container on this node) that calls web by
- * name every 100 ms, as another service would, until `stop()`.
+ * Seconds a probe's request may take before it counts as failed: long enough that a slow answer
+ * of a busy machine is not taken for an outage (a refused or reset connection fails at once).
  */
-async function networkProbe(environment: string): Promise<{ stop: () => Promise<Answers> }> {
+const PROBE_TIMEOUT = 10;
+
+/**
+ * A client on the environment's overlay network (a container on this node) that calls web by
+ * name every 100 ms, as another service would, until `stop()`; `latest()` is the last answer so
+ * far.
+ */
+async function networkProbe(
+  environment: string,
+): Promise<{ stop: () => Promise<Answers>; latest: () => Promise<string | undefined> }> {
   const name = `swarm-sample-probe-${running.length + 1}`;
   const script = [
     'n=0',
     'while [ ! -f /stop ] && [ "$n" -lt 6000 ]; do',
     '  n=$((n + 1))',
-    '  if b=$(timeout 2 wget -q -O - http://web:8080/cgi-bin/version 2>/dev/null); then echo "$b"; else echo failed; fi',
+    `  if b=$(timeout ${PROBE_TIMEOUT} wget -q -O - http://web:8080/cgi-bin/version 2>/dev/null); then echo "$b"; else echo failed; fi`,
     '  sleep 0.1',
     'done',
     'echo end',
@@ -127,7 +144,12 @@ async function networkProbe(environment: string): Promise<{ stop: () => Promise<
     return answers(lines);
   };
   running.push({ name, stop });
-  return { stop };
+  const latest = async () =>
+    (await docker('logs', name))
+      .split('\n')
+      .filter((l) => l && l !== 'end')
+      .at(-1);
+  return { stop, latest };
 }
 
 /**
@@ -135,36 +157,44 @@ async function networkProbe(environment: string): Promise<{ stop: () => Promise<
  * its address on the namespace's link, the second one on its own loopback), until `stop()`. Each
  * line is one round: '<node 1 answer> <node 2 answer>'.
  */
-function publishedProbe(port: number): { stop: () => Promise<[Answers, Answers, number]> } {
+function publishedProbe(port: number): {
+  stop: () => Promise<[Answers, Answers, number]>;
+  latest: () => string[];
+} {
   const stopFile = join(copy, `.probe-${port}-stop`);
+  const outFile = join(copy, `.probe-${port}-out`);
+  rmSync(stopFile, { force: true });
+  writeFileSync(outFile, '');
   const call = (host: string) =>
-    `$(curl -fsS -m 2 http://${host}:${port}/cgi-bin/version 2>/dev/null | tr -d ' ')`;
+    `$(curl -fsS -m ${PROBE_TIMEOUT} http://${host}:${port}/cgi-bin/version 2>/dev/null | tr -d ' ')`;
   const probe = onSecondNode(
     [
       'n=0',
       `while [ ! -f ${stopFile} ] && [ "$n" -lt 6000 ]; do`,
       '  n=$((n + 1))',
       `  a=${call(MANAGER_ADDRESS)}; b=${call('127.0.0.1')}`,
-      '  echo "${a:-failed} ${b:-failed}"',
+      `  echo "\${a:-failed} \${b:-failed}" >> ${outFile}`,
       '  sleep 0.1',
       'done',
     ].join('\n'),
   );
-  const stop = async (): Promise<[Answers, Answers, number]> => {
-    writeFileSync(stopFile, '');
-    const { output } = await probe.result;
-    const rounds = output
+  const rounds = () =>
+    readFileSync(outFile, 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => l.split(' '));
+  const stop = async (): Promise<[Answers, Answers, number]> => {
+    writeFileSync(stopFile, '');
+    expectSuccess(await probe.result);
+    const all = rounds();
     return [
-      answers(rounds.map((r) => r[0])),
-      answers(rounds.map((r) => r[1])),
-      rounds.filter((r) => r[0] === 'failed' && r[1] === 'failed').length,
+      answers(all.map((r) => r[0])),
+      answers(all.map((r) => r[1])),
+      all.filter((r) => r[0] === 'failed' && r[1] === 'failed').length,
     ];
   };
   running.push({ name: `published port ${port}`, stop });
-  return { stop };
+  return { stop, latest: () => rounds().at(-1) ?? [] };
 }
 
 beforeAll(async () => {
@@ -207,9 +237,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const probe of running) await probe.stop().catch(() => undefined);
+  const failed: string[] = [];
   if (copy) {
     const down = await cli(['teardown', '--yes']);
-    if (down.code !== 0) console.error(`cleanup: teardown failed:\n${down.output}`);
+    if (down.code !== 0) failed.push(`teardown failed:\n${down.output}`);
   }
   // Swarm removes a removed service's containers shortly after; wait for them.
   for (let i = 0; i < 30; i++) {
@@ -218,9 +249,10 @@ afterAll(async () => {
   }
   for (const node of nodes) await sh('docker', ['node', 'update', '--label-rm', POOL_LABEL, node]);
   const down = await sh('scripts/swarm-node', ['down'], {}, PROJECT_ROOT);
-  if (down.code !== 0) console.error(`cleanup: scripts/swarm-node down failed:\n${down.output}`);
+  if (down.code !== 0) failed.push(`scripts/swarm-node down failed:\n${down.output}`);
   if (copy) rmSync(copy, { recursive: true, force: true });
   if (secretsDir) rmSync(secretsDir, { recursive: true, force: true });
+  expect(failed).toEqual([]);
   if (!before) return;
   expect(await containerNames()).toEqual(before.containers);
   expect(await networkNames()).toEqual(before.networks);
@@ -288,7 +320,14 @@ describe('the sample delivery on a two-node swarm', () => {
     const started = Date.now();
     const deployed = await cli(['deploy', 'staging']);
     const seconds = Math.round((Date.now() - started) / 1000);
-    await new Promise((r) => setTimeout(r, 1000));
+    // Until every client has had an answer from the new build (the last old task may still
+    // answer just after the deploy ends), with no fixed wait.
+    await until(
+      'the network client and both nodes to answer with the new build',
+      async () =>
+        (await network.latest()) === next && published.latest().join(' ') === `${next} ${next}`,
+      60,
+    );
     const fromNetwork = await network.stop();
     const [first, second, bothDown] = await published.stop();
     console.log(
@@ -348,7 +387,7 @@ describe('the sample delivery on a two-node swarm', () => {
     expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual(HEALTHY);
   });
 
-  test('a secret on Swarm: a Docker secret the api task reads as a file of its own user, never in any file; a new value is a new secret', async () => {
+  test("a secret on Swarm: a Docker secret the api task reads as a file of its own user, in no file of the project or the package's cache and in no output; a new value is a new secret", async () => {
     // Undo the broken release of the test before, and give the api service a secret.
     const health = join(copy, 'service', 'api', 'www', 'cgi-bin', 'health');
     writeFileSync(
@@ -394,8 +433,15 @@ describe('the sample delivery on a two-node swarm', () => {
       return mounted[0].SecretName;
     };
 
+    // Everything the commands of this test print.
+    const outputs: string[] = [];
+    const deploy = async (...args: string[]) => {
+      const result = await cli(['deploy', ...args]);
+      outputs.push(result.output);
+      expectSuccess(result);
+    };
     writeFileSync(join(secretsDir, 'dev.env'), `API_TOKEN=${values[0]}\n`);
-    expectSuccess(await cli(['deploy', 'image', 'dev']));
+    await deploy('image', 'dev');
     expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual({
       status: 200,
       body: shown(values[0]),
@@ -411,7 +457,7 @@ describe('the sample delivery on a two-node swarm', () => {
     expect(JSON.parse(env0)).toContain('API_TOKEN_FILE=/run/secrets/API_TOKEN');
 
     writeFileSync(join(secretsDir, 'dev.env'), `API_TOKEN=${values[1]}\n`);
-    expectSuccess(await cli(['deploy', 'dev']));
+    await deploy('dev');
     expect(await httpGet(`${URLS.dev}/cgi-bin/health`)).toEqual({
       status: 200,
       body: shown(values[1]),
@@ -423,12 +469,20 @@ describe('the sample delivery on a two-node swarm', () => {
       first,
     );
 
+    const status = await cli(['status']);
+    outputs.push(status.output);
+    expectSuccess(status);
+    // The project copy (state, logs, synthesized stacks) and the package's cache (engine data,
+    // plugin cache, run files); the secrets folder is the one place that holds the values.
+    const places = [copy, env.CDKTF_PIPELINE_HOME ?? ''];
+    expect(places.every((place) => place !== '' && existsSync(place))).toBe(true);
     for (const value of values) {
-      const found = await sh('grep', ['-rlF', '--binary-files=text', '-e', value, copy]);
-      expect({ value, files: found.output.split('\n').filter(Boolean) }).toEqual({
+      const found = await sh('grep', ['-rlsF', '--binary-files=text', '-e', value, ...places]);
+      expect({
         value,
-        files: [],
-      });
+        files: found.output.split('\n').filter(Boolean),
+        outputs: outputs.filter((output) => output.includes(value)).length,
+      }).toEqual({ value, files: [], outputs: 0 });
     }
   });
 });
