@@ -26,12 +26,16 @@ import {
   packPackage,
   sh,
 } from '../helpers/cli';
+import { engineObjectsOf, runningEnvironments } from '../helpers/lane';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(15 * 60 * 1000);
 
 const project = mkdtempSync(join(tmpdir(), 'consumer-'));
 const QA_URL = 'http://127.0.0.1:18480';
+/** The Docker names of the consumer's environments: the engine objects that are its own. */
+const DOCKER_NAMES = ['qa', 'live'];
+let before: { containers: string[]; networks: string[] } | undefined;
 
 /** A command in the consumer project; throws with its output when it fails. */
 async function inProject(
@@ -78,6 +82,13 @@ function stagesOf(outdir: string): string[] {
 }
 
 beforeAll(async () => {
+  const running = await runningEnvironments(DOCKER_NAMES);
+  if (running.length > 0) {
+    throw new Error(
+      `the engine runs containers of the consumer's environments (${running.join(', ')}); remove them first (docker rm -f $(docker ps -aq --filter label=cdktf-pipeline.environment=qa)).`,
+    );
+  }
+  before = await engineObjectsOf(DOCKER_NAMES);
   cpSync(join(PROJECT_ROOT, '__tests__', 'fixtures', 'consumer'), project, { recursive: true });
   const tarball = await packPackage(project);
   // The project pins what this repository pins; the package brings only its own dependencies.
@@ -117,12 +128,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  // Whatever the tests left deployed, pass or fail.
+  if (!before) return;
+  // Whatever the tests left deployed, pass or fail; a teardown that fails fails the suite.
   if (existsSync(join(project, 'node_modules', '.bin', 'cdktf-pipeline'))) {
     const down = await inProject('npx', ['cdktf-pipeline', 'teardown', '--yes']);
-    if (down.code !== 0) console.error(`consumer teardown failed:\n${down.output}`);
+    rmSync(project, { recursive: true, force: true });
+    expectSuccess(down);
   }
   rmSync(project, { recursive: true, force: true });
+  expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(before);
 });
 
 describe('a project that installs the package from its tarball', () => {
