@@ -33,6 +33,7 @@ import {
   URLS,
   verifiedRelease,
 } from '../helpers/deployment';
+import { escape, wholeLines } from '../helpers/output';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(20 * 60 * 1000);
@@ -60,6 +61,23 @@ const PUSH_TO_MAIN = [
   'CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH',
 ];
 const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
+
+/**
+ * One whole line of the pipeline's output holding exactly `message`: after the runner's
+ * `[pipeline]` prefix and indent (and the `│ ` of a failed step's output), to the line's end.
+ */
+const outputLine = (message: string | RegExp) =>
+  new RegExp(
+    `^(\\[pipeline\\] +(│ )?)?${typeof message === 'string' ? escape(message) : message.source}$`,
+    'm',
+  );
+/** The Ansible step's line when it skips the playbook, and when it runs it. */
+const SKIPPED = outputLine(
+  /\[ansible\] \S*register-endpoints\.yml for dev: playbook and inputs unchanged since its last run \([0-9a-f]{12}\), skipped/,
+);
+const RUNNING = outputLine(
+  /\[ansible\] \S*register-endpoints\.yml for dev: running \(inputs [0-9a-f]{12}; log \S+\)/,
+);
 
 beforeAll(() => deployment.start());
 afterAll(() => deployment.cleanUp());
@@ -234,9 +252,14 @@ describe('npm run pipeline, the local runner', () => {
       web: expect.stringMatching(/^127\.0\.0\.1:5000\/sample-web@sha256:[0-9a-f]{64}$/),
     });
     for (const stage of ['dev', 'staging', 'prod']) expect(verifiedRelease(stage)).toEqual(release);
-    expect(run.output).toContain(`pipeline passed in`);
-    expect(run.output).toContain(
-      `; release ${shown(release)}\n[pipeline]   api: ${release.api}\n[pipeline]   web: ${release.web}\n`,
+    expect(run.output).toMatch(
+      wholeLines(
+        new RegExp(
+          `\\[pipeline\\] pipeline passed in \\d+\\.\\ds; release ${escape(shown(release))}`,
+        ),
+        `[pipeline]   api: ${release.api}`,
+        `[pipeline]   web: ${release.web}`,
+      ),
     );
 
     // The summary names the release and where each environment answers; they answer.
@@ -318,7 +341,9 @@ describe('npm run pipeline, the local runner', () => {
         ),
       );
     }
-    expect(run.output).toContain(`release ${shown(release)} is already approved for prod`);
+    expect(run.output).toMatch(
+      outputLine(`[approve] release ${shown(release)} is already approved for prod`),
+    );
     expect(run.output).toMatch(
       /register-endpoints\.yml for dev: playbook and inputs unchanged .*skipped/,
     );
@@ -375,7 +400,7 @@ describe('npm run pipeline, the local runner', () => {
       cpSync(join(PROJECT_ROOT, 'ansible'), copy, { recursive: true });
       const same = await step(join(copy, 'register-endpoints.yml'));
       expectSuccess(same);
-      expect(same.output).toContain('unchanged since its last run');
+      expect(same.output).toMatch(SKIPPED);
 
       const template = join(copy, 'templates', 'monitoring-targets.json.j2');
       writeFileSync(
@@ -387,7 +412,7 @@ describe('npm run pipeline, the local runner', () => {
       );
       const changed = await step(join(copy, 'register-endpoints.yml'));
       expectSuccess(changed);
-      expect(changed.output).toContain('running');
+      expect(changed.output).toMatch(RUNNING);
       expect(changed.output).toMatch(/ok=3 changed=1 /);
       const targets = readFileSync(
         join(PROJECT_ROOT, '.pipeline', 'hosts', 'dev', 'monitoring-targets.json'),
@@ -404,13 +429,13 @@ describe('npm run pipeline, the local runner', () => {
           },
         },
       ]);
-      expect((await step(join(copy, 'register-endpoints.yml'))).output).toContain('skipped');
+      expect((await step(join(copy, 'register-endpoints.yml'))).output).toMatch(SKIPPED);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
     // The original playbook differs from the last run's again: it runs and restores the file.
     const restored = await step('ansible/register-endpoints.yml');
-    expect(restored.output).toContain('running');
+    expect(restored.output).toMatch(RUNNING);
   });
 
   test('the generated .gitlab-ci.yml runs under gitlab-ci-local: the image and dev jobs', async () => {
@@ -483,10 +508,10 @@ describe('npm run pipeline, the local runner', () => {
       'build-image': 'failed',
       ...Object.fromEntries(PUSH_STAGES.slice(3).map((s) => [s, 'not run'])),
     });
-    expect(run.output).toContain(
-      '✘ build, test and push the images (image) failed (exit 1); its output:',
+    expect(run.output).toMatch(
+      outputLine('✘ build, test and push the images (image) failed (exit 1); its output:'),
     );
-    expect(run.output).toContain('full output: ');
+    expect(run.output).toMatch(outputLine(/full output: \S+\/image\.log/));
     for (const stage of ['image', 'dev', 'staging', 'prod'])
       expect(verifiedRelease(stage)).toEqual(release);
     expect(await httpGet(`${URLS.prod}/cgi-bin/health`)).toEqual(HEALTHY);
@@ -513,7 +538,10 @@ describe('npm run pipeline, the local runner', () => {
     const broken = verifiedRelease('image') ?? {};
     expect(broken).not.toEqual(release);
     expect(broken.api).toBe(release.api);
-    expect(run.output.replace(/\s+/g, ' ')).toContain("smoke test 'web/cgi-bin/health' failed");
+    // The engine wraps the smoke test's message over lines: compared with its spaces joined.
+    expect(run.output.replace(/\s+/g, ' ')).toMatch(
+      /smoke test 'web\/cgi-bin\/health' failed: GET http:\/\/\S+\/cgi-bin\/health expected status 200 and a body containing '[^']+'; received status \d+, body: .+? \(after \d+ attempts in \d+s\)/,
+    );
     for (const stage of ['dev', 'staging', 'prod']) {
       expect(verifiedRelease(stage)).toEqual(release);
     }
@@ -555,10 +583,11 @@ describe('npm run pipeline, the local runner', () => {
     });
     const next = verifiedRelease('staging') ?? {};
     expect(next).not.toEqual(release);
-    expect(waiting.output).toContain(
-      `release ${shown(next)} is not approved for prod yet. Approve it for prod?`,
+    expect(waiting.output).toMatch(
+      outputLine(
+        `⏸ release ${shown(next)} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
+      ),
     );
-    expect(waiting.output).toContain('nothing was deployed to prod');
     expect(verifiedRelease('prod')).toEqual(release);
 
     // Status: prod is behind, with staging's release waiting for an approval.
@@ -679,12 +708,16 @@ describe('merge request and scheduled runs', () => {
 
     const scheduled = await pipeline('--schedule');
     expect(scheduled.code).toBe(0);
-    expect(scheduled.output).toContain(
-      `time to live 3 days: expired none; kept review-${MERGE_REQUEST} (deployed 0h ago)`,
+    expect(scheduled.output).toMatch(
+      outputLine(
+        `[expire-reviews] time to live 3 days: expired none; kept review-${MERGE_REQUEST} (deployed 0h ago)`,
+      ),
     );
     // The scheduled drift report: the deployed environment is as its last deploy left it.
-    expect(scheduled.output).toContain(
-      `[drift] review-${MERGE_REQUEST}: in sync with its last deploy (`,
+    expect(scheduled.output).toMatch(
+      outputLine(
+        new RegExp(`\\[drift\\] review-${MERGE_REQUEST}: in sync with its last deploy \\([^)]+\\)`),
+      ),
     );
     expect(existsSync(reviewState)).toBe(true);
   });
@@ -698,8 +731,10 @@ describe('merge request and scheduled runs', () => {
     );
     const scheduled = await pipeline('--schedule');
     expectSuccess(scheduled);
-    expect(scheduled.output).toContain(
-      `time to live 3 days: expired review-${MERGE_REQUEST}; kept none`,
+    expect(scheduled.output).toMatch(
+      outputLine(
+        `[expire-reviews] time to live 3 days: expired review-${MERGE_REQUEST}; kept none`,
+      ),
     );
     expect(await runningImages(`review-${MERGE_REQUEST}`)).toEqual([]);
   });
