@@ -96,6 +96,8 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
+const DEBUG = 'on a crash, print where it happened (the stack)';
+
 const EXIT_CODES = `
 Exit status:
   ${ExitCode.OK}   done
@@ -123,7 +125,10 @@ function commandTable(
     )
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show the help of the CLI or of a command')
-    .option('--debug', 'on a crash, print where it happened (the stack)')
+    .option('--debug', DEBUG)
+    // The CLI's own options go before the command, each command's after it: so `--debug` after
+    // a command is that command's, never the value of an option before it taken out of place.
+    .enablePositionalOptions()
     .addHelpText('after', EXIT_CODES)
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -139,6 +144,7 @@ function commandTable(
       .summary(summary)
       .description(details ? `${summary}. ${details}` : summary)
       .option('--app <command>', "the app's command, instead of cdktf.json's")
+      .option('--debug', DEBUG)
       .helpOption('-h, --help', 'show this help');
   const pipelineCommand = (name: string, summary: string, details?: string) =>
     command(name, summary, details).option(
@@ -155,6 +161,7 @@ function commandTable(
     )
     .argument('[directory]', 'the folder to write it into (created when missing)', '.')
     .option('--name <name>', "the project's name (default: the folder's)")
+    .option('--debug', DEBUG)
     .option(
       '--port <port>',
       `dev's host port; prod takes the next (default ${INIT_DEFAULTS.port})`,
@@ -602,8 +609,14 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
       }),
     );
   });
+  let debug = false;
   program.hook('preSubcommand', (_, command) => {
     name = command.name();
+  });
+  program.hook('preAction', (_, command) => {
+    debug =
+      program.opts<{ debug?: boolean }>().debug === true ||
+      command.opts<{ debug?: boolean }>().debug === true;
   });
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -633,7 +646,7 @@ export async function main(argv: readonly string[], root = process.cwd()): Promi
       return ExitCode.ERROR;
     }
     return crashed(name, error, {
-      debug: argv.includes('--debug'),
+      debug,
       version: packageVersion(),
       write: (line) => console.error(line),
     });
