@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 
 import { approvalLines, approvedRelease } from '../private/approval-record';
@@ -82,9 +83,24 @@ export class Approval {
         ],
       };
     }
+    const file = resolve(root, record);
+    if (existsSync(file) && !statSync(file).isFile()) {
+      return {
+        releases: [],
+        problems: [
+          invalidValue(
+            subject,
+            'approval.record',
+            'must be a file, not a folder',
+            record,
+            "Name the record file in that folder, e.g. Approval.required('approvals/prod.txt').",
+          ),
+        ],
+      };
+    }
     const releases: string[] = [];
     const problems: string[] = [];
-    approvalLines(resolve(root, record)).forEach(({ text, number }) => {
+    approvalLines(file).forEach(({ text, number }) => {
       const release = approvedRelease(text, images);
       if ('key' in release) releases.push(release.key);
       else

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -63,6 +63,19 @@ describe('Approval', () => {
         releases: [],
         problems: [
           `environment 'prod': 'approval.record' must be a file path inside the project, relative to its root, got ${shown}. Keep the record in the repository, e.g. Approval.required('approvals/prod.txt').`,
+        ],
+      });
+    }
+  });
+
+  test('a folder as the record is refused, naming the field and the fix (it was a raw EISDIR)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'approval-'));
+    mkdirSync(join(root, 'approvals'));
+    for (const record of ['approvals', 'approvals/', '.']) {
+      expect(Approval.required(record).read(root, "environment 'prod'")).toEqual({
+        releases: [],
+        problems: [
+          `environment 'prod': 'approval.record' must be a file, not a folder, got '${record}'. Name the record file in that folder, e.g. Approval.required('approvals/prod.txt').`,
         ],
       });
     }
