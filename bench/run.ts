@@ -55,6 +55,7 @@ import {
   spread,
   Spread,
 } from './measure';
+import { keptSuiteSection } from './suites-section';
 
 const ROOT = resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -783,6 +784,9 @@ async function main(): Promise<void> {
   if (sections.has('tests')) body.push(...testsSection());
   if (sections.has('deploys')) body.push(...(await deploySection()));
   if (sections.has('profile')) body.push(...profileSection());
+  // The test suite's timing comes from `npm test` runs (npm run bench:suites): kept as it is.
+  const benchmarks = join(ROOT, 'BENCHMARKS.md');
+  if (existsSync(benchmarks)) body.push(...keptSuiteSection(readFileSync(benchmarks, 'utf8')));
   if (sections.has('guard')) body.push(...guardSection());
 
   const commit = sh('git', ['rev-parse', '--short', 'HEAD']);

@@ -20,6 +20,15 @@ DOCKER_PROVIDER_VERSION=4.6.0
 DOCKER_PROVIDER_MODULE_VERSION=v0.0.0-20260916201441-96d331c98ff4
 REGISTRY_ADDRESS=127.0.0.1:5000
 
+# cpu_mark FILE: writes this shell's CPU time so far, its own and its finished children's (the
+# builtin `times`, which must run in this shell, not in a $(...) subshell). cpu_seconds FILE
+# prints that total in seconds.
+cpu_mark() { times >"$1"; }
+cpu_seconds() {
+  awk '{ for (i = 1; i <= NF; i++) { split($i, p, "m"); sub("s", "", p[2]); t += p[1] * 60 + p[2] } }
+    END { printf "%.1f", t }' "$1"
+}
+
 log() { printf '[%s] %s\n' "${LOG_PREFIX:-pipeline}" "$*"; }
 
 die() {
