@@ -343,7 +343,7 @@ describe('secrets and encrypted state', () => {
         Privileged: false,
       });
     }
-    expect(inspected[1].HostConfig.PortBindings).toEqual({
+    expect(inspected.find((c) => c.Name === `/${P}prod-web-1`)?.HostConfig.PortBindings).toEqual({
       '8080/tcp': [{ HostIp: LANE.address, HostPort: '8281' }],
     });
     const write = await sh('docker', ['exec', `${P}prod-web-1`, 'sh', '-c', 'id -u; touch /www/x']);
