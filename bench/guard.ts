@@ -3,8 +3,10 @@
  * committed at the end of BENCHMARKS.md (written by `npm run bench`). It measures ratios only,
  * each interleaved and taken per round, never absolute times (machines differ), and fails (exit 1)
  * when one is more than 25 % above its committed figure. Needs neither the Docker engine nor tofu.
- *   npm run bench:guard                   app alone / floor, 100 review envs / 1 (about 25 s)
- *   npm run bench:guard -- --cli          also cdktf synth / (CLI start-up + floor) (about a minute)
+ *   npm run bench:guard -- --cli          every ratio: app alone / floor, 100 review envs / 1, and
+ *                                         cdktf synth / (CLI start-up + floor); what .ci/run runs
+ *                                         (about 35 s on two cores)
+ *   npm run bench:guard                   the first two only (about 10 s)
  *   npm run bench:guard -- --rounds 7     more rounds (default 5)
  */
 import { readFileSync } from 'node:fs';

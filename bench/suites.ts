@@ -8,7 +8,7 @@
  *   npm run bench:suites -- --as warm     and write them into BENCHMARKS.md
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 
@@ -70,20 +70,28 @@ export function lastRun(label: string): SuiteRun {
   const counts = PHASES.filter((p) => existsSync(join(RESULTS, `${p}.json`))).map((p) =>
     read<JestResults>(`${p}.json`),
   );
-  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  }).trim();
+  // The commit the run tested, as scripts/test noted it (else this checkout's).
+  const noted = join(RESULTS, 'commit');
+  const commit = existsSync(noted)
+    ? readFileSync(noted, 'utf8').trim()
+    : execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const when = new Date(
+    statSync(join(RESULTS, PHASES.find((p) => existsSync(join(RESULTS, `${p}.json`))) + '.json'))
+      .mtimeMs,
+  );
   const total = phases.reduce((sum, p) => sum + p.wall, 0);
   const lines = [
     `### ${label === 'fresh' ? 'A fresh machine' : 'A warm machine'}: \`npm test\` in ${minutes(total)}`,
     '',
-    `At commit ${commit} on ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores; ` +
+    `At commit ${commit} on ${when.toISOString().slice(0, 10)}, ${cpus().length} cores; ` +
       `${counts.reduce((n, c) => n + c.numPassedTests, 0)} tests passed, ` +
       `${counts.reduce((n, c) => n + c.numFailedTests, 0)} failed. ` +
       (label === 'fresh'
         ? 'Fresh: no cache of scripts/setup (it builds OpenTofu and the provider, and starts the daemons).'
         : 'Warm: the cache of scripts/setup in place, the daemons stopped (as .ci/run leaves them).'),
+    '',
+    "CPU is that of the processes each phase ran (jest and what it started), not the Docker engine's",
+    "or the containers'.",
     '',
     '| phase | wall | CPU | CPU / wall |',
     '| --- | --- | --- | --- |',
