@@ -63,6 +63,10 @@ export class Approval {
   } {
     if (!this.required) return { releases: [], problems: [] };
     const record: unknown = this.record;
+    const refused = (rule: string, fix: string) => ({
+      releases: [],
+      problems: [invalidValue(subject, 'approval.record', rule, record, fix)],
+    });
     if (
       typeof record !== 'string' ||
       record.trim() === '' ||
@@ -70,33 +74,17 @@ export class Approval {
       relative(root, resolve(root, record)).startsWith('..')
     ) {
       // Records live in the repository, where approvals are reviewed.
-      return {
-        releases: [],
-        problems: [
-          invalidValue(
-            subject,
-            'approval.record',
-            'must be a file path inside the project, relative to its root',
-            record,
-            "Keep the record in the repository, e.g. Approval.required('approvals/prod.txt').",
-          ),
-        ],
-      };
+      return refused(
+        'must be a file path inside the project, relative to its root',
+        "Keep the record in the repository, e.g. Approval.required('approvals/prod.txt').",
+      );
     }
     const file = resolve(root, record);
     if (existsSync(file) && !statSync(file).isFile()) {
-      return {
-        releases: [],
-        problems: [
-          invalidValue(
-            subject,
-            'approval.record',
-            'must be a file, not a folder',
-            record,
-            "Name the record file in that folder, e.g. Approval.required('approvals/prod.txt').",
-          ),
-        ],
-      };
+      return refused(
+        'must be a file, not a folder',
+        "Name the record file in that folder, e.g. Approval.required('approvals/prod.txt').",
+      );
     }
     const releases: string[] = [];
     const problems: string[] = [];
