@@ -35,17 +35,8 @@ import {
   timeToLive,
 } from '../../../lib/cli/private/arguments';
 import { ExitCode } from '../../../lib/operations';
+import { PROPERTY_SEED, seedLine } from '../../helpers/property';
 import { PROJECT_ROOT } from '../../helpers/test-app';
-
-/** The seed of every property of this file. */
-const SEED = seedOf(process.env.FC_SEED);
-const FILE = '__tests__/lib/cli/arguments.property.test.ts';
-
-function seedOf(value: string | undefined): number {
-  if (value === undefined || value === '') return Math.floor(Math.random() * 2 ** 31);
-  if (!/^-?\d+$/.test(value)) throw new Error(`FC_SEED must be an integer, got '${value}'`);
-  return Number(value);
-}
 
 const CLI = 'cdktf-pipeline';
 const VERSION = (
@@ -62,10 +53,7 @@ beforeAll(() => {
 });
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
-  console.log(
-    `fast-check seed ${SEED} (replay: FC_SEED=${SEED} scripts/with-env npx jest ${FILE}); ` +
-      `command lines by outcome: ${JSON.stringify(ended)}`,
-  );
+  console.log(seedLine(`command lines by outcome: ${JSON.stringify(ended)}`));
 });
 
 interface Result {
@@ -735,7 +723,7 @@ async function checkLine(line: Line): Promise<void> {
 }
 
 const property = (lines: fc.Arbitrary<Line>, numRuns: number) =>
-  fc.assert(fc.asyncProperty(lines, checkLine), { seed: SEED, numRuns });
+  fc.assert(fc.asyncProperty(lines, checkLine), { seed: PROPERTY_SEED, numRuns });
 
 describe('generated command lines of the CLI (in this process, in an empty folder)', () => {
   test('an unknown option, after a command or before it, is refused: exit 64, "[command] error: unknown option ..." and the fix line, nothing run', async () => {

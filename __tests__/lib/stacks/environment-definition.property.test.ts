@@ -30,26 +30,18 @@ import {
 import { sampleDelivery } from '../../../stacks/sample-delivery';
 import { SERVICES as SAMPLE_SERVICES } from '../../../stacks/sample-service';
 import { SAMPLE_SETTINGS, SampleSettings } from '../../../stacks/sample-settings';
+import { PROPERTY_SEED, seedLine } from '../../helpers/property';
 import { PROJECT_ROOT, SAMPLE_IMAGE_NAMES } from '../../helpers/test-app';
-
-/** The seed of every property of this file. */
-const SEED = seedOf(process.env.FC_SEED);
-const FILE = '__tests__/lib/stacks/environment-definition.property.test.ts';
-
-function seedOf(value: string | undefined): number {
-  if (value === undefined || value === '') return Math.floor(Math.random() * 2 ** 31);
-  if (!/^-?\d+$/.test(value)) throw new Error(`FC_SEED must be an integer, got '${value}'`);
-  return Number(value);
-}
 
 /** How the properties' cases ended, for the one line printed when the file ends. */
 const outcomes = { synthesized: 0, refused: 0, validated: 0, mutatedButValid: 0 };
 
 afterAll(() => {
   console.log(
-    `fast-check seed ${SEED} (replay: FC_SEED=${SEED} scripts/with-env npx jest ${FILE}); ` +
+    seedLine(
       `valid sets synthesized: ${outcomes.synthesized}; mutated sets refused: ${outcomes.refused}, ` +
-      `accepted by validation: ${outcomes.validated}, synthesized: ${outcomes.mutatedButValid}`,
+        `accepted by validation: ${outcomes.validated}, synthesized: ${outcomes.mutatedButValid}`,
+    ),
   );
 });
 
@@ -351,7 +343,7 @@ describe('generated valid environment sets of the sample delivery', () => {
         });
         outcomes.synthesized += 1;
       }),
-      { seed: SEED, numRuns: 6 },
+      { seed: PROPERTY_SEED, numRuns: 6 },
     );
   });
 });
@@ -806,7 +798,7 @@ describe('generated environment sets with one field of one environment set to wh
       fc.property(environmentSet, mutation, (set, m) => {
         validateMutated(set, m);
       }),
-      { seed: SEED, numRuns: 200 },
+      { seed: PROPERTY_SEED, numRuns: 200 },
     );
   });
 
@@ -815,7 +807,7 @@ describe('generated environment sets with one field of one environment set to wh
       fc.property(environmentSet, mutation, (set, m) => {
         deliverMutated(set, m);
       }),
-      { seed: SEED, numRuns: 20 },
+      { seed: PROPERTY_SEED, numRuns: 20 },
     );
   });
 
@@ -830,7 +822,7 @@ describe('generated environment sets with one field of one environment set to wh
           );
         }
       }),
-      { seed: SEED, numRuns: 200 },
+      { seed: PROPERTY_SEED, numRuns: 200 },
     );
   });
 });
