@@ -58,34 +58,30 @@ export function lastRun(label: string): SuiteRun {
   const phases = PHASES.filter((p) => existsSync(join(RESULTS, `${p}.phase.json`))).map((p) =>
     read<PhaseTime>(`${p}.phase.json`),
   );
-  const suites = PHASES.filter((p) => existsSync(join(RESULTS, `${p}.json`))).flatMap((phase) => {
-    const results = read<JestResults>(`${phase}.json`);
-    return results.testResults.map((r) => ({
+  // Each phase's jest results, read once; the run's date is that of the first.
+  const ran = PHASES.filter((p) => existsSync(join(RESULTS, `${p}.json`)));
+  const results = ran.map((phase) => ({ phase, ...read<JestResults>(`${phase}.json`) }));
+  const suites = results.flatMap(({ phase, testResults }) =>
+    testResults.map((r) => ({
       phase,
       suite: relative(ROOT, r.name).replace(/^.*?__tests__\//, '__tests__/'),
       tests: r.assertionResults.length,
       seconds: (r.endTime - r.startTime) / 1000,
-    }));
-  });
-  const counts = PHASES.filter((p) => existsSync(join(RESULTS, `${p}.json`))).map((p) =>
-    read<JestResults>(`${p}.json`),
+    })),
   );
   // The commit the run tested, as scripts/test noted it (else this checkout's).
   const noted = join(RESULTS, 'commit');
   const commit = existsSync(noted)
     ? readFileSync(noted, 'utf8').trim()
     : execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const when = new Date(
-    statSync(join(RESULTS, PHASES.find((p) => existsSync(join(RESULTS, `${p}.json`))) + '.json'))
-      .mtimeMs,
-  );
+  const when = new Date(statSync(join(RESULTS, `${ran[0]}.json`)).mtimeMs);
   const total = phases.reduce((sum, p) => sum + p.wall, 0);
   const lines = [
     `### ${label === 'fresh' ? 'A fresh machine' : 'A warm machine'}: \`npm test\` in ${minutes(total)}`,
     '',
     `At commit ${commit} on ${when.toISOString().slice(0, 10)}, ${cpus().length} cores; ` +
-      `${counts.reduce((n, c) => n + c.numPassedTests, 0)} tests passed, ` +
-      `${counts.reduce((n, c) => n + c.numFailedTests, 0)} failed. ` +
+      `${results.reduce((n, r) => n + r.numPassedTests, 0)} tests passed, ` +
+      `${results.reduce((n, r) => n + r.numFailedTests, 0)} failed. ` +
       (label === 'fresh'
         ? 'Fresh: no cache of scripts/setup (it builds OpenTofu and the provider, and starts the daemons).'
         : 'Warm: the cache of scripts/setup in place, the daemons stopped (as .ci/run leaves them).'),
