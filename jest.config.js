@@ -34,6 +34,7 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/lib/runner/local-runner.test.ts',
   '<rootDir>/__tests__/lib/testing/plan-of.test.ts',
   '<rootDir>/__tests__/scripts/api-report.test.ts',
+  '<rootDir>/__tests__/scripts/sweep.test.ts',
 ];
 
 /** The engine's plans of synthesized stacks are tool tests too, by their name: a glob, a pattern. */

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { IMAGES } from '../../stacks/sample-service';
 
 import { cdktf, docker } from './cli';
-import { engineObjectsOf, runningEnvironments } from './lane';
+import { clearEngineFix, engineObjectsOf, runningEnvironments } from './lane';
 import { PROJECT_ROOT } from './test-app';
 
 export const APPROVALS = join(PROJECT_ROOT, 'approvals', 'prod.txt');
@@ -177,8 +177,8 @@ export class TestDeployment {
     if (deployed.length > 0 || running.length > 0) {
       throw new Error(
         'The end-to-end tests deploy every stage themselves, but this clone or this Docker engine already has a deployment ' +
-          `(state: ${deployed.join(', ') || 'none'}; containers of: ${running.join(', ') || 'none'}). ` +
-          'Run npm run down first (it destroys what this clone deployed).',
+          `(state: ${deployed.join(', ') || 'none'}; containers of: ${running.join(', ') || 'none'}); ` +
+          clearEngineFix(),
       );
     }
     this.before = {

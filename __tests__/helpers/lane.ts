@@ -98,3 +98,14 @@ export async function runningEnvironments(dockerNames: readonly string[]): Promi
 export function laneNames(lane: Lane, environments: readonly string[]): string[] {
   return environments.map((e) => `${lane.namePrefix}${e}`);
 }
+
+/**
+ * The fix a suite names when it finds deployments on the engine before it starts: what this clone
+ * deployed is destroyed through its state; what no state knows any more (an interrupted run left
+ * it, its state gone with a project copy) scripts/sweep removes, only these environments' when
+ * they are given.
+ */
+export function clearEngineFix(dockerNames: readonly string[] = []): string {
+  const sweep = ['scripts/sweep --yes', ...dockerNames].join(' ');
+  return `run npm run down first; what no state knows any more (an interrupted run left it) ${sweep} removes.`;
+}

@@ -26,7 +26,7 @@ import {
   packPackage,
   sh,
 } from '../helpers/cli';
-import { engineObjectsOf, runningEnvironments } from '../helpers/lane';
+import { clearEngineFix, engineObjectsOf, runningEnvironments } from '../helpers/lane';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(15 * 60 * 1000);
@@ -85,7 +85,7 @@ beforeAll(async () => {
   const running = await runningEnvironments(DOCKER_NAMES);
   if (running.length > 0) {
     throw new Error(
-      `the engine runs containers of the consumer's environments (${running.join(', ')}); remove them first (docker rm -f $(docker ps -aq --filter label=cdktf-pipeline.environment=qa)).`,
+      `the engine runs containers of the consumer's environments (${running.join(', ')}); ${clearEngineFix(running)}`,
     );
   }
   before = await engineObjectsOf(DOCKER_NAMES);

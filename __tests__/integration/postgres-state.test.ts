@@ -30,6 +30,7 @@ import {
   laneRepository,
   LANES,
   laneUrl,
+  clearEngineFix,
   runningEnvironments,
 } from '../helpers/lane';
 import { escape, lastLines } from '../helpers/output';
@@ -194,7 +195,7 @@ beforeAll(async () => {
   const running = await runningEnvironments(DOCKER_NAMES);
   if (deployed.length > 0 || running.length > 0) {
     throw new Error(
-      `PostgreSQL already holds deployed pipeline state (${deployed.join(', ') || 'none'}) or the engine runs containers of this suite's environments (${running.join(', ') || 'none'}); run npm run down with PIPELINE_STATE=pg first.`,
+      `PostgreSQL already holds deployed pipeline state (${deployed.join(', ') || 'none'}) or the engine runs containers of this suite's environments (${running.join(', ') || 'none'}); with PIPELINE_STATE=pg, ${clearEngineFix(running)}`,
     );
   }
   await dropEverything();

@@ -22,6 +22,7 @@ import {
   alive,
   until,
 } from '../helpers/cli';
+import { clearEngineFix } from '../helpers/lane';
 import { lastLines } from '../helpers/output';
 import { pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 
@@ -109,7 +110,7 @@ beforeAll(async () => {
   const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
   if (running) {
     throw new Error(
-      `the engine runs pipeline containers (${running.split('\n').length}); run npm run down first.`,
+      `the engine runs pipeline containers (${running.split('\n').length}); ${clearEngineFix()}`,
     );
   }
   before = { containers: await containerNames(), networks: await networkNames() };

@@ -19,6 +19,7 @@ import {
   laneNames,
   LANES,
   laneUrl,
+  clearEngineFix,
   runningEnvironments,
 } from '../helpers/lane';
 import { giveApiSecret, pipelineEnv, projectCopy } from '../helpers/project-copy';
@@ -127,7 +128,7 @@ beforeAll(async () => {
   const running = await runningEnvironments(DOCKER_NAMES);
   if (running.length > 0) {
     throw new Error(
-      `the engine runs containers of this suite's environments (${running.join(', ')}); run npm run down first.`,
+      `the engine runs containers of this suite's environments (${running.join(', ')}); ${clearEngineFix(running)}`,
     );
   }
   before = await engineObjectsOf(DOCKER_NAMES);

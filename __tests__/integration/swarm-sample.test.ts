@@ -23,6 +23,7 @@ import {
   sh,
   until,
 } from '../helpers/cli';
+import { clearEngineFix } from '../helpers/lane';
 import { giveApiSecret, pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
@@ -212,7 +213,7 @@ beforeAll(async () => {
   const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
   if (running) {
     throw new Error(
-      `The engine runs pipeline containers (${running.split('\n').length}); run npm run down first.`,
+      `The engine runs pipeline containers (${running.split('\n').length}); ${clearEngineFix()}`,
     );
   }
   const up = await sh('scripts/swarm-node', ['up'], {}, PROJECT_ROOT);
