@@ -23,6 +23,8 @@ interface PhaseTime {
   readonly phase: string;
   readonly wall: number;
   readonly cpu: number;
+  /** The share of the machine's cores busy meanwhile, whoever used them (not for set-up). */
+  readonly busy?: number;
 }
 
 interface JestResults {
@@ -87,15 +89,15 @@ export function lastRun(label: string): SuiteRun {
         : 'Warm: the cache of scripts/setup in place, the daemons stopped (as .ci/run leaves them).'),
     '',
     "CPU is that of the processes each phase ran (jest and what it started), not the Docker engine's",
-    "or the containers'.",
+    "or the containers'; cores busy is the share of the machine's cores in use meanwhile, by anyone.",
     '',
-    '| phase | wall | CPU | CPU / wall |',
-    '| --- | --- | --- | --- |',
+    '| phase | wall | CPU | CPU / wall | cores busy |',
+    '| --- | --- | --- | --- | --- |',
     ...phases.map(
       (p) =>
-        `| ${p.phase} | ${p.wall} s | ${p.cpu.toFixed(0)} s | ${p.wall > 0 ? (p.cpu / p.wall).toFixed(2) : '—'} |`,
+        `| ${p.phase} | ${p.wall} s | ${p.cpu.toFixed(0)} s | ${p.wall > 0 ? (p.cpu / p.wall).toFixed(2) : '—'} | ${p.busy === undefined ? '—' : `${Math.round(p.busy * 100)} %`} |`,
     ),
-    `| **npm test** | **${total} s** | ${phases.reduce((s, p) => s + p.cpu, 0).toFixed(0)} s | |`,
+    `| **npm test** | **${total} s** | ${phases.reduce((s, p) => s + p.cpu, 0).toFixed(0)} s | | |`,
     '',
     'The suites that took 10 s or more, slowest first (suites of one phase run side by side, so their',
     "times add up to more than the phase's wall time):",

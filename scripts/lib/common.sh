@@ -29,6 +29,15 @@ cpu_seconds() {
     END { printf "%.1f", t }' "$1"
 }
 
+# machine_mark FILE: the machine's CPU time so far, busy and idle (jiffies of every core, from
+# /proc/stat). machine_busy BEFORE AFTER prints the share of the cores that were busy in between,
+# whoever used them: the Docker engine and the containers too, which cpu_mark does not see.
+machine_mark() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc/stat >"$1"; }
+machine_busy() {
+  awk 'NR == FNR { b = $1; i = $2; next } { db = $1 - b; di = $2 - i }
+    END { printf "%.2f", ((db + di) > 0 ? db / (db + di) : 0) }' "$1" "$2"
+}
+
 log() { printf '[%s] %s\n' "${LOG_PREFIX:-pipeline}" "$*"; }
 
 die() {
