@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The delivery pipeline, run for real: `npm run pipeline` (the local runner) from nothing to prod
  * and again, failures injected into its stages, the approval gate, merge request and scheduled
@@ -20,6 +22,7 @@ import { parse } from 'yaml';
 
 import { Release, releaseId } from '../../lib';
 import { Deployment, EnvironmentStatus, StatusView } from '../../lib/operations';
+import { openFile, screenshot } from '../helpers/browser';
 import { CommandResult, expectSuccess, httpGet, sh, watchImageEvents } from '../helpers/cli';
 import {
   APPROVALS,
@@ -180,6 +183,13 @@ function approved(release: Release): string {
 }
 
 let release: Release = {};
+/** The release that waits for prod's approval, and the report of the run that paused there. */
+let next: Release = {};
+let report = '';
+/** The line a pipeline run ends with, naming its HTML report. */
+const REPORT = /^\[pipeline\] report: (\S+) \(open it in a browser\)$/m;
+/** Where the browser test keeps its screenshots: the test run's output folder. */
+const SCREENSHOTS = join(PROJECT_ROOT, '.pipeline', 'results', 'screenshots');
 
 /** This checkout's CLI, with the suite's environment. */
 function cli(...args: string[]): Promise<CommandResult> {
@@ -569,23 +579,25 @@ describe('npm run pipeline, the local runner', () => {
     expect(rows.staging.waiting).toBeUndefined();
   });
 
-  test('approval gate: a new release stops before prod until it is approved, then goes to prod', async () => {
+  test('approval gate: a new release stops before prod until it is approved; status shows it waiting', async () => {
     deployment.setService((dir) =>
       writeFileSync(join(dir, 'web', 'www', 'index.html'), '<p>version 3</p>\n'),
     );
     const waiting = await pipeline();
     expect(waiting.code).toBe(2);
+    report = REPORT.exec(waiting.output)?.[1] ?? '';
+    expect(report).toBe(join(PROJECT_ROOT, '.pipeline', 'status.html'));
     expect(results(waiting.output)).toMatchObject({
       staging: 'passed',
       'approve-prod': 'waiting for approval',
       prod: 'not run',
       'verify-prod': 'not run',
     });
-    const next = verifiedRelease('staging') ?? {};
+    next = verifiedRelease('staging') ?? {};
     expect(next).not.toEqual(release);
     expect(waiting.output).toMatch(
       outputLine(
-        `⏸ release ${shown(next)} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
+        `◐ release ${shown(next)} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
       ),
     );
     expect(verifiedRelease('prod')).toEqual(release);
@@ -632,7 +644,87 @@ describe('npm run pipeline, the local runner', () => {
     expect(markdown.output).toContain(
       `- release \`${releaseId(next)}\`:\n  - api: \`${next.api}\`\n  - web: \`${next.web}\`\n`,
     );
+  });
 
+  test('the HTML report of that run, in headless Chromium: the promotion graph, every digest and verified state, prod waiting for approval, the history; nothing fetched, light and dark, desktop and phone', async () => {
+    const { browser, page, requests } = await openFile(report, { width: 1280, height: 800 });
+    try {
+      // The graph: a node per stage with its state, an edge from each upstream; the waiting
+      // release on the edge into prod.
+      const graph = await page.evaluate(() => ({
+        nodes: [...document.querySelectorAll('svg.graph g.node')].map((n) => [
+          n.getAttribute('data-node'),
+          n.getAttribute('data-state'),
+          n.querySelector('rect')?.getBoundingClientRect().width ?? 0,
+        ]),
+        edges: [...document.querySelectorAll('svg.graph g.edge')].map((e) => [
+          `${e.getAttribute('data-from')} -> ${e.getAttribute('data-to')}`,
+          [...e.querySelectorAll('text')].map((t) => t.textContent).join(', '),
+        ]),
+      }));
+      expect(graph.nodes).toEqual(
+        ['image', 'dev', 'staging', 'prod'].map((n) => [n, 'verified', 190]),
+      );
+      expect(graph.edges).toEqual([
+        ['image -> dev', ''],
+        ['dev -> staging', ''],
+        ['staging -> prod', `${releaseId(next)} waiting, not approved`],
+      ]);
+      // Each environment: what it runs, each image's digest short and in full, verified.
+      const environments = await page.evaluate(() =>
+        [...document.querySelectorAll('section.environment')].map((s) => ({
+          name: s.getAttribute('data-environment'),
+          verified: s.querySelector('[data-verified]')?.getAttribute('data-verified'),
+          runs: [...s.querySelectorAll('dd')][0]
+            ? [...[...s.querySelectorAll('dd')][0].querySelectorAll('code.digest')].map((c) => [
+                c.textContent,
+                c.getAttribute('title'),
+              ])
+            : [],
+          approval: s.querySelector('[data-approval]')?.textContent ?? null,
+          history: [...s.querySelectorAll('ol.timeline li')].map((li) => [
+            li.getAttribute('data-outcome'),
+            li.getAttribute('data-release'),
+          ]),
+        })),
+      );
+      const digests = (r: Release) =>
+        ['api', 'web'].map((image) => [digestOf(r[image]).slice(0, 19), r[image]]);
+      expect(environments.map((e) => [e.name, e.verified, e.runs])).toEqual([
+        ['dev', 'yes', digests(next)],
+        ['staging', 'yes', digests(next)],
+        ['prod', 'yes', digests(release)],
+      ]);
+      const prod = environments[2];
+      expect(prod.approval).toBe(`◐ release ${releaseId(next)} waits for approval`);
+      // Its newest deploy: the release it runs, verified (older ones follow).
+      expect(prod.history[0]).toEqual(['verified', releaseId(release)]);
+      expect(requests).toEqual([]);
+      await screenshot(page, join(SCREENSHOTS, 'status-1280x800.png'));
+
+      // A phone's width: the page does not scroll sideways (the graph scrolls in its box).
+      await page.setViewportSize({ width: 390, height: 844 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
+      await screenshot(page, join(SCREENSHOTS, 'status-390x844.png'));
+    } finally {
+      await browser.close();
+    }
+    // The dark scheme: the page's own colours change with the viewer's.
+    const dark = await openFile(report, { width: 1280, height: 800 }, 'dark');
+    try {
+      expect(await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+        'rgb(13, 17, 23)',
+      );
+      await screenshot(dark.page, join(SCREENSHOTS, 'status-dark-1280x800.png'));
+    } finally {
+      await dark.browser.close();
+    }
+    for (const png of ['status-1280x800.png', 'status-390x844.png', 'status-dark-1280x800.png']) {
+      expect(readFileSync(join(SCREENSHOTS, png)).subarray(1, 4).toString()).toBe('PNG');
+    }
+  });
+
+  test('approved, the waiting release goes to prod', async () => {
     const approved = await pipeline('--approve');
     expectSuccess(approved);
     expect(results(approved.output)['approve-prod']).toBe('passed');

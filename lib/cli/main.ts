@@ -14,6 +14,7 @@ import {
   ProgressEvent,
   ReleaseToApprove,
   ReportedError,
+  statusHtml,
   statusMarkdown,
   statusTable,
 } from '../operations';
@@ -26,6 +27,7 @@ import {
   nameList,
   positiveInteger,
   releaseToApprove,
+  htmlFile,
   runRelease,
   timeToLive,
 } from './private/arguments';
@@ -355,12 +357,13 @@ function commandTable(
   command(
     'status',
     'what runs where, since when, verified or not, and what waits upstream',
-    "Each environment's release, whether it is verified and since when, the release waiting upstream and its approval, the last deploy's outcome and the URL. --markdown writes a table and a Mermaid graph for CI job summaries.",
+    "Each environment's release, whether it is verified and since when, the release waiting upstream and its approval, the last deploy's outcome and the URL. --markdown writes a table and a Mermaid graph for CI job summaries; --html FILE also writes a self-contained HTML report (the promotion graph, each environment's release and history) to open in a browser.",
   )
     .addOption(new Option('--json', 'as JSON').conflicts('markdown'))
     .addOption(new Option('--markdown', 'as Markdown, for CI job summaries').conflicts('json'))
     .option('--probe', 'run the smoke tests now')
     .option('--drift', 'compare each environment with its last deploy')
+    .option('--html <file>', 'also write a self-contained HTML report to FILE', htmlFile)
     .action(
       (
         o: ProjectOptions & {
@@ -368,10 +371,24 @@ function commandTable(
           markdown?: boolean;
           probe?: boolean;
           drift?: boolean;
+          html?: string;
         },
       ) =>
         act(o, async (ops) => {
-          const view = await ops.status({ probe: o.probe === true, drift: o.drift === true });
+          const view = await ops.status({
+            probe: o.probe === true,
+            drift: o.drift === true,
+            history: o.html !== undefined,
+          });
+          if (o.html !== undefined) {
+            const file = resolve(o.html);
+            mkdirSync(dirname(file), { recursive: true });
+            writeFileSync(file, statusHtml(view));
+            // On standard error: standard output keeps the table, the JSON or the Markdown alone.
+            process.stderr.write(
+              `[status] wrote the report to ${relative(process.cwd(), file) || file}\n`,
+            );
+          }
           if (o.json) {
             printJson(view);
           } else if (o.markdown) {

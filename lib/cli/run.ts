@@ -1,6 +1,10 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { PipelineEvent } from '../model/stage-trigger';
-import { ExitCode, Operations, statusTable } from '../operations';
+import { ExitCode, Operations, statusHtml, statusTable } from '../operations';
+import { STATUS_HTML_FILE } from '../private/defaults';
 import { LocalRunner, StageResult } from '../runner/local-runner';
 
 import { ask, onTerminal } from './private/prompt';
@@ -28,7 +32,7 @@ export interface RunOptions {
 /**
  * `run [--approve] [--merge-request ID | --close-merge-request ID | --schedule]`: runs the
  * pipeline model here with the local runner, printing its progress, then the status of every
- * environment. Exit status: 0 every stage passed, 1 a stage failed, 2 paused at an approval gate.
+ * environment, and writes the HTML report (`.pipeline/status.html`), naming it. Exit status: 0 every stage passed, 1 a stage failed, 2 paused at an approval gate.
  */
 export async function run(
   operations: Operations,
@@ -43,7 +47,13 @@ export async function run(
     ...options,
     out: process.stdout,
     ask: onTerminal() ? (question) => ask(`[pipeline]   ${question}`) : undefined,
-    status: async () => statusTable(await operations.status()),
+    status: async () => {
+      const view = await operations.status({ history: true });
+      const report = join(operations.root, STATUS_HTML_FILE);
+      mkdirSync(dirname(report), { recursive: true });
+      writeFileSync(report, statusHtml(view));
+      return [...statusTable(view), '', `report: ${report} (open it in a browser)`];
+    },
   });
   const result = await runner.run();
   return result.result === StageResult.PASSED

@@ -36,3 +36,5 @@ export type { DriftedResource } from './private/engine-plan';
 export type { Deployment, Outcome } from './private/history-store';
 export type { EnvironmentStatus, StatusView } from './private/status-view';
 export { historyTable, statusMarkdown, statusTable } from './private/status-view';
+export { statusHtml } from './private/status-html';
+export type { StatusHtmlOptions } from './private/status-html';

@@ -16,6 +16,12 @@ export interface StatusOptions {
    * @default false
    */
   readonly drift?: boolean;
+  /**
+   * Add every deploy of the environments shown, newest first (`StatusView.history`), as the HTML
+   * report's timelines need.
+   * @default false
+   */
+  readonly history?: boolean;
 }
 
 /**

@@ -123,6 +123,12 @@ export const APPROVALS_ARTIFACT_DIRECTORY = `${WORK_DIRECTORY}/approvals`;
  */
 export const STATUS_MARKDOWN_FILE = `${WORK_DIRECTORY}/status.md`;
 
+/**
+ * Where a pipeline run (`run`, and the rendered CI files' status jobs) writes the HTML report,
+ * relative to the project root.
+ */
+export const STATUS_HTML_FILE = `${WORK_DIRECTORY}/status.html`;
+
 /** The file a synthesized delivery describes itself in, beside `manifest.json`. */
 
 /** The file a synthesized app lists its environment stacks in for the parity check. */

@@ -18,6 +18,7 @@ import {
   PASSPHRASE_VARIABLE,
   PIPELINE_DEFAULTS,
   secretVariable,
+  STATUS_HTML_FILE,
 } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { SECRET_NAME } from '../private/service-specs';
@@ -139,13 +140,24 @@ export class GithubWorkflowRenderer {
         ...(step.kind === StepKind.DEPLOY && step.stack === stack ? { id: 'deploy' } : {}),
         run: stepCommands(step, pipeline.cli, stage).join('\n'),
       })),
-      // A job that deploys an environment shows the delivery's status as its summary.
+      // A job that deploys an environment shows the delivery's status as its summary, and keeps
+      // the HTML report as an artifact.
       ...(environment && stack && !stage.environment?.stops
         ? [
             {
               name: 'status summary',
               if: 'always()',
-              run: `${pipeline.cli} status --markdown`,
+              run: `${pipeline.cli} status --markdown --html ${STATUS_HTML_FILE}`,
+            },
+            {
+              name: 'keep the status report',
+              if: 'always()',
+              uses: 'actions/upload-artifact@v4',
+              with: {
+                name: `status-${stage.id}`,
+                path: STATUS_HTML_FILE,
+                'if-no-files-found': 'ignore',
+              },
             },
           ]
         : []),

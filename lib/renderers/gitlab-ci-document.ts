@@ -55,6 +55,8 @@ export interface GitlabJob {
     readonly paths?: readonly string[];
     /** When they are kept. */
     readonly when?: 'on_success' | 'on_failure' | 'always';
+    /** The link's text in a merge request that shows the files. */
+    readonly expose_as?: string;
   };
   /** Its commands. */
   readonly script: readonly string[];

@@ -14,6 +14,7 @@ import { PipelineEvent } from '../model/stage-trigger';
 import {
   APPROVALS_ARTIFACT_DIRECTORY,
   DEPLOYED_ENV_FILE,
+  STATUS_HTML_FILE,
   STATUS_MARKDOWN_FILE,
   PIPELINE_DEFAULTS,
 } from '../private/defaults';
@@ -128,11 +129,18 @@ export class GitlabCiRenderer {
     const paths = [
       // An approval recorded in CI is kept, to be committed.
       ...(ci.approval ? [`${APPROVALS_ARTIFACT_DIRECTORY}/`] : []),
-      ...(reportsStatus ? [STATUS_MARKDOWN_FILE] : []),
+      ...(reportsStatus ? [STATUS_MARKDOWN_FILE, STATUS_HTML_FILE] : []),
     ];
     const artifacts = {
       ...((environment && stack) || publishes ? { reports: { dotenv: DEPLOYED_ENV_FILE } } : {}),
-      ...(paths.length > 0 ? { paths, when: 'always' as const } : {}),
+      // The merge request links the status report (and the approval record, when there is one).
+      ...(paths.length > 0
+        ? {
+            paths,
+            when: 'always' as const,
+            ...(reportsStatus ? { expose_as: 'delivery status' } : {}),
+          }
+        : {}),
     };
     return {
       stage: stage.id,
@@ -155,7 +163,12 @@ export class GitlabCiRenderer {
       script: ci.steps.flatMap((s) => stepCommands(s, pipeline.cli, stage)),
       // after_script runs in a shell of its own: the set-up commands first, as before_script.
       ...(reportsStatus
-        ? { after_script: [...pipeline.setupCommands, `${pipeline.cli} status --markdown`] }
+        ? {
+            after_script: [
+              ...pipeline.setupCommands,
+              `${pipeline.cli} status --markdown --html ${STATUS_HTML_FILE}`,
+            ],
+          }
         : {}),
     };
   }

@@ -1,7 +1,14 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { sh } from '../../helpers/cli';
 
 /** This checkout's CLI, as `npx cdktf-pipeline` runs it in a project that installed the package. */
 const cli = (...args: string[]) => sh('node_modules/.bin/cdktf-pipeline', args);
+/** A folder whose name ends in .html, where a report file cannot go. */
+const FOLDER = join(mkdtempSync(join(tmpdir(), 'cli-errors-')), 'report.html');
+mkdirSync(FOLDER);
 
 /** Bad input stops a command before it does anything, with the problem and the fix. */
 describe('cdktf-pipeline, bad input', () => {
@@ -60,6 +67,18 @@ describe('cdktf-pipeline, bad input', () => {
       'status as JSON and Markdown at once',
       ['status', '--json', '--markdown'],
       "[status] error: option '--json' cannot be used with option '--markdown'.\n[status] fix: Nothing was done. cdktf-pipeline status --help shows what it takes.\n",
+      64,
+    ],
+    [
+      'status with a report that is not an HTML file',
+      ['status', '--html', 'main.ts'],
+      "[status] error: option '--html <file>' argument 'main.ts' is invalid. It must be a file name ending in .html, e.g. --html status.html.\n[status] fix: Nothing was done. cdktf-pipeline status --help shows what it takes.\n",
+      64,
+    ],
+    [
+      'status with a report that is a folder',
+      ['status', '--html', FOLDER],
+      `[status] error: option '--html <file>' argument '${FOLDER}' is invalid. It is a folder: name a file in it, e.g. --html reports/status.html.\n[status] fix: Nothing was done. cdktf-pipeline status --help shows what it takes.\n`,
       64,
     ],
     [

@@ -94,7 +94,18 @@ describe('GithubWorkflowRenderer', () => {
         run: 'npx cdktf-pipeline deploy prod --release "$PIPELINE_RELEASE"',
       },
       // What runs where, as the job's summary, even when the deploy fails.
-      { name: 'status summary', if: 'always()', run: 'npx cdktf-pipeline status --markdown' },
+      {
+        name: 'status summary',
+        if: 'always()',
+        run: 'npx cdktf-pipeline status --markdown --html .pipeline/status.html',
+      },
+      // The HTML report is kept, even when the deploy fails.
+      {
+        name: 'keep the status report',
+        if: 'always()',
+        uses: 'actions/upload-artifact@v4',
+        with: { name: 'status-prod', path: '.pipeline/status.html', 'if-no-files-found': 'ignore' },
+      },
       // The approval record it writes is kept, even when the deploy fails.
       {
         name: 'keep the approval record',

@@ -65,10 +65,14 @@ describe('GitlabCiRenderer', () => {
       // fails; the status is written in a shell of its own, after the script.
       artifacts: {
         reports: { dotenv: '.pipeline/outputs/deployed.env' },
-        paths: ['.pipeline/approvals/', '.pipeline/status.md'],
+        paths: ['.pipeline/approvals/', '.pipeline/status.md', '.pipeline/status.html'],
         when: 'always',
+        expose_as: 'delivery status',
       },
-      after_script: ['scripts/setup', 'npx cdktf-pipeline status --markdown'],
+      after_script: [
+        'scripts/setup',
+        'npx cdktf-pipeline status --markdown --html .pipeline/status.html',
+      ],
     });
   });
 

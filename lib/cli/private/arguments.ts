@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+
 import { InvalidArgumentError } from 'commander';
 
 import { ReleaseToApprove } from '../../operations/approve';
@@ -86,5 +88,20 @@ export function nameList(flag: string): (value: string) => string[] {
 /** '3 days', '12 hours', '1 week', '30 minutes'. */
 export function timeToLive(value: string): string {
   if (timeToLiveSeconds(value) === undefined) throw new InvalidArgumentError(TIME_TO_LIVE_RULE);
+  return value;
+}
+
+/** A file for an HTML report: ends in `.html` and is not a folder; its folder is made if needed. */
+export function htmlFile(value: string): string {
+  if (!/\.html?$/.test(value) || /(^|\/)\.html?$/.test(value)) {
+    throw new InvalidArgumentError(
+      'It must be a file name ending in .html, e.g. --html status.html.',
+    );
+  }
+  if (existsSync(value) && statSync(value).isDirectory()) {
+    throw new InvalidArgumentError(
+      'It is a folder: name a file in it, e.g. --html reports/status.html.',
+    );
+  }
   return value;
 }

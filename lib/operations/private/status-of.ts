@@ -18,7 +18,7 @@ export async function statusOf(
   out: Progress,
   delivery: DeliveryManifest,
   deployed: readonly string[],
-  options: { readonly probe?: boolean; readonly drift?: boolean },
+  options: { readonly probe?: boolean; readonly drift?: boolean; readonly history?: boolean },
   outdir: string,
 ): Promise<StatusView> {
   // Each state is read once (an encrypted one costs an engine run).
@@ -66,7 +66,9 @@ export async function statusOf(
                   approvalLine(stage.approvalRecord, imageNames(delivery), waiting) !== undefined,
               }
             : {}),
+          ...(stage.approvalRecord ? { approvalRequired: true } : {}),
           ...optional('lastDeploy', last?.outcome),
+          ...optional('lastDeployDetail', last?.detail),
           ...optional('url', isDeployed ? outputs?.urls.values().next().value : undefined),
         };
         if (!isDeployed || !outputs) return status;
@@ -92,6 +94,13 @@ export async function statusOf(
       imageStage: delivery.imageStage,
       ...releaseOfImageStage(image ? (await outputsOf(image))?.verifiedRelease : undefined),
       environments,
+      ...(options.history
+        ? {
+            history: deployments
+              .filter((d) => shown.some((s) => s.name === d.environment))
+              .reverse(),
+          }
+        : {}),
     };
   } finally {
     agent.destroy();

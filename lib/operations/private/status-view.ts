@@ -37,8 +37,12 @@ export interface EnvironmentStatus {
   readonly waitingChanged?: readonly string[];
   /** For an environment that requires approval: whether the waiting release is approved. */
   readonly waitingApproved?: boolean;
+  /** Present (true) when a release needs an approval of its own before it deploys here. */
+  readonly approvalRequired?: boolean;
   /** How its last deploy ended, by the history. */
   readonly lastDeploy?: Outcome;
+  /** What failed in its last deploy, when it did not verify. */
+  readonly lastDeployDetail?: string;
   /** Its first published URL. */
   readonly url?: string;
   /** With --probe: `pass`, or what failed. */
@@ -59,6 +63,8 @@ export interface StatusView {
   readonly releaseId?: string;
   /** Every environment, in promotion order. */
   readonly environments: readonly EnvironmentStatus[];
+  /** With `history`: every deploy of the environments shown, newest first, as `history` lists them. */
+  readonly history?: readonly Deployment[];
 }
 
 /** A release as its id and each image's short digest, or `-` for none. */
