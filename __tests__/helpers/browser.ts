@@ -22,6 +22,8 @@ export interface OpenedFile {
   readonly page: Page;
   /** Every URL the page asked for after the file itself: what a self-contained page never does. */
   readonly requests: string[];
+  /** The message of every dialog (alert, confirm, prompt) a script of the page opened. */
+  readonly dialogs: string[];
 }
 
 /**
@@ -46,8 +48,13 @@ export async function openFile(
     page.on('request', (request) => {
       if (request.url() !== url) requests.push(request.url());
     });
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
     await page.goto(url, { waitUntil: 'load' });
-    return { browser, page, requests };
+    return { browser, page, requests, dialogs };
   } catch (error) {
     await browser.close();
     throw error;

@@ -724,6 +724,38 @@ describe('npm run pipeline, the local runner', () => {
     }
   });
 
+  test('an approval whose note holds <script>alert(1)</script>: the report shows it as text, and no script from it runs', async () => {
+    const note = '<script>alert(1)</script>';
+    expectSuccess(await cli('approve', 'prod', releaseId(next), note));
+    const file = join(SCREENSHOTS, 'status-approved.html');
+    const written = await cli('status', '--html', file);
+    expectSuccess(written);
+    expect(written.output).toMatch(wholeLines(`[status] wrote the report to ${file}`));
+    const { browser, page, dialogs } = await openFile(file, { width: 1280, height: 800 });
+    try {
+      const prod = await page.evaluate(() => {
+        const section = document.querySelector('[data-environment="prod"]');
+        return {
+          approval: section?.querySelector('[data-approval]')?.textContent,
+          line: section?.querySelector('[data-approval-line]')?.textContent,
+          scripts: document.querySelectorAll('script').length,
+        };
+      });
+      expect(prod.approval).toBe(`✓ release ${releaseId(next)} approved`);
+      expect(prod.line).toMatch(
+        new RegExp(
+          `^.* # release ${releaseId(next)} approved by .+ on \\S+Z: <script>alert\\(1\\)</script>$`,
+        ),
+      );
+      // The page's own script only; the note's never ran (an alert would have opened a dialog).
+      expect(prod.scripts).toBe(1);
+      expect(dialogs).toEqual([]);
+      await screenshot(page, join(SCREENSHOTS, 'status-approved-1280x800.png'));
+    } finally {
+      await browser.close();
+    }
+  });
+
   test('approved, the waiting release goes to prod', async () => {
     const approved = await pipeline('--approve');
     expectSuccess(approved);

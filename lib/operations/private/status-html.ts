@@ -180,7 +180,10 @@ function approvalHtml(e: EnvironmentStatus): string {
   if (!e.approvalRequired) return '<span class="none">not required</span>';
   if (!e.waiting) return 'required; <span class="none">no release waits</span>';
   return e.waitingApproved
-    ? `<span class="approval approved" data-approval="approved">✓ release ${esc(e.waitingId)} approved</span>`
+    ? `<span class="approval approved" data-approval="approved">✓ release ${esc(e.waitingId)} approved</span>` +
+        (e.waitingApproval
+          ? `<div class="approval-line" data-approval-line>${esc(e.waitingApproval)}</div>`
+          : '')
     : `<span class="approval pending" data-approval="not approved">◐ release ${esc(e.waitingId)} waits for approval</span>`;
 }
 

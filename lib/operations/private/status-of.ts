@@ -61,10 +61,7 @@ export async function statusOf(
           ...optional('since', verifiedSince(deployments, stage.name, outputs?.verifiedRelease)),
           ...optional('upstream', stage.upstream),
           ...(waiting && stage.approvalRecord
-            ? {
-                waitingApproved:
-                  approvalLine(stage.approvalRecord, imageNames(delivery), waiting) !== undefined,
-              }
+            ? approvalOf(approvalLine(stage.approvalRecord, imageNames(delivery), waiting))
             : {}),
           ...(stage.approvalRecord ? { approvalRequired: true } : {}),
           ...optional('lastDeploy', last?.outcome),
@@ -105,6 +102,13 @@ export async function statusOf(
   } finally {
     agent.destroy();
   }
+}
+
+/** Whether the waiting release is approved, and the record's line that approves it. */
+function approvalOf(
+  line: { readonly line: string } | undefined,
+): Pick<EnvironmentStatus, 'waitingApproved' | 'waitingApproval'> {
+  return line ? { waitingApproved: true, waitingApproval: line.line } : { waitingApproved: false };
 }
 
 /** The delivery's smoke tests against an environment now: `pass`, or the first failure. */

@@ -37,6 +37,8 @@ export interface EnvironmentStatus {
   readonly waitingChanged?: readonly string[];
   /** For an environment that requires approval: whether the waiting release is approved. */
   readonly waitingApproved?: boolean;
+  /** The approval record's line that approves the waiting release, when one does. */
+  readonly waitingApproval?: string;
   /** Present (true) when a release needs an approval of its own before it deploys here. */
   readonly approvalRequired?: boolean;
   /** How its last deploy ended, by the history. */
