@@ -43,14 +43,12 @@ const PLAN_TESTS_PATTERN = '\\.plan\\.test\\.ts$';
 
 /**
  * End-to-end suites that need the engine to themselves: the recovery suite stops and restarts
- * the Docker engine, the Swarm suite makes it a swarm manager, and the pipeline suite deploys this
- * checkout's default lane, as the delivery-pipeline suite does. The other suites each take a lane
- * of their own (__tests__/helpers/lane.ts) and run side by side.
+ * the Docker engine, and the Swarm suite makes it a swarm manager. The other suites each take a
+ * lane of their own (__tests__/helpers/lane.ts) and run side by side.
  */
 const SOLO_SUITES = [
   '<rootDir>/__tests__/integration/recovery.test.ts',
   '<rootDir>/__tests__/integration/swarm-sample.test.ts',
-  '<rootDir>/__tests__/integration/pipeline.test.ts',
 ];
 
 /**

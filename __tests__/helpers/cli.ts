@@ -52,14 +52,19 @@ export function expectSuccess(result: CommandResult): void {
 export function cdktf(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
+  cwd?: string,
 ): Promise<CommandResult> {
   const approve = args[0] === 'diff' ? [] : ['--auto-approve'];
-  return sh('npx', ['cdktf', ...args, '--skip-provider-lock', ...approve], env);
+  return sh('npx', ['cdktf', ...args, '--skip-provider-lock', ...approve], env, cwd);
 }
 
-/** `cdktf deploy STACK`; throws with the CLI's output when it fails. */
-export async function deploy(stack: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
-  const result = await cdktf(['deploy', stack], env);
+/** `cdktf deploy STACK` (in the project root unless told otherwise); throws with the CLI's output when it fails. */
+export async function deploy(
+  stack: string,
+  env: NodeJS.ProcessEnv = {},
+  cwd?: string,
+): Promise<string> {
+  const result = await cdktf(['deploy', stack], env, cwd);
   if (result.code !== 0) throw new Error(`cdktf deploy ${stack} failed:\n${result.output}`);
   return result.output;
 }

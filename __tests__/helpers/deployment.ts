@@ -33,9 +33,15 @@ export const URLS = {
   prod: 'http://127.0.0.1:8280',
 };
 
-/** The verified release a stage published (each image by digest), read from its state file. */
-export function verifiedRelease(stage: string): Record<string, string> | undefined {
-  const file = join(STATE, `${stage}.tfstate`);
+/**
+ * The verified release a stage published (each image by digest), read from its state file (in
+ * this checkout's state folder unless told otherwise).
+ */
+export function verifiedRelease(
+  stage: string,
+  stateFolder = STATE,
+): Record<string, string> | undefined {
+  const file = join(stateFolder, `${stage}.tfstate`);
   if (!existsSync(file)) return undefined;
   const state = JSON.parse(readFileSync(file, 'utf8')) as {
     outputs: Record<string, { value: Record<string, string> }>;
@@ -119,9 +125,11 @@ export async function repoDigests(imageId: string): Promise<string[]> {
 }
 
 /** IDs of the images of the sample's repositories on the engine (a build makes a new one). */
-export async function serviceImages(): Promise<string[]> {
+export async function serviceImages(
+  repositories: Readonly<Record<string, string>> = REPOSITORIES,
+): Promise<string[]> {
   const ids: string[] = [];
-  for (const repository of Object.values(REPOSITORIES)) {
+  for (const repository of Object.values(repositories)) {
     const out = await docker('images', '--no-trunc', '--format', '{{.ID}}', repository);
     ids.push(...out.split('\n').filter(Boolean));
   }

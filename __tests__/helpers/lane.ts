@@ -28,6 +28,7 @@ export const DEFAULT_LANE: Lane = {
 export const LANES = {
   postgres: { namePrefix: 'pg-', address: '127.0.0.2', repositorySuffix: '-pg' },
   secrets: { namePrefix: 'sec-', address: '127.0.0.3', repositorySuffix: '-sec' },
+  pipeline: { namePrefix: 'pipe-', address: '127.0.0.4', repositorySuffix: '-pipe' },
 } as const satisfies { readonly [suite: string]: Lane };
 
 /** The repository of one of the sample's images in a lane. */
