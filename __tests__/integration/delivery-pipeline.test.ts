@@ -16,7 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { parse } from 'yaml';
 
@@ -597,7 +597,7 @@ describe('npm run pipeline, the local runner', () => {
     expect(next).not.toEqual(release);
     expect(waiting.output).toMatch(
       outputLine(
-        `◐ release ${shown(next)} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
+        `⏸ release ${shown(next)} is not approved for prod yet. Approve it for prod? Not approved: the pipeline stops here; nothing was deployed to prod.`,
       ),
     );
     expect(verifiedRelease('prod')).toEqual(release);
@@ -730,7 +730,9 @@ describe('npm run pipeline, the local runner', () => {
     const file = join(SCREENSHOTS, 'status-approved.html');
     const written = await cli('status', '--html', file);
     expectSuccess(written);
-    expect(written.output).toMatch(wholeLines(`[status] wrote the report to ${file}`));
+    expect(written.output).toMatch(
+      wholeLines(`[status] wrote the report to ${relative(PROJECT_ROOT, file)}`),
+    );
     const { browser, page, dialogs } = await openFile(file, { width: 1280, height: 800 });
     try {
       const prod = await page.evaluate(() => {
@@ -744,7 +746,7 @@ describe('npm run pipeline, the local runner', () => {
       expect(prod.approval).toBe(`✓ release ${releaseId(next)} approved`);
       expect(prod.line).toMatch(
         new RegExp(
-          `^.* # release ${releaseId(next)} approved by .+ on \\S+Z: <script>alert\\(1\\)</script>$`,
+          `^release ${releaseId(next)} approved by .+ on \\S+Z: <script>alert\\(1\\)</script>$`,
         ),
       );
       // The page's own script only; the note's never ran (an alert would have opened a dialog).

@@ -28,6 +28,7 @@ import fc from 'fast-check';
 import { main } from '../../../lib/cli/main';
 import {
   digestPrefix,
+  htmlFile,
   nameList,
   positiveInteger,
   releaseToApprove,
@@ -170,7 +171,7 @@ const COMMANDS: { readonly [command: string]: CommandModel } = withDebug({
   drift: { arguments: [0, Infinity], values: APP, switches: ['--json'] },
   status: {
     arguments: [0, 0],
-    values: APP,
+    values: { ...APP, '--html': htmlFile },
     switches: ['--json', '--markdown', '--probe', '--drift'],
     conflicts: [['--json', '--markdown']],
   },

@@ -172,6 +172,15 @@ function graphSvg(view: StatusView): string {
   );
 }
 
+/**
+ * An approval record's line as the report shows it: its comment (who approved, when, the note),
+ * the whole line with every digest on hover.
+ */
+function approvalText(line: string, attributes = ''): string {
+  const comment = line.includes('#') ? line.slice(line.indexOf('#') + 1).trim() : line;
+  return `<span${attributes} title="${esc(line)}">${esc(comment)}</span>`;
+}
+
 function row(label: string, value: string): string {
   return `<dt>${esc(label)}</dt><dd>${value}</dd>`;
 }
@@ -182,7 +191,7 @@ function approvalHtml(e: EnvironmentStatus): string {
   return e.waitingApproved
     ? `<span class="approval approved" data-approval="approved">✓ release ${esc(e.waitingId)} approved</span>` +
         (e.waitingApproval
-          ? `<div class="approval-line" data-approval-line>${esc(e.waitingApproval)}</div>`
+          ? `<div class="approval-line">${approvalText(e.waitingApproval, ' data-approval-line')}</div>`
           : '')
     : `<span class="approval pending" data-approval="not approved">◐ release ${esc(e.waitingId)} waits for approval</span>`;
 }
@@ -209,7 +218,7 @@ function timelineHtml(deployments: readonly Deployment[]): string {
       (d.changed && d.changed.length > 0
         ? `<div class="changed">changed: ${esc(d.changed.join(', '))}</div>`
         : '') +
-      (d.approval ? `<div class="approval-line">approval: ${esc(d.approval)}</div>` : '') +
+      (d.approval ? `<div class="approval-line">approval: ${approvalText(d.approval)}</div>` : '') +
       (d.detail ? `<pre class="detail">${esc(d.detail)}</pre>` : '') +
       '</li>'
     );

@@ -88,7 +88,7 @@ describe('statusHtml', () => {
       '<pre class="detail">smoke test / answered 500 &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</pre>',
     );
     expect(html).toContain(
-      `approval: ${releaseId(R1)} # ok by &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;`,
+      `approval: <span title="${releaseId(R1)} # ok by &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;">ok by &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</span>`,
     );
   });
 
