@@ -7,7 +7,7 @@ export { LocalDockerProvider } from './local-docker-provider';
 export type { LocalDockerProviderProps } from './local-docker-provider';
 export { Promotion, VERIFIED_RELEASE_OUTPUT } from './promotion';
 export type { IRemoteStateReader, PromotionProps } from './promotion';
-export type { ServiceDefinition, ServiceSecurity } from './service-definition';
+export type { HealthCheckTiming, ServiceDefinition, ServiceSecurity } from './service-definition';
 export { ServiceDeployment } from './service-deployment';
 export type { DeployedServices, ServiceDeploymentProps, ServiceSpec } from './service-deployment';
 export { SmokeTest } from './smoke-test';

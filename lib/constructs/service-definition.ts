@@ -34,6 +34,11 @@ export interface ServiceDefinition {
    */
   readonly healthCheck?: readonly string[];
   /**
+   * When the health check runs and when it counts.
+   * @default - every 1 s, 3 s to answer, unhealthy after 3 failures, none counted in the first 2 s
+   */
+  readonly healthCheckTiming?: HealthCheckTiming;
+  /**
    * Names of the secrets the service reads (e.g. `API_TOKEN`): uppercase letters, digits and `_`.
    * Each environment's values come from the deploying process (`TF_VAR_secret_<name in lowercase>`)
    * or from the environment's secrets file outside the repository, never from the delivery.
@@ -47,6 +52,35 @@ export interface ServiceDefinition {
    * @default - a non-root user, read-only root filesystem, no capabilities, no new privileges
    */
   readonly security?: ServiceSecurity;
+}
+
+/**
+ * When a service's health check runs, and when its failures count. The deploy waits for the first
+ * check that passes, which runs one interval after the container starts: a short interval finds a
+ * started service sooner; a longer one costs the engine less for as long as the service runs
+ * (each check starts a process in the container). Whole seconds.
+ */
+export interface HealthCheckTiming {
+  /**
+   * Seconds between two checks, from 1 to 3600.
+   * @default 1
+   */
+  readonly intervalSeconds?: number;
+  /**
+   * Seconds a check may take before it counts as failed, from 1 to 3600.
+   * @default 3
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Failed checks in a row that make a container unhealthy, from 1 to 100.
+   * @default 3
+   */
+  readonly retries?: number;
+  /**
+   * Seconds after the start in which failed checks do not count, from 0 to 3600.
+   * @default 2
+   */
+  readonly startPeriodSeconds?: number;
 }
 
 /**

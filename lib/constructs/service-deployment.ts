@@ -6,8 +6,8 @@ import { Construct, IConstruct } from 'constructs';
 import { DEFAULTS } from '../private/defaults';
 import {
   assertDeploymentShape,
-  HEALTH_CHECK_TIMING,
   healthCheckOf,
+  healthCheckTimingOf,
   imageOf,
   labelList,
   pascal,
@@ -18,7 +18,7 @@ import {
 } from '../private/service-specs';
 import { shape } from '../private/shape';
 
-import { ServiceSecurity } from './service-definition';
+import { HealthCheckTiming, ServiceSecurity } from './service-definition';
 
 /** One service of a deployment: a container image run as one or more replicas. */
 export interface ServiceSpec {
@@ -60,6 +60,11 @@ export interface ServiceSpec {
    * @default - `wget -q -O /dev/null http://127.0.0.1:<port>/`
    */
   readonly healthCheck?: readonly string[];
+  /**
+   * When the health check runs and when it counts.
+   * @default - every 1 s, 3 s to answer, unhealthy after 3 failures, none counted in the first 2 s
+   */
+  readonly healthCheckTiming?: HealthCheckTiming;
   /**
    * Secrets by name (`API_TOKEN`), each a value or a sensitive Terraform variable. On
    * containers each is an environment variable; on Swarm, a Docker secret mounted as
@@ -191,7 +196,7 @@ export class ServiceDeployment extends Construct implements DeployedServices {
                   ip: props.publishAddress ?? DEFAULTS.publishAddress,
                 },
               ],
-        healthcheck: { test: healthCheckOf(spec), ...HEALTH_CHECK_TIMING },
+        healthcheck: { test: healthCheckOf(spec), ...healthCheckTimingOf(spec) },
         wait: true,
         waitTimeout: props.healthTimeoutSeconds ?? DEFAULTS.healthTimeoutSeconds,
         restart: DEFAULTS.restartPolicy,

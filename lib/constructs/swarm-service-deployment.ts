@@ -16,8 +16,8 @@ import { DEFAULTS, SWARM_DEFAULTS } from '../private/defaults';
 import { invalidValue } from '../private/errors';
 import {
   assertDeploymentShape,
-  HEALTH_CHECK_TIMING,
   healthCheckOf,
+  healthCheckTimingOf,
   labelList,
   pascal,
   SERVICE_LABEL,
@@ -409,7 +409,7 @@ function containerSpecOf(
           )
         : spec.env,
     labels,
-    healthcheck: { test: healthCheckOf(spec), ...HEALTH_CHECK_TIMING },
+    healthcheck: { test: healthCheckOf(spec), ...healthCheckTimingOf(spec) },
     user: security.user,
     readOnly: security.readOnlyRootFilesystem,
     capDrop: ['ALL'],

@@ -26,6 +26,8 @@ export const DEFAULTS = {
   minMemoryMb: 6,
   /** Seconds a container may take to become healthy before the deploy fails. */
   healthTimeoutSeconds: 60,
+  /** When a service's health check runs and counts, unless the service sets its own. */
+  healthCheckTiming: { intervalSeconds: 1, timeoutSeconds: 3, retries: 3, startPeriodSeconds: 2 },
   /** Restart policy of every service container. */
   restartPolicy: 'unless-stopped',
   /** Smoke test retry budget. */

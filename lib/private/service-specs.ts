@@ -3,7 +3,11 @@
  * the checks of a service list and its start order, the default health check and its timing,
  * construct IDs from service names, and label lists.
  */
-import type { ServiceDefinition, ServiceSecurity } from '../constructs/service-definition';
+import type {
+  HealthCheckTiming,
+  ServiceDefinition,
+  ServiceSecurity,
+} from '../constructs/service-definition';
 import type { ServiceSpec } from '../constructs/service-deployment';
 
 import { DEFAULTS } from './defaults';
@@ -20,6 +24,14 @@ const serviceShape = (own: { readonly [field: string]: Shape }) =>
     dependsOn: shape.optional(shape.list(shape.string)),
     env: shape.optional(shape.map(shape.string)),
     healthCheck: shape.optional(shape.list(shape.string)),
+    healthCheckTiming: shape.optional(
+      shape.object({
+        intervalSeconds: shape.optional(shape.number),
+        timeoutSeconds: shape.optional(shape.number),
+        retries: shape.optional(shape.number),
+        startPeriodSeconds: shape.optional(shape.number),
+      }),
+    ),
     security: shape.optional(
       shape.object({
         user: shape.optional(shape.string),
@@ -79,13 +91,52 @@ export function imageOf(spec: ServiceSpec, props: { readonly image?: string }): 
 /** Label on every container (and Swarm service) with the name of its service. */
 export const SERVICE_LABEL = 'cdktf-pipeline.service';
 
-/** Timing of every service's health check: the deploy waits for it to pass. */
-export const HEALTH_CHECK_TIMING = {
-  interval: '1s',
-  timeout: '3s',
-  retries: 3,
-  startPeriod: '2s',
-} as const;
+/** A service's health-check timing, defaults filled in, as the docker provider takes it. */
+export function healthCheckTimingOf(spec: { readonly healthCheckTiming?: HealthCheckTiming }): {
+  interval: string;
+  timeout: string;
+  retries: number;
+  startPeriod: string;
+} {
+  const timing = { ...DEFAULTS.healthCheckTiming, ...spec.healthCheckTiming };
+  return {
+    interval: `${timing.intervalSeconds}s`,
+    timeout: `${timing.timeoutSeconds}s`,
+    retries: timing.retries,
+    startPeriod: `${timing.startPeriodSeconds}s`,
+  };
+}
+
+/** The limits of each field of a health check's timing: lowest, highest, and how to fix it. */
+const TIMING_LIMITS: readonly [keyof HealthCheckTiming, number, number, string][] = [
+  ['intervalSeconds', 1, 3600, 'Set the seconds between two checks, e.g. 5.'],
+  ['timeoutSeconds', 1, 3600, 'Set the seconds a check may take, e.g. 3.'],
+  ['retries', 1, 100, 'Set how many failed checks in a row make it unhealthy, e.g. 3.'],
+  ['startPeriodSeconds', 0, 3600, 'Set the seconds after the start that do not count, e.g. 10.'],
+];
+
+/** What is wrong with a service's health-check timing: each field a whole number in its range. */
+export function healthCheckTimingProblems(
+  subject: string,
+  spec: { readonly healthCheckTiming?: HealthCheckTiming },
+  fix: string,
+): string[] {
+  const timing = spec.healthCheckTiming ?? {};
+  return TIMING_LIMITS.flatMap(([field, low, high, how]) => {
+    const value = timing[field];
+    return value === undefined || (Number.isInteger(value) && value >= low && value <= high)
+      ? []
+      : [
+          invalidValue(
+            subject,
+            `healthCheckTiming.${field}`,
+            `must be a whole number from ${low} to ${high}`,
+            value,
+            `${fix} ${how}`,
+          ),
+        ];
+  });
+}
 
 /** The health check command of a service: its own, else a GET of `/` on its port. */
 export function healthCheckOf(spec: ServiceSpec): string[] {
@@ -299,6 +350,11 @@ export function validateAndOrder(
         `${subject}, service '${spec.name}'`,
         spec,
         Object.keys(spec.secrets ?? {}),
+        'Fix it in the service spec.',
+      ),
+      ...healthCheckTimingProblems(
+        `${subject}, service '${spec.name}'`,
+        spec,
         'Fix it in the service spec.',
       ),
     );

@@ -414,6 +414,7 @@ function serviceSpecOf(
     port: def.port,
     dependsOn: def.dependsOn,
     healthCheck: def.healthCheck,
+    healthCheckTiming: def.healthCheckTiming,
     security: def.security,
     secrets:
       def.secrets && def.secrets.length > 0

@@ -8,6 +8,7 @@ import {
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { SINGLE_IMAGE } from '../private/release';
 import {
+  healthCheckTimingProblems,
   securityProblems,
   SERVICE_DEFINITION,
   serviceImageProblems,
@@ -66,6 +67,11 @@ function shapeOf(
           `service '${service.name}'`,
           service,
           service.secrets ?? [],
+          'Fix the service definition.',
+        ),
+        ...healthCheckTimingProblems(
+          `service '${service.name}'`,
+          service,
           'Fix the service definition.',
         ),
       );

@@ -117,8 +117,99 @@ describe('security settings and secret names of a service', () => {
       { secrets: 'TOKEN' },
       `service 'web': 'secrets' must be a list or left out, got 'TOKEN'. ${fix}`,
     ],
+    [
+      'a health check every half second',
+      { healthCheckTiming: { intervalSeconds: 0.5 } },
+      `service 'web': 'healthCheckTiming.intervalSeconds' must be a whole number from 1 to 3600, got 0.5. ${fix} Set the seconds between two checks, e.g. 5.`,
+    ],
+    [
+      'a health check that never times out',
+      { healthCheckTiming: { timeoutSeconds: 0 } },
+      `service 'web': 'healthCheckTiming.timeoutSeconds' must be a whole number from 1 to 3600, got 0. ${fix} Set the seconds a check may take, e.g. 3.`,
+    ],
+    [
+      'a health check with a negative start period',
+      { healthCheckTiming: { startPeriodSeconds: -1 } },
+      `service 'web': 'healthCheckTiming.startPeriodSeconds' must be a whole number from 0 to 3600, got -1. ${fix} Set the seconds after the start that do not count, e.g. 10.`,
+    ],
+    [
+      'health-check retries as text',
+      { healthCheckTiming: { retries: '3' } },
+      `service 'web': 'healthCheckTiming.retries' must be a number or left out, got '3'. ${fix}`,
+    ],
   ])('%s', (_, service, message) => {
     expect(problemsOf(definition(service))).toEqual([message]);
+  });
+
+  test('every field of a health-check timing out of range is named at once', () => {
+    expect(
+      problemsOf(
+        definition({
+          healthCheckTiming: {
+            intervalSeconds: 0,
+            timeoutSeconds: 3601,
+            retries: 101,
+            startPeriodSeconds: 1.5,
+          },
+        }),
+      ),
+    ).toEqual([
+      `service 'web': 'healthCheckTiming.intervalSeconds' must be a whole number from 1 to 3600, got 0. ${fix} Set the seconds between two checks, e.g. 5.`,
+      `service 'web': 'healthCheckTiming.timeoutSeconds' must be a whole number from 1 to 3600, got 3601. ${fix} Set the seconds a check may take, e.g. 3.`,
+      `service 'web': 'healthCheckTiming.retries' must be a whole number from 1 to 100, got 101. ${fix} Set how many failed checks in a row make it unhealthy, e.g. 3.`,
+      `service 'web': 'healthCheckTiming.startPeriodSeconds' must be a whole number from 0 to 3600, got 1.5. ${fix} Set the seconds after the start that do not count, e.g. 10.`,
+    ]);
+  });
+
+  test("a service's own health-check timing reaches its containers and Swarm service; the rest keep the defaults", () => {
+    const timing = { intervalSeconds: 5, startPeriodSeconds: 30 };
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new ServiceDeployment(stack, 'Deploy', {
+      image: 'i',
+      namePrefix: 'qa',
+      services: [
+        { name: 'web', port: 8080, healthCheckTiming: timing },
+        { name: 'api', port: 80 },
+      ],
+    });
+    new SwarmServiceDeployment(stack, 'Swarm', {
+      image: 'i',
+      namePrefix: 'sw',
+      services: [{ name: 'web', port: 8080, healthCheckTiming: timing }],
+    });
+    const resources = (
+      JSON.parse(Testing.synth(stack)) as {
+        resource: Record<
+          string,
+          Record<
+            string,
+            { healthcheck?: object; task_spec?: { container_spec: { healthcheck: object } } }
+          >
+        >;
+      }
+    ).resource;
+    const check = (test: string[], interval: string, startPeriod: string) => ({
+      test,
+      interval,
+      timeout: '3s',
+      retries: 3,
+      start_period: startPeriod,
+    });
+    const probe = (port: number) => [
+      'CMD',
+      'wget',
+      '-q',
+      '-O',
+      '/dev/null',
+      `http://127.0.0.1:${port}/`,
+    ];
+    expect(Object.values(resources.docker_container).map((c) => c.healthcheck)).toEqual([
+      check(probe(80), '1s', '2s'),
+      check(probe(8080), '5s', '30s'),
+    ]);
+    expect(
+      Object.values(resources.docker_service).map((s) => s.task_spec?.container_spec.healthcheck),
+    ).toEqual([check(probe(8080), '5s', '30s')]);
   });
 
   test('without security settings a service passes and runs as nobody, read-only, with no capability and no new privileges', () => {
