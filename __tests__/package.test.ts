@@ -61,7 +61,7 @@ describe('the package', () => {
     expect(
       paths.filter(
         (p) =>
-          !/^(dist\/.+\.(js|d\.ts)|templates\/init\/.+|docs\/[a-z-]+\.md|(README|CHANGELOG|CONTRIBUTING|BENCHMARKS)\.md|LICENSE|package\.json)$/.test(
+          !/^(dist\/.+\.(js|d\.ts)|templates\/init\/.+|docs\/[a-z-]+\.md|docs\/images\/[a-z-]+\.png|(README|CHANGELOG|CONTRIBUTING|BENCHMARKS)\.md|LICENSE|package\.json)$/.test(
             p,
           ),
       ),

@@ -33,8 +33,8 @@ export function giveApiSecret(dir: string): void {
   const service = join(dir, 'stacks', 'sample-service.ts');
   const source = readFileSync(service, 'utf8');
   const withSecret = source.replace(
-    "{ name: 'api', image: 'api', port: 8080, healthCheck: health(8080) }",
-    "{ name: 'api', image: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
+    "    name: 'api',\n",
+    "    name: 'api',\n    secrets: ['API_TOKEN'],\n",
   );
   expect(withSecret).not.toBe(source);
   writeFileSync(service, withSecret);

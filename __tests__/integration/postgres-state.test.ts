@@ -34,7 +34,7 @@ import {
   runningEnvironments,
 } from '../helpers/lane';
 import { escape, lastLines } from '../helpers/output';
-import { pipelineEnv, projectCopy, start } from '../helpers/project-copy';
+import { giveApiSecret, pipelineEnv, projectCopy, start } from '../helpers/project-copy';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -480,14 +480,7 @@ describe('state in PostgreSQL', () => {
     writeFileSync(join(secrets, 'state.passphrase'), `pg-passphrase-${process.pid}-0123456789\n`);
     // From here on (teardown too) the clone reads its secrets and passphrase from there.
     env = { ...env, PIPELINE_SECRETS_DIR: secrets };
-    const service = join(a, 'stacks', 'sample-service.ts');
-    writeFileSync(
-      service,
-      readFileSync(service, 'utf8').replace(
-        "{ name: 'api', image: 'api', port: 8080, healthCheck: health(8080) }",
-        "{ name: 'api', image: 'api', port: 8080, healthCheck: health(8080), secrets: ['API_TOKEN'] }",
-      ),
-    );
+    giveApiSecret(a);
     const deployed = await cli(a, ['deploy', 'dev']);
     expectSuccess(deployed);
     for (const stage of ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`]) {
