@@ -19,7 +19,8 @@ const INTRO = [
   "(.pipeline/results/: each phase's wall and CPU time, and each suite's start and end).",
   '',
 ];
-const LABELS = ['warm', 'fresh'];
+/** `baseline`: a warm run kept from before a change, to compare with (`--baseline`). */
+const LABELS = ['warm', 'fresh', 'baseline'];
 
 const begin = (label: string) => `<!-- npm-test:${label} -->`;
 const end = (label: string) => `<!-- /npm-test:${label} -->`;
@@ -62,9 +63,19 @@ export function keptSuiteSection(existing: string): string[] {
   return section(runsIn(existing));
 }
 
-/** `benchmarks` with `run`'s tables in the section (added before the guard's ratios if new). */
-export function replaceSuiteRun(benchmarks: string, run: SuiteRun): string {
+/**
+ * `benchmarks` with `run`'s tables in the section (added before the guard's ratios if new). With
+ * `baseline`, the tables of the run it replaces are kept as the baseline, their heading marked so.
+ */
+export function replaceSuiteRun(benchmarks: string, run: SuiteRun, baseline = false): string {
   const runs = runsIn(benchmarks);
+  const previous = runs.get(run.label);
+  if (baseline && previous) {
+    runs.set('baseline', [
+      previous[0].replace(/^### /, '### Before (the baseline): '),
+      ...previous.slice(1),
+    ]);
+  }
   runs.set(run.label, [...run.lines]);
   const lines = benchmarks.split('\n');
   const start = lines.indexOf(HEADING);

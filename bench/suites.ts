@@ -6,6 +6,8 @@
  * cache of scripts/setup in place) or on a fresh one (none); the other run's tables stay.
  *   npm run bench:suites                  print the tables of the last npm test
  *   npm run bench:suites -- --as warm     and write them into BENCHMARKS.md
+ *   npm run bench:suites -- --as warm --baseline
+ *                                         and keep the warm run they replace as the baseline
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -126,7 +128,8 @@ function main(): void {
   console.log(run.lines.join('\n'));
   if (label === undefined) return;
   const file = join(ROOT, 'BENCHMARKS.md');
-  writeFileSync(file, replaceSuiteRun(readFileSync(file, 'utf8'), run));
+  const baseline = process.argv.includes('--baseline');
+  writeFileSync(file, replaceSuiteRun(readFileSync(file, 'utf8'), run, baseline));
   console.log(`[bench:suites] wrote the ${label} run into BENCHMARKS.md`);
 }
 
