@@ -47,13 +47,13 @@ export function releaseToApprove(value: string): ReleaseToApprove {
   if (!value.includes('=') && DIGEST_PREFIX_PATTERN.test(digest)) return { digest };
   const words = value.split(/[\s,]+/).filter(Boolean);
   const images: { [name: string]: string } = {};
-  for (const word of words) {
+  for (const word of words.length > 0 ? words : ['']) {
     const [name, image, ...rest] = word.split('=');
     if (
       rest.length > 0 ||
       !IMAGE_NAME_PATTERN.test(name) ||
       !DIGEST_PREFIX_PATTERN.test(image ?? '') ||
-      name in images
+      Object.hasOwn(images, name)
     ) {
       throw new InvalidArgumentError(
         "It must be a release id (12 hex digits, as status shows it), every image as 'name=sha256:<hex digits>' separated by commas (12 or more digits of each digest), or the digest of a delivery's one image. Or approve what a stage verified: --from STAGE.",
