@@ -14,7 +14,7 @@ const TIME_UNITS: { readonly [unit: string]: number } = {
 
 /** A time to live such as '3 days', '12 hours', '1 week' or '30 minutes', in seconds. */
 export function timeToLiveSeconds(text: string): number | undefined {
-  const m = /^\s*(\d+)\s*(minute|hour|day|week)s?\s*$/.exec(text);
+  const m = /^ *(\d+) *(minute|hour|day|week)s? *$/.exec(text);
   return m ? Number(m[1]) * TIME_UNITS[m[2]] : undefined;
 }
 
