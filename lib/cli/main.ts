@@ -551,6 +551,7 @@ function commandTable(
             approve: o.approve === true,
             skip: o.skip ?? [],
             app: o.app,
+            signal: ops.signal,
           });
         }),
     );

@@ -27,6 +27,12 @@ export interface RunOptions {
    * @default - cdktf.json's `app`
    */
   readonly app?: string;
+  /**
+   * Aborts on Ctrl-C: the step that runs stops as the engine records what it did, and nothing
+   * starts after it.
+   * @default - none
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -56,6 +62,7 @@ export async function run(
     },
   });
   const result = await runner.run();
+  if (options.signal?.aborted) return ExitCode.INTERRUPTED;
   return result.result === StageResult.PASSED
     ? ExitCode.OK
     : result.result === StageResult.WAITING

@@ -76,6 +76,11 @@ export class Operations {
     this.root = props.root ?? process.cwd();
   }
 
+  /** What stops these operations (`OperationsProps.signal`), for work that runs beside them. */
+  public get signal(): AbortSignal | undefined {
+    return this.props.signal;
+  }
+
   /**
    * Writes a new project into the root folder (created when missing): a delivery of one image
    * with two environments, its service, and a jest test. Overwrites nothing.

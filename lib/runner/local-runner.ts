@@ -88,6 +88,12 @@ export interface LocalRunnerProps {
    * @default 30
    */
   readonly heartbeatSeconds?: number;
+  /**
+   * Stops the run when it aborts (the CLI aborts it on Ctrl-C): the step that runs ends as the
+   * engine stops and records what it did, and no stage starts after it.
+   * @default - the run is not stopped from outside
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** How a stage ended. */
@@ -207,6 +213,7 @@ export class LocalRunner {
       this.props.cwd,
       this.props.app,
       this.props.mergeRequestId,
+      this.props.signal,
     );
     const stages = this.props.pipeline.waves(this.event).flat();
     mkdirSync(this.logDir, { recursive: true });
@@ -217,6 +224,10 @@ export class LocalRunner {
     const reports: StageReport[] = [];
     let result = await this.setUp();
     for (const [i, stage] of stages.entries()) {
+      if (result === StageResult.PASSED && this.props.signal?.aborted) {
+        this.print(`⏹ interrupted: ${stage.id} and the stages after it do not start`);
+        result = StageResult.FAILED;
+      }
       if (result !== StageResult.PASSED) {
         reports.push({ stage: stage.id, result: StageResult.NOT_RUN, seconds: 0 });
         continue;

@@ -130,6 +130,25 @@ describe('LocalRunner', () => {
     );
   });
 
+  test('aborted while a stage runs (Ctrl-C): the stage ends, and no stage starts after it', async () => {
+    const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['true'] });
+    const a = pipeline.addStage('a', shell('a', 'touch a-started', 'sleep 1', 'touch a-ran'));
+    pipeline.addStage('b', { ...shell('b', 'touch b-ran'), needs: [a] });
+    const interruption = new AbortController();
+    const started = run(pipeline, { signal: interruption.signal });
+    // Abort once stage a is under way.
+    while (!existsSync(join(dir, 'a-started'))) await new Promise((r) => setTimeout(r, 20));
+    interruption.abort();
+    const result = await started;
+    expect(result.results).toEqual({ a: 'passed', b: 'not run' });
+    expect(result.result).toBe(StageResult.FAILED);
+    expect(existsSync(join(dir, 'a-ran'))).toBe(true);
+    expect(existsSync(join(dir, 'b-ran'))).toBe(false);
+    expect(result.printed).toMatch(
+      wholeLines('[pipeline] ⏹ interrupted: b and the stages after it do not start'),
+    );
+  });
+
   test('a failing setup runs no stage', async () => {
     const pipeline = new DeliveryPipeline({ name: 'p', setupCommands: ['echo no engine; exit 1'] });
     pipeline.addStage('a', shell('a', 'touch a-ran'));

@@ -39,6 +39,8 @@ export class StepOperations {
     private readonly app: string | undefined,
     /** The merge request that review stages deploy. */
     private readonly mergeRequestId: string | undefined,
+    /** Stops the operations that run (Ctrl-C). */
+    private readonly signal: AbortSignal | undefined,
   ) {}
 
   /** What this run knows of a stack: its URL and release, from its deploy or an approval. */
@@ -150,6 +152,7 @@ export class StepOperations {
     const operations = new Operations({
       root: this.root,
       app: this.app,
+      signal: this.signal,
       onProgress: (e) => write(e.level === 'detail' ? e.message : `[${e.operation}] ${e.message}`),
     });
     try {
