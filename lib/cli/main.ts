@@ -588,6 +588,8 @@ function parserMessage(error: CommanderError): string {
   return error.message
     .replace(/^error: /, '')
     .replace(/\n\((Did you mean[^)]*)\)/, ' ($1)')
+    // A value given with a line break in it is shown with `\n`, so the error stays one line.
+    .replace(/\r?\n/g, '\\n')
     .replace(/\.$/, '');
 }
 

@@ -82,6 +82,12 @@ describe('cdktf-pipeline, bad input', () => {
       64,
     ],
     [
+      'history of a digest with a line break in it: the error stays one line',
+      ['history', '--digest', 'sha256:0123\n456789ab'],
+      "[history] error: option '--digest <digest>' argument 'sha256:0123\\n456789ab' is invalid. It must be 'sha256:' and at least 12 hex digits, e.g. sha256:0123456789ab.\n[history] fix: Nothing was done. cdktf-pipeline history --help shows what it takes.\n",
+      64,
+    ],
+    [
       'history of a malformed digest',
       ['history', '--digest', 'abc'],
       "[history] error: option '--digest <digest>' argument 'abc' is invalid. It must be 'sha256:' and at least 12 hex digits, e.g. sha256:0123456789ab.\n[history] fix: Nothing was done. cdktf-pipeline history --help shows what it takes.\n",
