@@ -238,6 +238,18 @@ async function failureOf(
 /** The engine's log of a failed run, by the error that reports it. */
 const failedLogs = new WeakMap<Error, string>();
 
+/**
+ * The failed smoke test's own line in an engine's log, whole, as the provisioner printed it: the
+ * engine's error block after it wraps it at 80 columns, and the script it echoes has the same
+ * words with variables.
+ */
+export function smokeTestFailure(log: string): string | undefined {
+  return (
+    [...log.matchAll(/\(local-exec\): (smoke test '[^'$]*' failed: [^\n]*)/g)].at(-1)?.[1] ??
+    log.match(/smoke test '[^'$]*' failed: [^\n]*/g)?.at(-1)
+  );
+}
+
 /** How a failed deploy ended, for the history, by its error and the engine's log. */
 export function failedOutcome(error: unknown): {
   outcome: FinishedRecord['outcome'];
@@ -245,8 +257,7 @@ export function failedOutcome(error: unknown): {
 } {
   const message = error instanceof Error ? error.message : String(error);
   const log = error instanceof Error ? (failedLogs.get(error) ?? '') : '';
-  // The test's own line (its script, echoed by the engine, has the same words with variables).
-  const smoke = log.match(/smoke test '[^'$]*' failed: [^\n]*/g)?.at(-1);
+  const smoke = smokeTestFailure(log);
   if (smoke) return { outcome: 'smoke test failed', detail: smoke };
   if (isSwarmRollback(log)) return { outcome: 'rolled back', detail: message };
   if (/Interrupt received/.test(log)) return { outcome: 'interrupted', detail: message };
