@@ -585,12 +585,14 @@ function printJson(value: unknown): void {
 
 /** The parser's message in the CLI's form: without its `error: ` and on one line. */
 function parserMessage(error: CommanderError): string {
-  return error.message
-    .replace(/^error: /, '')
-    .replace(/\n\((Did you mean[^)]*)\)/, ' ($1)')
-    // A value given with a line break in it is shown with `\n`, so the error stays one line.
-    .replace(/\r?\n/g, '\\n')
-    .replace(/\.$/, '');
+  return (
+    error.message
+      .replace(/^error: /, '')
+      .replace(/\n\((Did you mean[^)]*)\)/, ' ($1)')
+      // A value given with a line break in it is shown with `\n`, so the error stays one line.
+      .replace(/\r?\n/g, '\\n')
+      .replace(/\.$/, '')
+  );
 }
 
 /**
