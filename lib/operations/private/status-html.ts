@@ -1,7 +1,7 @@
 import { Release, releaseId, shortDigest } from '../../private/release';
 
 import { Deployment, Outcome } from './history-store';
-import { EnvironmentStatus, StatusView } from './status-view';
+import { approvalComment, EnvironmentStatus, shortTime, StatusView } from './status-view';
 
 /** What the HTML report adds to the status view. */
 export interface StatusHtmlOptions {
@@ -41,10 +41,6 @@ function stateOf(e: EnvironmentStatus): NodeState {
   if (!e.deployed) return 'absent';
   if (e.lastDeploy && FAILED.includes(e.lastDeploy)) return 'failed';
   return e.verified ? 'verified' : 'unverified';
-}
-
-function time(iso: string | undefined): string {
-  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '-';
 }
 
 /** Each image of a release: its short digest, the full reference on hover and to copy. */
@@ -177,8 +173,7 @@ function graphSvg(view: StatusView): string {
  * the whole line with every digest on hover.
  */
 function approvalText(line: string, attributes = ''): string {
-  const comment = line.includes('#') ? line.slice(line.indexOf('#') + 1).trim() : line;
-  return `<span${attributes} title="${esc(line)}">${esc(comment)}</span>`;
+  return `<span${attributes} title="${esc(line)}">${esc(approvalComment(line) || line)}</span>`;
 }
 
 function row(label: string, value: string): string {
@@ -211,7 +206,7 @@ function timelineHtml(deployments: readonly Deployment[]): string {
     const failed = FAILED.includes(d.outcome);
     return (
       `<li class="deploy ${failed ? 'failed' : 'ok'}" data-outcome="${esc(d.outcome)}" data-release="${esc(d.releaseId)}">` +
-      `<time datetime="${esc(d.started)}">${esc(time(d.started))}</time> ` +
+      `<time datetime="${esc(d.started)}">${esc(shortTime(d.started))}</time> ` +
       `<span class="outcome">${failed ? '✗' : d.outcome === 'verified' ? '✓' : '…'} ${esc(d.outcome)}</span> ` +
       `release <code>${esc(d.releaseId)}</code> from ${esc(d.from)}` +
       `<div class="run">${esc(d.run)}</div>` +
@@ -242,7 +237,7 @@ function environmentHtml(e: EnvironmentStatus, history: readonly Deployment[]): 
         ? `<span class="verified" data-verified="${e.verified ? 'yes' : 'no'}">${e.verified ? '✓ yes' : '✗ no'}</span>`
         : '<span class="none">-</span>',
     ) +
-    row('since', esc(time(e.since))) +
+    row('since', esc(shortTime(e.since))) +
     row('upstream', esc(e.upstream ?? '-')) +
     row('waiting', e.waiting ? releaseHtml(e.waiting) : '<span class="none">nothing</span>') +
     row('approval', approvalHtml(e)) +
@@ -342,7 +337,7 @@ export function statusHtml(view: StatusView, options: StatusHtmlOptions = {}): s
     `<style>${STYLE}</style>`,
     '</head>',
     '<body>',
-    `<header><h1>${esc(title)}</h1><div class="meta">made ${esc(time(options.generated ?? new Date().toISOString()))}${view.engine ? ` · engine ${esc(view.engine)}` : ''}</div>` +
+    `<header><h1>${esc(title)}</h1><div class="meta">made ${esc(shortTime(options.generated ?? new Date().toISOString()))}${view.engine ? ` · engine ${esc(view.engine)}` : ''}</div>` +
       `<div class="released">${released}</div></header>`,
     `<div class="graph-box">${graphSvg(view)}</div>`,
     '<main class="environments">',

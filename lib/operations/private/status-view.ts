@@ -75,7 +75,7 @@ function short(release: Release | undefined): string {
 }
 
 /** An ISO time as `YYYY-MM-DD HH:MM UTC`. */
-function shortTime(iso: string | undefined): string {
+export function shortTime(iso: string | undefined): string {
   return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '-';
 }
 
@@ -288,7 +288,7 @@ export function historyTable(deployments: readonly Deployment[]): string[] {
     // The record's line without its digests, which the row shows already.
     {
       header: 'approval',
-      cell: (d) => d.approval?.replace(/^[^#]*(#\s*)?/, '') || '-',
+      cell: (d) => (d.approval ? approvalComment(d.approval) : '') || '-',
     },
   ];
   return padded([cols.map((c) => c.header), ...deployments.map((d) => cols.map((c) => c.cell(d)))]);
@@ -303,6 +303,11 @@ function padded(rows: readonly string[][]): string[] {
       .join('  ')
       .trimEnd();
   return [line(rows[0]), line(widths.map((w) => '-'.repeat(w))), ...rows.slice(1).map(line)];
+}
+
+/** An approval record's line without what it approves: its comment (who, when, the note). */
+export function approvalComment(line: string): string {
+  return line.replace(/^[^#]*(#\s*)?/, '');
 }
 
 function took(d: Deployment): string {
