@@ -110,3 +110,21 @@ export function clearEngineFix(dockerNames: readonly string[] = []): string {
   const sweep = ['scripts/sweep --yes', ...dockerNames].join(' ');
   return `run npm run down first; what no state knows any more (an interrupted run left it) ${sweep} removes.`;
 }
+
+/**
+ * Claims these environments for a suite before it starts: refuses while any of them runs, naming
+ * them and the fix; else returns the engine's containers and networks of them, for the suite to
+ * find again afterwards.
+ */
+export async function claimEnvironments(
+  dockerNames: readonly string[],
+  whose = "this suite's environments",
+): Promise<{ containers: string[]; networks: string[] }> {
+  const running = await runningEnvironments(dockerNames);
+  if (running.length > 0) {
+    throw new Error(
+      `the engine runs containers of ${whose} (${running.join(', ')}); ${clearEngineFix(running)}`,
+    );
+  }
+  return engineObjectsOf(dockerNames);
+}

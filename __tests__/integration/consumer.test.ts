@@ -26,7 +26,7 @@ import {
   packPackage,
   sh,
 } from '../helpers/cli';
-import { clearEngineFix, engineObjectsOf, runningEnvironments } from '../helpers/lane';
+import { claimEnvironments, engineObjectsOf } from '../helpers/lane';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(15 * 60 * 1000);
@@ -82,13 +82,7 @@ function stagesOf(outdir: string): string[] {
 }
 
 beforeAll(async () => {
-  const running = await runningEnvironments(DOCKER_NAMES);
-  if (running.length > 0) {
-    throw new Error(
-      `the engine runs containers of the consumer's environments (${running.join(', ')}); ${clearEngineFix(running)}`,
-    );
-  }
-  before = await engineObjectsOf(DOCKER_NAMES);
+  before = await claimEnvironments(DOCKER_NAMES, "the consumer's environments");
   cpSync(join(PROJECT_ROOT, '__tests__', 'fixtures', 'consumer'), project, { recursive: true });
   const tarball = await packPackage(project);
   // The project pins what this repository pins; the package brings only its own dependencies.

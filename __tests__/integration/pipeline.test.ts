@@ -32,14 +32,13 @@ import {
   verifiedRelease as verifiedIn,
 } from '../helpers/deployment';
 import {
-  clearEngineFix,
+  claimEnvironments,
   engineObjectsOf,
   enterLane,
   laneNames,
   LANES,
   laneRepository,
   laneUrl,
-  runningEnvironments,
 } from '../helpers/lane';
 import { pipelineEnv, projectCopy } from '../helpers/project-copy';
 
@@ -92,13 +91,7 @@ beforeAll(async () => {
     PIPELINE_SERVICE_CONTEXT: context,
     PIPELINE_REVIEW_IDS: REVIEW,
   };
-  const running = await runningEnvironments(DOCKER_NAMES);
-  if (running.length > 0) {
-    throw new Error(
-      `the engine runs containers of this suite's environments (${running.join(', ')}); ${clearEngineFix(running)}`,
-    );
-  }
-  before = await engineObjectsOf(DOCKER_NAMES);
+  before = await claimEnvironments(DOCKER_NAMES);
   setService();
 });
 

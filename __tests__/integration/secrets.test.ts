@@ -19,8 +19,7 @@ import {
   laneNames,
   LANES,
   laneUrl,
-  clearEngineFix,
-  runningEnvironments,
+  claimEnvironments,
 } from '../helpers/lane';
 import { giveApiSecret, pipelineEnv, projectCopy } from '../helpers/project-copy';
 
@@ -125,13 +124,7 @@ beforeAll(async () => {
     PIPELINE_REVIEW_IDS: '',
     PIPELINE_SECRETS_DIR: secretsDir,
   };
-  const running = await runningEnvironments(DOCKER_NAMES);
-  if (running.length > 0) {
-    throw new Error(
-      `the engine runs containers of this suite's environments (${running.join(', ')}); ${clearEngineFix(running)}`,
-    );
-  }
-  before = await engineObjectsOf(DOCKER_NAMES);
+  before = await claimEnvironments(DOCKER_NAMES);
 });
 
 afterAll(async () => {
