@@ -144,7 +144,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/*.js', 'scripts/lib/*.js'],
+    files: ['bin/*.js', 'scripts/*.js', 'scripts/lib/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: {

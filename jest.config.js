@@ -17,6 +17,7 @@ const common = {
  * take seconds each, so they are a project of their own, beside the in-process unit tests.
  */
 const TOOL_TESTS = [
+  '<rootDir>/__tests__/bin/cdktf-pipeline-app.test.ts',
   '<rootDir>/__tests__/doc-examples.test.ts',
   '<rootDir>/__tests__/main.test.ts',
   '<rootDir>/__tests__/package.test.ts',

@@ -2,7 +2,7 @@ import { sh } from './helpers/cli';
 
 describe('main.ts, the app cdktf runs', () => {
   test('bad environment input (here a bad review id, and two review ids that share a port) stops synthesis with the problems only, and exit code 1', async () => {
-    const result = await sh('node', ['scripts/synth.js', 'main.ts'], {
+    const result = await sh('node', ['bin/cdktf-pipeline-app.js', 'main.ts'], {
       PIPELINE_REVIEW_IDS: 'Bad_Id,5,2005',
     });
     expect(result).toEqual({

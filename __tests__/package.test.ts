@@ -61,7 +61,7 @@ describe('the package', () => {
     expect(
       paths.filter(
         (p) =>
-          !/^(dist\/.+\.(js|d\.ts)|templates\/init\/.+|docs\/[a-z-]+\.md|docs\/images\/[a-z-]+\.png|(README|CHANGELOG|CONTRIBUTING|BENCHMARKS)\.md|LICENSE|package\.json)$/.test(
+          !/^(bin\/cdktf-pipeline-app\.js|dist\/.+\.(js|d\.ts)|templates\/init\/.+|docs\/[a-z-]+\.md|docs\/images\/[a-z-]+\.png|(README|CHANGELOG|CONTRIBUTING|BENCHMARKS)\.md|LICENSE|package\.json)$/.test(
             p,
           ),
       ),
@@ -71,6 +71,8 @@ describe('the package', () => {
         'dist/index.js',
         'dist/testing/index.js',
         'dist/cli/bin.js',
+        'dist/cli/register.js',
+        'bin/cdktf-pipeline-app.js',
         'templates/init/delivery.ts',
         'README.md',
         'CHANGELOG.md',

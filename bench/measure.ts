@@ -222,7 +222,7 @@ export function duMiB(dir: string): number {
 // ---- The commands both measure --------------------------------------------------------------
 
 /** The app command of cdktf.json: this project's runner. */
-export const APP = ['node', 'scripts/synth.js', 'main.ts'] as const;
+export const APP = ['node', 'bin/cdktf-pipeline-app.js', 'main.ts'] as const;
 
 /** `1,2,...,n` for PIPELINE_REVIEW_IDS. */
 export function reviewIds(n: number): string {

@@ -2,7 +2,7 @@
  * npm run bench: writes BENCHMARKS.md from scratch at the commit it names. Every comparison runs
  * interleaved (round 1: A, B, C; round 2: B, C, A; ...) and every ratio is taken per round, so a
  * slow moment of the machine hits both sides of it. Timings live here, never in tests.
- *   npm run bench                                   everything: synth, scale, tests, deploys, profile
+ *   npm run bench                                   everything: synth, consumer, scale, tests, deploys, profile
  *   npm run bench -- --only synth,scale             only the sections named
  *   npm run bench -- --no-deploy                    everything but the deploys
  *   BENCH_RUNS=7 BENCH_DEPLOY_RUNS=4 npm run bench  more rounds (defaults 5 and 3; fewer is a trial,
@@ -25,6 +25,7 @@ import {
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
+import { consumerProject } from '../__tests__/helpers/consumer-project';
 import { pipelineEnv, projectCopy } from '../__tests__/helpers/project-copy';
 
 import {
@@ -60,13 +61,15 @@ import { keptSuiteSection } from './suites-section';
 const ROOT = resolve(__dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const DEPLOY_RUNS = Number(process.env.BENCH_DEPLOY_RUNS ?? 3);
-const SECTIONS = ['synth', 'scale', 'tests', 'deploys', 'profile', 'guard'] as const;
+const SECTIONS = ['synth', 'consumer', 'scale', 'tests', 'deploys', 'profile', 'guard'] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** Figures the reading and the guard block refer to. */
 const found: {
   guard: Partial<Record<GuardRatio, number>>;
   synthTarget?: Spread;
+  consumerWarm?: Spread;
+  consumerCold?: Spread;
   scale500?: { time: Measurement; mem: Spread };
   unit?: Measurement;
   noopCdktf?: Measurement;
@@ -254,6 +257,101 @@ async function synthSection(): Promise<string[]> {
   } finally {
     folders.removeAll();
     rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+// ---- consumer: a project that installs the package ------------------------------------------
+
+async function consumerSection(): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-consumer-'));
+  const folders = new OutputFolders();
+  try {
+    log('consumer: npm pack, then a project of its own installs the tarball (untimed)');
+    await consumerProject(dir, ['tsx']);
+    const cache = join(dir, 'node_modules', '.cache', 'cdktf-deployment-pipeline', 'ts');
+    const ways: { label: string; command: string[]; note?: string; cold?: boolean }[] = [
+      {
+        label: 'the app runner',
+        command: ['node', '-r', 'cdktf-deployment-pipeline/register', 'main.ts'],
+        note: "the project's cdktf.json",
+      },
+      {
+        label: 'the app runner, cold',
+        command: ['node', '-r', 'cdktf-deployment-pipeline/register', 'main.ts'],
+        note: 'its cache removed before each run',
+        cold: true,
+      },
+      {
+        label: 'the app runner through npx',
+        command: ['npx', 'cdktf-pipeline-app', 'main.ts'],
+        note: 'its bin',
+      },
+      { label: 'ts-node (template)', command: ['npx', 'ts-node', 'main.ts'] },
+      {
+        label: 'ts-node --transpile-only',
+        command: ['npx', 'ts-node', '--transpile-only', 'main.ts'],
+      },
+      { label: 'tsx', command: ['npx', 'tsx', 'main.ts'] },
+    ];
+    const coldFirst = (w: { cold?: boolean }, before?: () => void) => () => {
+      before?.();
+      if (w.cold) rmSync(cache, { recursive: true, force: true });
+    };
+    const alone: Candidate[] = ways.map((w) => {
+      const out = folders.folder('consumer-alone');
+      return {
+        label: `app alone: ${w.label}`,
+        standsFor: `\`${w.command.join(' ')}\`${w.note ? ` (${w.note})` : ''}`,
+        command: w.command,
+        cwd: dir,
+        env: { CDKTF_OUTDIR: out },
+        before: coldFirst(w, () => rmSync(out, { recursive: true, force: true })),
+      };
+    });
+    const synths: Candidate[] = ways.map((w, i) => {
+      const candidate = cdktfSynthCandidate(
+        dir,
+        `cdktf synth: ${w.label}`,
+        w.command.join(' '),
+        i < 2
+          ? `\`cdktf synth\` (the project's cdktf.json${w.cold ? ', cache removed' : ''})`
+          : `\`cdktf synth --app '${w.command.join(' ')}'\``,
+        folders.folder('consumer-synth'),
+      );
+      return { ...candidate, before: coldFirst(w, candidate.before) };
+    });
+    const candidates = [...alone, ...synths];
+    log(`consumer: ${RUNS} interleaved rounds of ${candidates.length} commands`);
+    const ms = compare(candidates, {
+      rounds: RUNS,
+      onRound: (r) => log(`consumer: round ${r}/${RUNS}`),
+    });
+    const aloneM = ms.slice(0, ways.length);
+    const synthM = ms.slice(ways.length);
+    for (const m of ms) log(`${m.label}: ${showTime(m)}`);
+    const tsNode = 3;
+    found.consumerWarm = ratio(aloneM[0], aloneM[tsNode]);
+    found.consumerCold = ratio(aloneM[1], aloneM[tsNode]);
+    return [
+      '## A project that installs the package',
+      '',
+      'The project of `__tests__/fixtures/consumer` (an image stack and two environments, `qa` and `live`),',
+      'made as a team outside this repository makes it: `npm pack` here, the tarball and the framework',
+      "installed there (with `tsx` besides). Its app run six ways: the package's app runner as the",
+      "project's `cdktf.json` runs it (`node -r cdktf-deployment-pipeline/register`), warm and cold (its",
+      "transpile cache under the project's node_modules/.cache removed before each run, as on a first",
+      "run), its bin through `npx`, the cdktf template's `ts-node`, `ts-node --transpile-only` and `tsx`;",
+      'then `cdktf synth` with each. All',
+      `${candidates.length} commands ran interleaved in one comparison of ${RUNS} rounds, after one untimed round.`,
+      '',
+      ...TABLE_HEAD,
+      ...aloneM.map((m) => row(m, `${showRatio(ratio(m, aloneM[tsNode]))} ts-node`)),
+      ...synthM.map((m) => row(m, `${showRatio(ratio(m, synthM[tsNode]))} ts-node`)),
+      '',
+    ];
+  } finally {
+    folders.removeAll();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -742,6 +840,18 @@ function reading(): string[] {
     );
   };
   const { scale500, synthTarget, noopCdktf, noopNpm, digestNoImage, digestWithImage, unit } = found;
+  check(
+    "a project's app, the app runner warm ≤ 0.2 × `npx ts-node main.ts`, per round",
+    found.consumerWarm,
+    0.2,
+    '×',
+  );
+  check(
+    "a project's app, the app runner cold ≤ 0.6 × `npx ts-node main.ts`, per round",
+    found.consumerCold,
+    0.6,
+    '×',
+  );
   check('500 review environments ≤ 1.5 s', scale500?.time, 1.5, 's');
   check('500 review environments ≤ 200 MiB peak', scale500?.mem, 200, 'MiB', 0);
   check('`cdktf synth` ≤ 1.3 × (CLI start-up + floor), per round', synthTarget, 1.3, '×');
@@ -780,6 +890,7 @@ async function main(): Promise<void> {
   log(`sections: ${[...sections].join(', ')}; ${RUNS} rounds (deploys ${DEPLOY_RUNS})`);
   const body: string[] = [];
   if (sections.has('synth')) body.push(...(await synthSection()));
+  if (sections.has('consumer')) body.push(...(await consumerSection()));
   if (sections.has('scale')) body.push(...scaleSection());
   if (sections.has('tests')) body.push(...testsSection());
   if (sections.has('deploys')) body.push(...(await deploySection()));

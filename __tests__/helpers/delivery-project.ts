@@ -36,7 +36,7 @@ export function deliveryProject(prefix: string, images?: readonly string[]): str
   }
   writeFileSync(
     join(dir, 'cdktf.json'),
-    JSON.stringify({ app: `node ${join(PROJECT_ROOT, 'scripts', 'synth.js')} main.ts` }),
+    JSON.stringify({ app: `node ${join(PROJECT_ROOT, 'bin', 'cdktf-pipeline-app.js')} main.ts` }),
   );
   const build = images
     ? `  images: { ${images.map((name) => `'${name}': { context: '${name}', repository: '${name}' }`).join(', ')} },`

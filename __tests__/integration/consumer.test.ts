@@ -4,15 +4,7 @@
  * environments: __tests__/fixtures/consumer), loaded, synthesized, deployed for real, tested with
  * the testing kit, and destroyed. The tests build on each other and run in order.
  */
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -23,11 +15,10 @@ import {
   expectSuccess,
   httpGet,
   networkNames,
-  packPackage,
   sh,
 } from '../helpers/cli';
+import { consumerProject } from '../helpers/consumer-project';
 import { claimEnvironments, engineObjectsOf } from '../helpers/lane';
-import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -83,42 +74,7 @@ function stagesOf(outdir: string): string[] {
 
 beforeAll(async () => {
   before = await claimEnvironments(DOCKER_NAMES, "the consumer's environments");
-  cpSync(join(PROJECT_ROOT, '__tests__', 'fixtures', 'consumer'), project, { recursive: true });
-  const tarball = await packPackage(project);
-  // The project pins what this repository pins; the package brings only its own dependencies.
-  const pins = (
-    JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as {
-      devDependencies: Record<string, string>;
-    }
-  ).devDependencies;
-  const pick = (...names: string[]) => Object.fromEntries(names.map((n) => [n, pins[n]]));
-  writeFileSync(
-    join(project, 'package.json'),
-    JSON.stringify(
-      {
-        name: 'hello-delivery',
-        version: '1.0.0',
-        private: true,
-        'cdktf-pipeline': { pipeline: 'pipeline.ts' },
-        dependencies: {
-          'cdktf-deployment-pipeline': `file:./${tarball}`,
-          ...pick('cdktf', 'constructs', '@cdktf/provider-docker'),
-        },
-        devDependencies: pick(
-          'cdktf-cli',
-          'typescript',
-          'ts-node',
-          'jest',
-          'ts-jest',
-          '@types/jest',
-          '@types/node',
-        ),
-      },
-      null,
-      2,
-    ),
-  );
-  await ok('npm', 'install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error');
+  await consumerProject(project);
 });
 
 afterAll(async () => {
@@ -134,7 +90,7 @@ afterAll(async () => {
 });
 
 describe('a project that installs the package from its tarball', () => {
-  test("the package ships compiled JavaScript, declarations and init's project files, and loads with plain node and with ts-node", async () => {
+  test("the package ships compiled JavaScript, declarations and init's project files, and loads with plain node, with its app runner and with ts-node", async () => {
     const installed = join(project, 'node_modules', 'cdktf-deployment-pipeline');
     const files = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -147,6 +103,7 @@ describe('a project that installs the package from its tarball', () => {
         (f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('templates/init/'),
       ),
     ).toEqual([]);
+    expect(shipped).toContain('bin/cdktf-pipeline-app.js');
     expect(shipped).toEqual(expect.arrayContaining(['dist/index.js', 'dist/testing/index.js']));
 
     // Plain node on the project's compiled JavaScript.
@@ -162,6 +119,23 @@ describe('a project that installs the package from its tarball', () => {
     ]);
     expect(kit).toEqual({ code: 0, output: 'function function\n' });
 
+    // The package's app runner, as the project's cdktf.json runs the app: its JavaScript kept in the project's
+    // node_modules/.cache, one file for each of the project's TypeScript files it loaded.
+    const cache = join(project, 'node_modules', '.cache', 'cdktf-deployment-pipeline', 'ts');
+    rmSync(cache, { recursive: true, force: true });
+    const runner = await inProject(
+      'node',
+      ['-r', 'cdktf-deployment-pipeline/register', 'main.ts'],
+      {
+        CDKTF_OUTDIR: join(project, 'out-runner'),
+      },
+    );
+    expect(runner).toEqual({ code: 0, output: '' });
+    expect(stagesOf('out-runner')).toEqual(['image', 'qa', 'live']);
+    expect(readdirSync(cache).filter((f) => f.endsWith('.js'))).toHaveLength(
+      ['main.ts', 'delivery.ts'].length,
+    );
+
     // ts-node on the TypeScript sources, as the cdktf template runs an app.
     const tsNode = await inProject('npx', ['ts-node', 'main.ts'], {
       CDKTF_OUTDIR: join(project, 'out-ts-node'),
@@ -170,8 +144,26 @@ describe('a project that installs the package from its tarball', () => {
     expect(stagesOf('out-ts-node')).toEqual(['image', 'qa', 'live']);
   });
 
-  test('cdktf synth writes identical Terraform for qa and live, and the parity command says so', async () => {
+  test('cdktf synth with the app runner writes what it writes with ts-node; identical Terraform for qa and live, and the parity command says so', async () => {
     await ok('npx', 'cdktf', 'synth');
+    await ok(
+      'npx',
+      'cdktf',
+      'synth',
+      '--app',
+      'npx ts-node main.ts',
+      '--output',
+      'out-synth-ts-node',
+    );
+    const written = (outdir: string) =>
+      Object.fromEntries(
+        readdirSync(join(project, outdir, 'stacks')).map((stack) => [
+          stack,
+          readFileSync(join(project, outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'),
+        ]),
+      );
+    expect(Object.keys(written('cdktf.out')).sort()).toEqual(['image', 'live', 'qa']);
+    expect(written('out-synth-ts-node')).toEqual(written('cdktf.out'));
     expect(comparable('live')).toEqual(comparable('qa'));
     // What differs is in the variables files, and no path of the package reaches the engine.
     const values = (stack: string) =>
@@ -351,7 +343,7 @@ describe('a project that installs the package from its tarball', () => {
 
   test("the project's own TypeScript deploys qa and destroys it through the operations API, and a wrong stack is an OperationError", async () => {
     const operate = async (...args: string[]) => {
-      const result = await inProject('npx', ['ts-node', '--transpile-only', 'operate.ts', ...args]);
+      const result = await inProject('npx', ['cdktf-pipeline-app', 'operate.ts', ...args]);
       expectSuccess(result);
       return JSON.parse(result.output) as {
         result?: {

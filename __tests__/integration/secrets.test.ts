@@ -211,7 +211,7 @@ describe('secrets and encrypted state', () => {
     // from, and render checks what the model module exports by its class.
     const render = (...args: string[]) =>
       recorded('node', [
-        join(copy, 'scripts', 'synth.js'),
+        join(copy, 'bin', 'cdktf-pipeline-app.js'),
         join(copy, 'lib', 'cli', 'bin.ts'),
         'render',
         ...args,

@@ -68,7 +68,6 @@ const DEPENDENCIES = ['cdktf', 'constructs', '@cdktf/provider-docker'];
 const DEV_DEPENDENCIES = [
   'cdktf-cli',
   'typescript',
-  'ts-node',
   'jest',
   'ts-jest',
   '@types/jest',

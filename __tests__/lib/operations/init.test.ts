@@ -100,7 +100,6 @@ describe('init', () => {
       devDependencies: {
         'cdktf-cli': pin['cdktf-cli'],
         typescript: pin.typescript,
-        'ts-node': pin['ts-node'],
         jest: pin.jest,
         'ts-jest': pin['ts-jest'],
         '@types/jest': pin['@types/jest'],

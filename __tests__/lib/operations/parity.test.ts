@@ -30,7 +30,7 @@ describe('cdktf-pipeline parity: the files the engine receives, compared', () =>
         'parity',
         '--',
         '--app',
-        'node scripts/synth.js __tests__/fixtures/divergent-app.ts',
+        'node bin/cdktf-pipeline-app.js __tests__/fixtures/divergent-app.ts',
         ...reviews,
       ],
       { PIPELINE_REVIEW_IDS: '', DIVERGENCES: 'all' },

@@ -121,7 +121,7 @@ export class Project {
     if (typeof app !== 'string' || app.trim() === '') {
       throw new OperationError(
         `cdktf.json has no 'app' command.`,
-        `Set "app" in cdktf.json, e.g. "npx ts-node main.ts".`,
+        `Set "app" in cdktf.json, e.g. "node -r cdktf-deployment-pipeline/register main.ts".`,
       );
     }
     return app;
