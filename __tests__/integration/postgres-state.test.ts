@@ -21,7 +21,7 @@ import { delimiter, join } from 'node:path';
 import { Client } from 'pg';
 
 import { Release } from '../../lib';
-import { Deployment } from '../../lib/operations';
+import { Deployment, StatusView } from '../../lib/operations';
 import { docker, expectSuccess, httpGet, sh, until } from '../helpers/cli';
 import {
   engineObjectsOf,
@@ -43,6 +43,8 @@ const LANE = LANES.postgres;
 const URLS = { dev: laneUrl(LANE, 8080), staging: laneUrl(LANE, 8180) };
 const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
 const REVIEW = 'pg';
+/** The value of api's secret once the delivery has one (the last two tests). */
+const TOKEN = `pg-token-${process.pid}-${Date.now()}-secret`;
 const DOCKER_NAMES = laneNames(LANE, ['dev', 'staging', 'prod', `review-${REVIEW}`]);
 
 let a = '';
@@ -474,7 +476,7 @@ describe('state in PostgreSQL', () => {
   });
 
   test("with a secret, every stage's state in PostgreSQL is encrypted on the next deploy, and no row holds the value", async () => {
-    const token = `pg-token-${process.pid}-${Date.now()}-secret`;
+    const token = TOKEN;
     const secrets = mkdtempSync(join(tmpdir(), 'pg-secrets-'));
     writeFileSync(join(secrets, 'dev.env'), `API_TOKEN=${token}\n`);
     writeFileSync(join(secrets, 'state.passphrase'), `pg-passphrase-${process.pid}-0123456789\n`);
@@ -507,12 +509,83 @@ describe('state in PostgreSQL', () => {
     const wrong = await cli(a, ['check', 'dev'], {
       TF_VAR_state_passphrase: 'wrong-passphrase-0123456789',
     });
-    expect(wrong.code).toBe(1);
-    expect(wrong.output).toContain(
-      '[check] error: the state at PostgreSQL schema cdktf_pipeline_dev is encrypted, and the passphrase given does not decrypt it',
-    );
+    expect(wrong).toEqual({
+      code: 1,
+      output:
+        `[check] error: the state at PostgreSQL schema cdktf_pipeline_dev is encrypted, and the passphrase given (TF_VAR_state_passphrase, else ${join(secrets, 'state.passphrase')}) does not decrypt it. Nothing was changed.\n` +
+        '[check] fix: Give the passphrase this state was encrypted with.\n',
+    });
     const again = await cli(a, ['deploy', 'dev']);
     expectSuccess(again);
     expect(again.output).toMatch(/\[deploy\] deployed dev in \d+s, no changes: /);
+  });
+  test('encrypted state moves to local files and back: encrypted on both sides; status, a redeploy and drift agree after each move; the secret is in no file and no output', async () => {
+    const stages = ['image', 'dev', 'staging', 'prod', `review-${REVIEW}`];
+    const printed: string[] = [];
+    const run = async (args: readonly string[], extra: NodeJS.ProcessEnv = {}) => {
+      const result = await cli(a, args, extra);
+      printed.push(result.output);
+      return result;
+    };
+    /** The release of the image stage, and what each environment verified, as status shows them. */
+    const releases = async (
+      extra: NodeJS.ProcessEnv,
+    ): Promise<Record<string, Release | undefined>> => {
+      const status = await run(['status', '--json'], extra);
+      expectSuccess(status);
+      const view = JSON.parse(status.output) as StatusView;
+      return {
+        image: view.release,
+        ...Object.fromEntries(
+          view.environments.map((e) => [e.environment, e.verified ? e.verifiedRelease : undefined]),
+        ),
+      };
+    };
+    const released = await releases({});
+    expect(released.dev).toEqual(released.image);
+    /** status shows every release as before, a redeploy of dev changes nothing, no drift. */
+    const agree = async (extra: NodeJS.ProcessEnv) => {
+      expect(await releases(extra)).toEqual(released);
+      const redeploy = await run(['deploy', 'dev'], extra);
+      expectSuccess(redeploy);
+      expect(redeploy.output).toMatch(/\[deploy\] deployed dev in \d+s, no changes: /);
+      expect((await run(['drift', 'dev'], extra)).code).toBe(0);
+    };
+
+    const local = { PIPELINE_STATE: 'local' };
+    const toLocal = await run(['migrate-state', '--to', 'local']);
+    expectSuccess(toLocal);
+    for (const stage of stages) {
+      expect(toLocal.output).toContain(
+        `[migrate-state] moved ${stage}: PostgreSQL schema cdktf_pipeline_${stage} → .pipeline/state/${stage}.tfstate, encrypted`,
+      );
+      const file = JSON.parse(
+        readFileSync(join(a, '.pipeline', 'state', `${stage}.tfstate`), 'utf8'),
+      ) as object;
+      expect(Object.keys(file).sort()).toEqual([
+        'encrypted_data',
+        'encryption_version',
+        'lineage',
+        'meta',
+        'serial',
+      ]);
+    }
+    expect(toLocal.output).toContain('[migrate-state] moved 5 stage(s) to local');
+    expect(await stateSchemas()).toEqual([]);
+    await agree(local);
+
+    const toPg = await run(['migrate-state', '--to', 'pg']);
+    expectSuccess(toPg);
+    expect(toPg.output).toContain('[migrate-state] moved 5 stage(s) to pg');
+    for (const stage of stages) {
+      expect(existsSync(join(a, '.pipeline', 'state', `${stage}.tfstate`))).toBe(false);
+      const row = await stateText(`cdktf_pipeline_${stage}`);
+      expect(Object.keys(JSON.parse(row) as object)).toContain('encrypted_data');
+    }
+    await agree({});
+
+    // Not in the clone (its state, the backups the moves kept, logs), not in any output.
+    expect(filesUnder(a).filter((f) => readFileSync(f, 'latin1').includes(TOKEN))).toEqual([]);
+    expect(printed.filter((o) => o.includes(TOKEN))).toEqual([]);
   });
 });

@@ -6,8 +6,9 @@
  * and a plain redeploy succeeds.
  * The tests build on each other and run in order; afterAll destroys everything, pass or fail.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Release, releaseKey } from '../../lib';
@@ -24,7 +25,7 @@ import {
 } from '../helpers/cli';
 import { clearEngineFix } from '../helpers/lane';
 import { lastLines } from '../helpers/output';
-import { pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
+import { giveApiSecret, pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -121,6 +122,7 @@ afterAll(async () => {
   if (!before) return;
   const down = await cli(['teardown', '--yes']);
   rmSync(copy, { recursive: true, force: true });
+  if (env.PIPELINE_SECRETS_DIR) rmSync(env.PIPELINE_SECRETS_DIR, { recursive: true, force: true });
   expectSuccess(down);
   expect(await containerNames()).toEqual(before.containers);
   expect(await networkNames()).toEqual(before.networks);
@@ -350,5 +352,54 @@ describe('faults: a clear error, and what runs keeps running', () => {
     }
     expectSuccess(await cli(['deploy', 'image']));
     expect(verified('image')).not.toBe(released);
+  });
+});
+
+describe('npm run down', () => {
+  test('after a teardown that fails (the state passphrase missing): exit 1, what is still deployed named, and no dockerd, registry or PostgreSQL process left', async () => {
+    // api reads a secret from here on: the next deploy encrypts every stage's state.
+    const secrets = mkdtempSync(join(tmpdir(), 'recovery-secrets-'));
+    const passphrase = join(secrets, 'state.passphrase');
+    writeFileSync(join(secrets, 'dev.env'), 'API_TOKEN=recovery-token-0123456789\n');
+    writeFileSync(passphrase, 'recovery-passphrase-0123456789\n');
+    env = { ...env, PIPELINE_SECRETS_DIR: secrets };
+    giveApiSecret(copy);
+    expectSuccess(await cli(['deploy', 'dev']));
+    // PostgreSQL too (set-up starts it for PIPELINE_STATE=pg); then the copy's own set-up again.
+    expectSuccess(await sh('scripts/setup', [], { PIPELINE_STATE: 'pg' }, copy));
+    expectSuccess(await sh('scripts/setup', [], {}, copy));
+    const home = env.CDKTF_PIPELINE_HOME ?? '';
+    const pids = {
+      dockerd: Number(readFileSync(join(home, 'run', 'dockerd.pid'), 'utf8')),
+      registry: Number(readFileSync(join(home, 'run', 'registry.pid'), 'utf8')),
+      postgres: Number(
+        readFileSync(join(home, 'postgres', 'data', 'postmaster.pid'), 'utf8').split('\n')[0],
+      ),
+    };
+    expect(Object.values(pids).map(alive)).toEqual([true, true, true]);
+    const deployed = (await containerNames()).filter((n) => /^(dev|staging)-/.test(n)).sort();
+    expect(deployed.length).toBeGreaterThan(0);
+
+    renameSync(passphrase, `${passphrase}.away`);
+    try {
+      const down = await sh('npm', ['run', '-s', 'down'], env, copy);
+      expect(down.code).toBe(1);
+      for (const line of [
+        `[teardown] error: the delivery encrypts its state, and no passphrase is given (neither TF_VAR_state_passphrase nor ${passphrase}). Nothing was read or changed.`,
+        '[teardown] the teardown failed (its error is above); still deployed, on the Docker engine:',
+        ...deployed.map((n) => `[sweep] found container ${n} (environment ${n.split('-')[0]})`),
+        '[teardown] error: stopped the daemons; what is listed above is still deployed',
+        '[teardown] fix: Fix the error above, then run scripts/setup and npm run down again: the teardown destroys what is left.',
+      ]) {
+        expect(down.output.split('\n')).toContain(line);
+      }
+      for (const [daemon, pid] of Object.entries(pids)) {
+        await until(`${daemon} (pid ${pid}) to exit`, () => !alive(pid), 30);
+      }
+    } finally {
+      renameSync(`${passphrase}.away`, passphrase);
+      // The daemons come back whatever the assertions found: afterAll destroys with them.
+      expectSuccess(await sh('scripts/setup', [], {}, copy));
+    }
   });
 });

@@ -5,7 +5,7 @@
  * everything, pass or fail.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -277,14 +277,79 @@ describe('secrets and encrypted state', () => {
     const checked = await cli(['check', 'prod'], {
       TF_VAR_state_passphrase: `wrong-${passphrase}`,
     });
-    expect(checked.code).toBe(1);
-    expect(checked.output).toContain(
-      `[check] error: the state at ${join(copy, '.pipeline', 'state', 'prod.tfstate')} is encrypted, and the passphrase given does not decrypt it (Error refreshing state: decryption failed for all provided methods attempted decryption failed for state: decryption failed: cipher: message authentication failed).\n` +
-        '[check] fix: Give the passphrase this state was encrypted with (TF_VAR_state_passphrase).\n',
-    );
+    expect(checked).toEqual({
+      code: 1,
+      output:
+        `[check] error: the state at ${join(copy, '.pipeline', 'state', 'prod.tfstate')} is encrypted, and the passphrase given (TF_VAR_state_passphrase, else ${join(secretsDir, 'state.passphrase')}) does not decrypt it. Nothing was changed.\n` +
+        '[check] fix: Give the passphrase this state was encrypted with.\n',
+    });
     const again = await cli(['deploy', 'prod']);
     expectSuccess(again);
     expect(again.output).toMatch(/\[deploy\] deployed prod in \d+s, no changes: /);
+  });
+
+  test('every command that reads the encrypted state refuses without the passphrase with one message, and with a wrong one with another; nothing changes', async () => {
+    const file = join(secretsDir, 'state.passphrase');
+    const stateDir = join(copy, '.pipeline', 'state');
+    const states = () =>
+      Object.fromEntries(
+        readdirSync(stateDir).map((f) => [f, readFileSync(join(stateDir, f), 'utf8')]),
+      );
+    const approvals = readFileSync(join(copy, 'approvals', 'prod.txt'), 'utf8');
+    const statesBefore = states();
+    const containersBefore = await containerNames();
+    const commands = [
+      ['deploy', 'dev'],
+      ['plan', 'dev'],
+      ['destroy', 'dev', '--yes'],
+      ['teardown', '--yes'],
+      ['status'],
+      ['drift', 'dev'],
+      ['check', 'dev'],
+      ['approve', 'prod', '--from', 'staging'],
+      ['migrate-state', '--to', 'pg'],
+      ['expire-reviews', '1 hour', '--yes'],
+    ];
+    const missing = (command: string) =>
+      `[${command}] error: the delivery encrypts its state, and no passphrase is given (neither TF_VAR_state_passphrase nor ${file}). Nothing was read or changed.\n` +
+      `[${command}] fix: Set TF_VAR_state_passphrase, or write the passphrase (at least 16 characters) to ${file}.\n`;
+    const wrong = (command: string, stage: string) =>
+      `[${command}] error: the state at ${join(stateDir, `${stage}.tfstate`)} is encrypted, and the passphrase given (TF_VAR_state_passphrase, else ${file}) does not decrypt it. Nothing was changed.\n` +
+      `[${command}] fix: Give the passphrase this state was encrypted with.\n`;
+    renameSync(file, `${file}.away`);
+    const refusals = [];
+    try {
+      for (const args of commands) refusals.push({ args, result: await cli(args) });
+    } finally {
+      renameSync(`${file}.away`, file);
+    }
+    expect(refusals).toEqual(
+      commands.map((args) => ({ args, result: { code: 1, output: missing(args[0]) } })),
+    );
+    // The variable comes before the file: a wrong one there is used, and refused. Each command
+    // names the first state it reads; plan says what it plans first.
+    const firstRead: Record<string, string> = { deploy: 'image', approve: 'staging' };
+    const wrongly = [];
+    for (const args of commands) {
+      wrongly.push({
+        args,
+        result: await cli(args, { TF_VAR_state_passphrase: `wrong-${passphrase}` }),
+      });
+    }
+    expect(wrongly).toEqual(
+      commands.map((args) => ({
+        args,
+        result: {
+          code: 1,
+          output:
+            (args[0] === 'plan' ? '[plan] planning dev\n' : '') +
+            wrong(args[0], firstRead[args[0]] ?? 'dev'),
+        },
+      })),
+    );
+    expect(states()).toEqual(statesBefore);
+    expect(readFileSync(join(copy, 'approvals', 'prod.txt'), 'utf8')).toBe(approvals);
+    expect(await containerNames()).toEqual(containersBefore);
   });
 
   test('every container of every environment runs hardened: a non-root user, read-only root filesystem, no capabilities, no new privileges, limits, only web published, on loopback', async () => {

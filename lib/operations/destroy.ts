@@ -30,6 +30,7 @@ export async function destroy(project: Project, options: DestroyOptions): Promis
   return project.synth(stacks, async ({ delivery, outdir }) => {
     // Every name is checked before anything is destroyed.
     const stages = stacks.map((name) => Project.stage(delivery, name, 'destroy'));
+    project.requirePassphrase(delivery);
     await confirmDestroy(project, out, {
       stages,
       yes: options.yes === true,

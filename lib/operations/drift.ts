@@ -1,8 +1,6 @@
 import { DriftedResource, refreshPlan } from './private/engine-plan';
 import { OperationError, UsageError } from './private/operation-error';
 import { Project, Synthesized } from './private/project';
-import { loadStatePassphrase } from './private/secrets';
-import { requireEncryption } from './private/state-engine';
 
 /** What `drift` was asked for. */
 export interface DriftOptions {
@@ -66,7 +64,7 @@ export async function drift(project: Project, options: DriftOptions): Promise<Dr
       out.log('no environment is deployed');
       return { environments: [], drifted: false };
     }
-    if (delivery.stateEncrypted) requireEncryption(loadStatePassphrase(project.root));
+    project.requirePassphrase(delivery);
     let drifted = 0;
     // Each environment has its own state and stack folder: compare them all at once.
     const plans = await Promise.all(

@@ -1,9 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-import { engineBinary } from '../private/engine';
-import { scratchFolder } from '../private/process';
 import { describeRelease, releaseKey } from '../private/release';
 import { StateLocation, StageManifest } from '../schema/delivery-manifest';
 import { STATE_STORE_VARIABLE } from '../stacks/state-store';
@@ -11,6 +8,8 @@ import { STATE_STORE_VARIABLE } from '../stacks/state-store';
 import { History } from './private/history-store';
 import { OperationError } from './private/operation-error';
 import { Project } from './private/project';
+import { loadStatePassphrase } from './private/secrets';
+import { pushState } from './private/state-engine';
 import { lockHolder } from './private/state-lock';
 
 /** What `migrate-state` was asked for. */
@@ -81,31 +80,38 @@ export async function migrateState(
       'Wait for running deploys to finish; a stage the target already holds was moved before: remove one of the two copies by hand after comparing them.',
     );
   }
+  // Every state read (decrypted) before anything is written: a wrong passphrase, or a state the
+  // engine cannot read, stops the move with both stores as they were.
+  const where = loadStatePassphrase(project.root);
+  const encrypted = source.stateEncrypted === true;
+  const texts: string[] = [];
+  for (const move of moves) texts.push((await project.states.plainText(move.stage.state)) ?? '');
   const backup = join(project.work, 'state-backup', new Date().toISOString().replace(/[:.]/g, '-'));
-  for (const move of moves) {
+  for (const [i, move] of moves.entries()) {
     const before = await project.outputs(move.stage.state);
-    const file = join(scratchFolder('state'), 'state.tfstate');
     try {
-      withBackend(move.stage.state, (dir) => engine(dir, ['state', 'pull'], file));
-      withBackend(move.to, (dir) => engine(dir, ['state', 'push', '-lock-timeout=10s', file]));
-      const after = await project.outputs(move.to);
-      if (
-        (after?.verifiedRelease && releaseKey(after.verifiedRelease)) !==
-          (before?.verifiedRelease && releaseKey(before.verifiedRelease)) ||
-        after?.deployed !== before?.deployed
-      ) {
-        throw new OperationError(
-          `${move.stage.name}: the state read back from ${project.showState(move.to)} differs from the one moved; the source is left in place.`,
-          'Compare the two and remove the wrong copy by hand.',
-        );
-      }
-      await remove(project, move.stage.state, backup, file);
-      out.log(
-        `moved ${move.stage.name}: ${project.showState(move.stage.state)} → ${project.showState(move.to)}${after?.verifiedRelease ? ` (verified release ${describeRelease(after.verifiedRelease)})` : ''}`,
+      pushState(move.to, where, encrypted, texts[i]);
+    } catch (error) {
+      throw new OperationError(
+        `${move.stage.name}: ${error instanceof Error ? error.message : String(error)}`,
+        'Nothing was removed from the source store; fix the error and run migrate-state again.',
       );
-    } finally {
-      rmSync(dirname(file), { recursive: true, force: true });
     }
+    const after = await project.outputs(move.to);
+    if (
+      (after?.verifiedRelease && releaseKey(after.verifiedRelease)) !==
+        (before?.verifiedRelease && releaseKey(before.verifiedRelease)) ||
+      after?.deployed !== before?.deployed
+    ) {
+      throw new OperationError(
+        `${move.stage.name}: the state read back from ${project.showState(move.to)} differs from the one moved; the source is left in place.`,
+        'Compare the two and remove the wrong copy by hand.',
+      );
+    }
+    await remove(project, move.stage.state, backup);
+    out.log(
+      `moved ${move.stage.name}: ${project.showState(move.stage.state)} → ${project.showState(move.to)}${encrypted ? ', encrypted' : ''}${after?.verifiedRelease ? ` (verified release ${describeRelease(after.verifiedRelease)})` : ''}`,
+    );
   }
   // The promotion history goes with the state. The source's stays (it is append-only); a merge
   // adds only what the target lacks, so a second migration copies nothing twice.
@@ -136,53 +142,19 @@ async function lockedBy(project: Project, stage: StageManifest): Promise<string 
   return lockHolder(stage.state, '', project.database);
 }
 
-/** Runs `use` in a folder with only the backend of `location`, initialised; removes it after. */
-function withBackend(location: StateLocation, use: (dir: string) => void): void {
-  const dir = scratchFolder('backend');
-  try {
-    const backend =
-      location.backend === 'local'
-        ? { local: { path: location.path } }
-        : { pg: { schema_name: location.schema } };
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ terraform: { backend } }));
-    engine(dir, ['init', '-input=false', '-no-color']);
-    use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs the engine in `dir`, its standard output to the file `stdout` when given. */
-function engine(dir: string, args: readonly string[], stdout?: string): void {
-  const binary = engineBinary();
-  try {
-    const output = execFileSync(binary, [`-chdir=${dir}`, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    if (stdout) writeFileSync(stdout, output);
-  } catch (error) {
-    const e = error as { stderr?: string; message: string };
-    throw new OperationError(
-      `${binary} ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim()}`,
-      'Nothing was removed from the source store; fix the error and run migrate-state again.',
-    );
-  }
-}
-
-/** Removes a moved state from its source: a local file goes to the backup folder. */
-async function remove(
-  project: Project,
-  location: StateLocation,
-  backup: string,
-  copy: string,
-): Promise<void> {
+/**
+ * Removes a moved state from its source: a local file goes to the backup folder; a PostgreSQL
+ * state's text, as stored (encrypted when it is), is written there before its schema is dropped.
+ */
+async function remove(project: Project, location: StateLocation, backup: string): Promise<void> {
+  mkdirSync(backup, { recursive: true });
   if (location.backend === 'local') {
-    mkdirSync(backup, { recursive: true });
     renameSync(location.path, join(backup, basename(location.path)));
     return;
   }
-  mkdirSync(backup, { recursive: true });
-  renameSync(copy, join(backup, `${location.schema}.tfstate`));
+  writeFileSync(
+    join(backup, `${location.schema}.tfstate`),
+    (await project.states.text(location)) ?? '',
+  );
   await project.states.dropSchema(location);
 }

@@ -1,6 +1,4 @@
 import { Project } from './private/project';
-import { loadStatePassphrase } from './private/secrets';
-import { requireEncryption } from './private/state-engine';
 import { statusOf } from './private/status-of';
 import { StatusView } from './private/status-view';
 
@@ -33,7 +31,6 @@ export interface StatusOptions {
 export async function status(project: Project, options: StatusOptions = {}): Promise<StatusView> {
   const out = project.progress('status');
   return project.synthWithDeployed(async ({ delivery, outdir }, deployed) => {
-    if (delivery.stateEncrypted) requireEncryption(loadStatePassphrase(project.root));
     return statusOf(project, out, delivery, deployed, options, outdir);
   });
 }

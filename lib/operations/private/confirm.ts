@@ -4,6 +4,7 @@ import { StageManifest } from '../../schema/delivery-manifest';
 import { OperationError, UsageError } from './operation-error';
 import { Progress } from './progress';
 import { Project } from './project';
+import { PassphraseError } from './state-engine';
 
 /** What a destroy asks about: the stages it would destroy, and how to run it again with --yes. */
 export interface DestroyConfirmation {
@@ -80,6 +81,8 @@ async function describe(
   try {
     outputs = await project.outputs(stage.state);
   } catch (error) {
+    // Without the passphrase that opens it, nothing can be destroyed: the command stops here.
+    if (error instanceof PassphraseError) throw error;
     // Said, and counted as deployed: only the engine can tell what such a state holds.
     const reason = error instanceof Error ? error.message : String(error);
     return {

@@ -11,7 +11,8 @@ import { engineDataOf, runInitialised } from './engine-data';
 import { OperationError } from './operation-error';
 import { Progress } from './progress';
 import { Project } from './project';
-import { secretsEnv } from './secrets';
+import { loadStatePassphrase, secretsEnv } from './secrets';
+import { isWrongPassphrase, wrongPassphrase } from './state-engine';
 import { lockTimeoutEnv } from './state-lock';
 
 /** A resource that differs from what the last deploy recorded. */
@@ -158,6 +159,8 @@ export async function enginePlan(
   );
   if (code !== 0) {
     const log = readFileSync(logFile, 'utf8');
+    if (isWrongPassphrase(log))
+      throw wrongPassphrase(stage.state, loadStatePassphrase(project.root));
     out.raw(
       log
         .split('\n')

@@ -15,7 +15,13 @@ import { isNameConflict, orphansOf, removeOrphans } from './orphans';
 import { Progress } from './progress';
 import { Project } from './project';
 import { loadStatePassphrase, secretsEnv } from './secrets';
-import { decryptedState, encryptState, requireEncryption } from './state-engine';
+import {
+  decryptedState,
+  encryptState,
+  isWrongPassphrase,
+  requireEncryption,
+  wrongPassphrase,
+} from './state-engine';
 import {
   describeClient,
   isLockFailure,
@@ -39,7 +45,8 @@ export function pulledState(
 ): string {
   const dir = stackDirectory(synthesized, stack);
   const data = engineDataOf(project.work, stack, dir);
-  if (!data.initialised) return decryptedState(location);
+  const where = loadStatePassphrase(project.root);
+  if (!data.initialised) return decryptedState(location, where);
   try {
     return execFileSync(engineBinary(), ['state', 'pull'], {
       cwd: dir,
@@ -49,7 +56,7 @@ export function pulledState(
       stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch {
-    return decryptedState(location);
+    return decryptedState(location, where);
   }
 }
 
@@ -124,6 +131,9 @@ export async function runEngine(
     out.log(`deploying ${stack} again`);
     return runEngine(project, out, action, stage, delivery, synthesized, true);
   }
+  // A stack's own state, or an upstream's it reads, that the passphrase does not decrypt (the
+  // engine may say so while it takes the lock: it is not a lock held by another).
+  if (isWrongPassphrase(log)) throw wrongPassphrase(stage.state, loadStatePassphrase(project.root));
   if (isLockFailure(log)) {
     const holder = await lockHolder(stage.state, log, project.database);
     throw new OperationError(
@@ -275,7 +285,8 @@ export async function prepareEncryption(
   delivery: DeliveryManifest,
 ): Promise<void> {
   if (!delivery.stateEncrypted || project.encryptionPrepared) return;
-  requireEncryption(loadStatePassphrase(project.root));
+  const where = loadStatePassphrase(project.root);
+  requireEncryption(where);
   // Every stage with a state, also review environments this run does not name.
   for (const stack of await project.states.stacks(delivery.state)) {
     const state = StateReader.locationIn(delivery.state, stack);
@@ -283,7 +294,7 @@ export async function prepareEncryption(
     out.log(
       `encrypting the state of ${stack} (${project.showState(state)}), written in plain text`,
     );
-    encryptState(state);
+    encryptState(state, where);
   }
   project.encryptionPrepared = true;
 }

@@ -22,7 +22,9 @@ import { Delivery } from '../../stacks/delivery';
 import { ProgressListener, Prompt } from './interaction';
 import { OperationError, ReportedError, UsageError } from './operation-error';
 import { Progress } from './progress';
+import { loadStatePassphrase } from './secrets';
 import { StateDatabase } from './state-database';
+import { requireEncryption } from './state-engine';
 import { StateReader } from './state-reader';
 
 /** What a deployed stack published, read from its state. */
@@ -84,7 +86,7 @@ export class Project {
     this.work = join(root, WORK_DIRECTORY);
     this.appOverride = options.app;
     this.database = new StateDatabase(options.client ?? 'cdktf-pipeline');
-    this.states = new StateReader(this.database);
+    this.states = new StateReader(this.database, this.root);
   }
 
   /** Progress lines of the operation `name`, to the listener (none: dropped). */
@@ -261,7 +263,17 @@ export class Project {
 
   /** The stacks that have deployed resources, by the states in the delivery's state store. */
   public deployedStacks(delivery: DeliveryManifest): Promise<string[]> {
+    this.requirePassphrase(delivery);
     return this.states.deployed(delivery.state);
+  }
+
+  /**
+   * For a delivery that encrypts its state: refuses, with the one message every command gives,
+   * when the passphrase is missing or too short (see `requireEncryption`), before any state is
+   * read. A wrong passphrase shows when the engine reads a state with it.
+   */
+  public requirePassphrase(delivery: DeliveryManifest): void {
+    if (delivery.stateEncrypted) requireEncryption(loadStatePassphrase(this.root));
   }
 
   /**

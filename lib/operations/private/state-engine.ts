@@ -10,6 +10,12 @@ import { StateLocation } from '../../schema/delivery-manifest';
 
 import { OperationError } from './operation-error';
 
+/**
+ * A state passphrase that is missing, too short or wrong: every command stops on it before it
+ * changes anything (nothing can be read, deployed or destroyed without it).
+ */
+export class PassphraseError extends OperationError {}
+
 /** The variable the engine reads the state passphrase from. */
 export const PASSPHRASE_ENV = engineVariable(PASSPHRASE_VARIABLE);
 
@@ -36,29 +42,47 @@ export function engineVersion(): string {
 
 /**
  * Checks that encrypted state can be written and read: the engine is OpenTofu, and the
- * passphrase is given and long enough. Names the fix; never prints the passphrase.
+ * passphrase is given (`where` is the secrets file it may come from) and long enough. Every
+ * command checks this before it reads or writes an encrypted state, with these same messages.
+ * Names the fix; never prints the passphrase.
  */
 export function requireEncryption(where: string): void {
   const version = engineVersion();
   if (!/^OpenTofu v/.test(version)) {
     throw new OperationError(
-      `the delivery encrypts its state, and ${version.trim() || engineBinary()} cannot: only OpenTofu encrypts state and plans. Nothing was deployed.`,
+      `the delivery encrypts its state, and ${version.trim() || engineBinary()} cannot: only OpenTofu encrypts state and plans. Nothing was read or changed.`,
       'Use OpenTofu (TERRAFORM_BINARY_NAME=tofu), or accept plain-text state with stateEncryption: StateEncryption.none() in the Delivery.',
     );
   }
   const passphrase = process.env[PASSPHRASE_ENV];
   if (passphrase === undefined || passphrase === '') {
-    throw new OperationError(
-      `the delivery encrypts its state, and no passphrase is given. Nothing was deployed.`,
+    throw new PassphraseError(
+      `the delivery encrypts its state, and no passphrase is given (neither ${PASSPHRASE_ENV} nor ${where}). Nothing was read or changed.`,
       `Set ${PASSPHRASE_ENV}, or write the passphrase (at least ${MIN_PASSPHRASE_LENGTH} characters) to ${where}.`,
     );
   }
   if (passphrase.length < MIN_PASSPHRASE_LENGTH) {
-    throw new OperationError(
-      `the state passphrase has ${passphrase.length} characters; OpenTofu needs at least ${MIN_PASSPHRASE_LENGTH}. Nothing was deployed.`,
+    throw new PassphraseError(
+      `the state passphrase has ${passphrase.length} characters; OpenTofu needs at least ${MIN_PASSPHRASE_LENGTH}. Nothing was read or changed.`,
       `Use a longer passphrase in ${PASSPHRASE_ENV} or ${where}.`,
     );
   }
+}
+
+/** Whether the engine's output says the passphrase given does not decrypt a state. */
+export function isWrongPassphrase(output: string): boolean {
+  return /message authentication failed|decryption failed/.test(output);
+}
+
+/**
+ * The refusal of every command whose passphrase does not decrypt a state (`where`: the secrets
+ * file the passphrase may come from).
+ */
+export function wrongPassphrase(location: StateLocation, where: string): PassphraseError {
+  return new PassphraseError(
+    `the state at ${stateLocationText(location)} is encrypted, and the passphrase given (${PASSPHRASE_ENV}, else ${where}) does not decrypt it. Nothing was changed.`,
+    'Give the passphrase this state was encrypted with.',
+  );
 }
 
 /**
@@ -67,7 +91,8 @@ export function requireEncryption(where: string): void {
  */
 function inStateWorkspace<T>(
   location: StateLocation,
-  migrating: boolean,
+  where: string,
+  migrating: boolean | undefined,
   fn: (run: (args: string[], input?: string) => string) => T,
 ): T {
   const dir = scratchFolder('state');
@@ -78,8 +103,13 @@ function inStateWorkspace<T>(
   writeFileSync(
     join(dir, 'main.tf.json'),
     JSON.stringify({
-      terraform: { backend, encryption: encryptionBlock(migrating) },
-      variable: { [PASSPHRASE_VARIABLE]: { type: 'string', sensitive: true } },
+      terraform: {
+        backend,
+        ...(migrating === undefined ? {} : { encryption: encryptionBlock(migrating) }),
+      },
+      ...(migrating === undefined
+        ? {}
+        : { variable: { [PASSPHRASE_VARIABLE]: { type: 'string', sensitive: true } } }),
     }),
   );
   const run = (args: string[], input?: string): string => {
@@ -108,14 +138,9 @@ function inStateWorkspace<T>(
               .slice(at + 1, end < 0 ? undefined : end)
               .filter(Boolean)
               .join(' ')}`;
-      if (/message authentication failed|decryption failed/.test(detail)) {
-        throw new OperationError(
-          `the state at ${stateLocationText(location)} is encrypted, and the passphrase given does not decrypt it (${reason}).`,
-          `Give the passphrase this state was encrypted with (${PASSPHRASE_ENV}).`,
-        );
-      }
+      if (isWrongPassphrase(detail)) throw wrongPassphrase(location, where);
       throw new OperationError(
-        `the engine could not read the state at ${stateLocationText(location)}: ${reason}`,
+        `${engineBinary()} ${args[0]}${args[0] === 'state' ? ` ${args[1]}` : ''} failed on the state at ${stateLocationText(location)}: ${reason}`,
         'Check that the state is readable (for PostgreSQL, that the database answers: PG_CONN_STR).',
       );
     }
@@ -133,14 +158,35 @@ export function stateLocationText(location: StateLocation): string {
   return location.backend === 'local' ? location.path : `PostgreSQL schema ${location.schema}`;
 }
 
-/** An encrypted state, decrypted by the engine: its JSON text (kept in memory only). */
-export function decryptedState(location: StateLocation): string {
-  return inStateWorkspace(location, true, (run) => run(['state', 'pull']));
+/**
+ * An encrypted state, decrypted by the engine: its JSON text (kept in memory only). Checks the
+ * passphrase first ({@link requireEncryption}; `where` is its secrets file).
+ */
+export function decryptedState(location: StateLocation, where: string): string {
+  requireEncryption(where);
+  return inStateWorkspace(location, where, true, (run) => run(['state', 'pull']));
+}
+
+/**
+ * Writes `state` (a state's JSON text) to `location`, encrypted when `encrypted`: the engine's
+ * `state push` from standard input, so that the text never reaches a file. Waits up to 10 s for
+ * the target's lock.
+ */
+export function pushState(
+  location: StateLocation,
+  where: string,
+  encrypted: boolean,
+  state: string,
+): void {
+  if (encrypted) requireEncryption(where);
+  inStateWorkspace(location, where, encrypted ? true : undefined, (run) =>
+    run(['state', 'push', '-lock-timeout=10s', '-'], state),
+  );
 }
 
 /** Rewrites a plain-text state encrypted, keeping every resource and output. */
-export function encryptState(location: StateLocation): void {
-  inStateWorkspace(location, true, (run) => {
+export function encryptState(location: StateLocation, where: string): void {
+  inStateWorkspace(location, where, true, (run) => {
     const state = run(['state', 'pull']);
     run(['state', 'push', '-force', '-'], state);
   });

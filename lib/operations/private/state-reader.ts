@@ -5,6 +5,7 @@ import { isEncryptedState } from '../../private/encryption';
 import { StateLocation, StateStoreManifest } from '../../schema/delivery-manifest';
 
 import { OperationError } from './operation-error';
+import { loadStatePassphrase } from './secrets';
 import { StateDatabase } from './state-database';
 import { decryptedState, stateLocationText } from './state-engine';
 
@@ -20,7 +21,11 @@ export interface RawState {
  * libpq variables, as the engine takes it).
  */
 export class StateReader {
-  constructor(private readonly database: StateDatabase) {}
+  /** `root`: the project's folder, whose secrets file may hold the state passphrase. */
+  constructor(
+    private readonly database: StateDatabase,
+    private readonly root: string,
+  ) {}
 
   /**
    * The state at `location`; undefined when there is none yet. An encrypted state is decrypted by
@@ -29,10 +34,28 @@ export class StateReader {
    */
   public async read(
     location: StateLocation,
-    decrypt: (location: StateLocation) => string = decryptedState,
+    decrypt?: (location: StateLocation) => string,
   ): Promise<RawState | undefined> {
+    const plain = await this.plainText(location, decrypt);
+    return plain === undefined ? undefined : parseState(plain, location);
+  }
+
+  /**
+   * The state at `location` as JSON text, decrypted when it is encrypted (see {@link read});
+   * undefined when there is none yet. Kept in memory only.
+   */
+  public async plainText(
+    location: StateLocation,
+    decrypt: (location: StateLocation) => string = (l) =>
+      decryptedState(l, loadStatePassphrase(this.root)),
+  ): Promise<string | undefined> {
     const text = await this.text(location);
-    return text === undefined ? undefined : parseState(text, location, decrypt);
+    if (text === undefined || !isEncryptedState(text)) return text;
+    const key = stateLocationText(location);
+    const known = decryptedTexts.get(key);
+    const plain = known?.encrypted === text ? known.plain : decrypt(location);
+    decryptedTexts.set(key, { encrypted: text, plain });
+    return plain;
   }
 
   /** Whether the state at `location` exists in plain text (not encrypted). */
@@ -41,7 +64,8 @@ export class StateReader {
     return text !== undefined && !isEncryptedState(text);
   }
 
-  private async text(location: StateLocation): Promise<string | undefined> {
+  /** The state's text as it is stored (encrypted when it is); undefined when there is none. */
+  public async text(location: StateLocation): Promise<string | undefined> {
     if (location.backend === 'local') {
       return existsSync(location.path) ? readFileSync(location.path, 'utf8') : undefined;
     }
@@ -57,13 +81,14 @@ export class StateReader {
     return row?.data ? row.data : undefined;
   }
 
-  /** The stacks that have a state in the store (deployed, or destroyed and left empty). */
+  /** The stacks that have a state in the store (deployed, or destroyed and left empty), by name. */
   public async stacks(store: StateStoreManifest): Promise<string[]> {
     if (store.backend === 'local') {
       if (!existsSync(store.directory)) return [];
       return readdirSync(store.directory)
         .filter((f) => f.endsWith('.tfstate'))
-        .map((f) => basename(f, '.tfstate'));
+        .map((f) => basename(f, '.tfstate'))
+        .sort();
     }
     const rows = await this.database.query<{ stack: string }>(
       'SELECT substr(nspname, $1) AS stack FROM pg_namespace WHERE starts_with(nspname, $2) ORDER BY 1',
@@ -110,24 +135,13 @@ export class StateReader {
  */
 const decryptedTexts = new Map<string, { readonly encrypted: string; readonly plain: string }>();
 
-/** A state's text as JSON; an encrypted one is decrypted by the engine first. */
-function parseState(
-  text: string,
-  location: StateLocation,
-  decrypt: (location: StateLocation) => string,
-): RawState {
-  let plain = text;
-  if (isEncryptedState(text)) {
-    const key = stateLocationText(location);
-    const known = decryptedTexts.get(key);
-    plain = known?.encrypted === text ? known.plain : decrypt(location);
-    decryptedTexts.set(key, { encrypted: text, plain });
-  }
+/** A state's (plain) text as JSON. */
+function parseState(plain: string, location: StateLocation): RawState {
   try {
     return JSON.parse(plain) as RawState;
   } catch {
     throw new OperationError(
-      `the state at ${stateLocationText(location)} is not valid JSON (${text.length} bytes): it was cut short or overwritten.`,
+      `the state at ${stateLocationText(location)} is not valid JSON (${plain.length} bytes): it was cut short or overwritten.`,
       'Restore it from its backup (a local state keeps <stack>.tfstate.backup beside it), then deploy again.',
     );
   }

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 
 import { OperationError } from '../../../../lib/operations/private/operation-error';
 import { secretsDirectory, secretsEnv } from '../../../../lib/operations/private/secrets';
-import { requireEncryption } from '../../../../lib/operations/private/state-engine';
+import {
+  isWrongPassphrase,
+  PassphraseError,
+  requireEncryption,
+  wrongPassphrase,
+} from '../../../../lib/operations/private/state-engine';
 import { DeliveryManifest, StageManifest } from '../../../../lib/schema/delivery-manifest';
 
 const root = '/srv/project';
@@ -130,7 +135,7 @@ describe('the state passphrase', () => {
   test('missing', () => {
     delete process.env.TF_VAR_state_passphrase;
     expect(cliError(() => requireEncryption('/home/me/state.passphrase'))).toBe(
-      'the delivery encrypts its state, and no passphrase is given. Nothing was deployed.\n' +
+      'the delivery encrypts its state, and no passphrase is given (neither TF_VAR_state_passphrase nor /home/me/state.passphrase). Nothing was read or changed.\n' +
         'fix: Set TF_VAR_state_passphrase, or write the passphrase (at least 16 characters) to /home/me/state.passphrase.',
     );
   });
@@ -138,8 +143,28 @@ describe('the state passphrase', () => {
   test('too short for the engine', () => {
     process.env.TF_VAR_state_passphrase = 'short';
     expect(cliError(() => requireEncryption('/home/me/state.passphrase'))).toBe(
-      'the state passphrase has 5 characters; OpenTofu needs at least 16. Nothing was deployed.\n' +
+      'the state passphrase has 5 characters; OpenTofu needs at least 16. Nothing was read or changed.\n' +
         'fix: Use a longer passphrase in TF_VAR_state_passphrase or /home/me/state.passphrase.',
+    );
+  });
+
+  test('wrong: told by what the engine prints, and named with the state and where it came from', () => {
+    // The engine's own lines when a passphrase does not decrypt a state (OpenTofu 1.12).
+    const engineSaid =
+      'Error: Error acquiring the state lock\n\nError message: failed to write backup file: decryption failed for all\nprovided methods\nattempted decryption failed for state: decryption failed: cipher: message\nauthentication failed\n';
+    expect(isWrongPassphrase(engineSaid)).toBe(true);
+    expect(isWrongPassphrase('Error: Error acquiring the state lock\nLock Info:\n  ID: 1\n')).toBe(
+      false,
+    );
+    const error = wrongPassphrase(stage('dev').state, '/home/me/state.passphrase');
+    expect(error).toBeInstanceOf(PassphraseError);
+    expect(
+      cliError(() => {
+        throw error;
+      }),
+    ).toBe(
+      'the state at /srv/project/.pipeline/state/dev.tfstate is encrypted, and the passphrase given (TF_VAR_state_passphrase, else /home/me/state.passphrase) does not decrypt it. Nothing was changed.\n' +
+        'fix: Give the passphrase this state was encrypted with.',
     );
   });
 });
