@@ -64,7 +64,6 @@ export async function drift(project: Project, options: DriftOptions): Promise<Dr
       out.log('no environment is deployed');
       return { environments: [], drifted: false };
     }
-    project.requirePassphrase(delivery);
     let drifted = 0;
     // Each environment has its own state and stack folder: compare them all at once.
     const plans = await Promise.all(

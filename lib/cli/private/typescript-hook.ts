@@ -37,7 +37,7 @@ export function typeScriptCache(projectRoot: string): string {
 }
 
 /** The app runner's name: `npx cdktf-pipeline-app operate.ts deploy qa`. */
-export const APP_RUNNER = 'cdktf-pipeline-app';
+const APP_RUNNER = 'cdktf-pipeline-app';
 
 /**
  * What a transpiled file's cache key starts with: the options it was transpiled with, so that a

@@ -87,12 +87,13 @@ export function wrongPassphrase(location: StateLocation, where: string): Passphr
 
 /**
  * Runs `fn` in a scratch OpenTofu working directory outside the project that has only the
- * backend of `location` and the encryption (with `migrating`, plain state is read too), initialised.
+ * backend of `location`, initialised; when `encrypted`, with the delivery's encryption in its
+ * migrating form (a plain state is read too, and every state is written encrypted).
  */
 function inStateWorkspace<T>(
   location: StateLocation,
   where: string,
-  migrating: boolean | undefined,
+  encrypted: boolean,
   fn: (run: (args: string[], input?: string) => string) => T,
 ): T {
   const dir = scratchFolder('state');
@@ -103,13 +104,10 @@ function inStateWorkspace<T>(
   writeFileSync(
     join(dir, 'main.tf.json'),
     JSON.stringify({
-      terraform: {
-        backend,
-        ...(migrating === undefined ? {} : { encryption: encryptionBlock(migrating) }),
-      },
-      ...(migrating === undefined
-        ? {}
-        : { variable: { [PASSPHRASE_VARIABLE]: { type: 'string', sensitive: true } } }),
+      terraform: { backend, ...(encrypted ? { encryption: encryptionBlock(true) } : {}) },
+      ...(encrypted
+        ? { variable: { [PASSPHRASE_VARIABLE]: { type: 'string', sensitive: true } } }
+        : {}),
     }),
   );
   const run = (args: string[], input?: string): string => {
@@ -179,7 +177,7 @@ export function pushState(
   state: string,
 ): void {
   if (encrypted) requireEncryption(where);
-  inStateWorkspace(location, where, encrypted ? true : undefined, (run) =>
+  inStateWorkspace(location, where, encrypted, (run) =>
     run(['state', 'push', '-lock-timeout=10s', '-'], state),
   );
 }
