@@ -77,6 +77,21 @@ describe('cdktf-pipeline-app', () => {
     expect(await run(project)).toEqual({ code: 3, output: 'main ran\n' });
   });
 
+  test("an entry of another project runs with that project's typescript and cache, from any folder", async () => {
+    writeFileSync(join(project, 'package.json'), '{ "name": "other", "private": true }\n');
+    const elsewhere = mkdtempSync(join(tmpdir(), 'app-runner-cwd-'));
+    try {
+      expect(await run(elsewhere, join(project, 'main.ts'), 'qa')).toEqual({
+        code: 0,
+        output: 'hello qa\n',
+      });
+      expect(readdirSync(elsewhere)).toEqual([]);
+      expect(readdirSync(cacheOf(project))).toHaveLength(2);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   test('an entry that does not exist is refused with its name, the folder and the fix', async () => {
     expect(await run(project, 'mian.ts', 'qa')).toEqual({
       code: 2,

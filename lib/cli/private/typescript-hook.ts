@@ -123,9 +123,21 @@ function loadTypeScript(projectRoot: string): Transpiler {
 }
 
 /**
+ * The project an entry belongs to: the nearest folder above it with a package.json, else `cwd`.
+ * Its `typescript` transpiles, and its node_modules/.cache keeps the result: the project's own
+ * for its app, this repository's for its CLI run from source in any folder.
+ */
+function projectRootOf(file: string, cwd: string): string {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return cwd;
+  }
+}
+
+/**
  * The app runner (`cdktf-pipeline-app [ENTRY] [ARGS...]`, the package's second bin): runs a cdktf
  * app's TypeScript entry (default `main.ts`, relative to the working folder, which cdktf makes
- * the project's) with {@link installTypeScriptHook}, the entry seeing its own arguments from
+ * the project's) with {@link installTypeScriptHook} for the entry's project, the entry seeing its own arguments from
  * `process.argv[2]` on, as under `node`. Returns the exit code for a problem found before the
  * app runs (its message on standard error); the app's own errors end the process as under `node`.
  */
@@ -144,11 +156,12 @@ export function runApp(argv: string[], cwd: string, stderr: (line: string) => vo
     );
     return 2;
   }
-  if (entry.endsWith('.ts') && typeScriptOf(cwd) === undefined) {
-    stderr(noTypeScript(cwd));
+  const root = projectRootOf(file, cwd);
+  if (entry.endsWith('.ts') && typeScriptOf(root) === undefined) {
+    stderr(noTypeScript(root));
     return 2;
   }
-  installTypeScriptHook(cwd);
+  installTypeScriptHook(root);
   argv.splice(2, 1);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require(file);
