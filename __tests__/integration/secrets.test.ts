@@ -297,7 +297,7 @@ describe('secrets and encrypted state', () => {
       );
     const approvals = readFileSync(join(copy, 'approvals', 'prod.txt'), 'utf8');
     const statesBefore = states();
-    const containersBefore = await containerNames();
+    const engineBefore = await engineObjectsOf(DOCKER_NAMES);
     const commands = [
       ['deploy', 'dev'],
       ['plan', 'dev'],
@@ -349,7 +349,7 @@ describe('secrets and encrypted state', () => {
     );
     expect(states()).toEqual(statesBefore);
     expect(readFileSync(join(copy, 'approvals', 'prod.txt'), 'utf8')).toBe(approvals);
-    expect(await containerNames()).toEqual(containersBefore);
+    expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(engineBefore);
   });
 
   test('every container of every environment runs hardened: a non-root user, read-only root filesystem, no capabilities, no new privileges, limits, only web published, on loopback', async () => {
