@@ -8,6 +8,15 @@ import { PASSPHRASE_VARIABLE } from './defaults';
 /** Shortest passphrase OpenTofu's PBKDF2 key provider accepts. */
 export const MIN_PASSPHRASE_LENGTH = 16;
 
+/** PBKDF2 iterations: OpenTofu's default, the fewest it accepts, and the most the package allows. */
+export const PBKDF2_ITERATIONS = { default: 600_000, min: 200_000, max: 10_000_000 } as const;
+
+/** How a state's key is derived from the passphrase; an empty object takes OpenTofu's defaults. */
+export interface EncryptionSettings {
+  /** PBKDF2 iterations; absent: OpenTofu's default ({@link PBKDF2_ITERATIONS}). */
+  readonly iterations?: number;
+}
+
 const KEY = 'key_provider.pbkdf2.pipeline';
 const METHOD = 'method.aes_gcm.pipeline';
 const UNENCRYPTED = 'method.unencrypted.migrate';
@@ -15,14 +24,22 @@ const UNENCRYPTED = 'method.unencrypted.migrate';
 /**
  * The `terraform.encryption` block. `migrating`: plain state is read too (and written encrypted),
  * which OpenTofu allows only without `enforced`; stacks are synthesized with `enforced`, and only
- * the CLI's one-off migration of a plain state uses this.
+ * the CLI's one-off migration of a plain state uses this. A state records the iterations it was
+ * written with, so any settings read it; `settings` decide how the engine writes.
  */
-export function encryptionBlock(migrating = false): { [key: string]: unknown } {
+export function encryptionBlock(
+  settings: EncryptionSettings = {},
+  migrating = false,
+): { [key: string]: unknown } {
   const target = migrating
     ? { method: METHOD, fallback: { method: UNENCRYPTED } }
     : { method: METHOD, enforced: true };
+  const pbkdf2 = {
+    passphrase: `\${var.${PASSPHRASE_VARIABLE}}`,
+    ...(settings.iterations === undefined ? {} : { iterations: settings.iterations }),
+  };
   return {
-    key_provider: { pbkdf2: { pipeline: { passphrase: `\${var.${PASSPHRASE_VARIABLE}}` } } },
+    key_provider: { pbkdf2: { pipeline: pbkdf2 } },
     method: {
       aes_gcm: { pipeline: { keys: `\${${KEY}}` } },
       ...(migrating ? { unencrypted: { migrate: {} } } : {}),

@@ -79,6 +79,8 @@ export interface DeliveryManifest {
   readonly state: StateStoreManifest;
   /** Whether every stage's state and plans are encrypted (absent before 0.4: no). */
   readonly stateEncrypted?: boolean;
+  /** PBKDF2 iterations the stages' state is written with (absent: OpenTofu's default). */
+  readonly stateEncryptionIterations?: number;
   /** The secrets every environment needs (absent before 0.4: none). */
   readonly secrets?: readonly SecretManifest[];
   /** Where every environment's services run (absent in manifests of 0.2: containers). */

@@ -301,6 +301,7 @@ export class Delivery<S extends Settings = Settings> extends Construct {
       reviewPrefix: DEFAULTS.reviewPrefix,
       state: state.manifest(root),
       stateEncrypted: encryption.encrypted,
+      stateEncryptionIterations: encryption.settings.iterations,
       secrets,
       target: (props.target ?? DeploymentTarget.containers()).kind,
       images: imageNames.map((name) => ({ name, repository: builds[name].repository })),

@@ -34,6 +34,7 @@ export type {
   WithDefault,
 } from './setting';
 export { StateEncryption } from './state-encryption';
+export type { PassphraseEncryptionProps } from './state-encryption';
 export { STATE_STORE_VARIABLE, StateStore } from './state-store';
 export type { LocalStateStoreProps, PostgresStateStoreProps } from './state-store';
 export { validateEnvironments } from './validate-environments';

@@ -1,7 +1,28 @@
 import { TerraformStack, TerraformVariable } from 'cdktf';
 
 import { PASSPHRASE_VARIABLE } from '../private/defaults';
-import { encryptionBlock, MIN_PASSPHRASE_LENGTH } from '../private/encryption';
+import {
+  encryptionBlock,
+  EncryptionSettings,
+  MIN_PASSPHRASE_LENGTH,
+  PBKDF2_ITERATIONS,
+} from '../private/encryption';
+import { ConfigurationError, invalidValue } from '../private/errors';
+import { assertShape, shape } from '../private/shape';
+
+/** How the key of a passphrase-encrypted state is derived. */
+export interface PassphraseEncryptionProps {
+  /**
+   * PBKDF2 iterations that derive the key from the passphrase: the work an attacker who holds an
+   * encrypted state pays per guess, and the work every engine run that reads or writes a state
+   * pays too (several derivations per deploy, about 0.3 s each per 100 000 iterations on one
+   * core here). From 200 000 (the fewest OpenTofu accepts) to 10 000 000. A state keeps the
+   * iterations it was written with, so a change applies from each stage's next deploy and old
+   * states stay readable.
+   * @default 600000 (OpenTofu's default)
+   */
+  readonly iterations?: number;
+}
 
 /**
  * Whether a delivery's state and plan files are encrypted. With a passphrase (OpenTofu only),
@@ -15,8 +36,30 @@ export class StateEncryption {
    * State and plans encrypted under a passphrase of at least 16 characters. The default of a
    * delivery with secrets. The package CLI migrates plain state on the next deploy.
    */
-  public static passphrase(): StateEncryption {
-    return new StateEncryption(true);
+  public static passphrase(props: PassphraseEncryptionProps = {}): StateEncryption {
+    assertShape(
+      'state encryption',
+      props,
+      shape.object({ iterations: shape.optional(shape.number) }),
+      'Fix it in StateEncryption.passphrase().',
+    );
+    const { iterations } = props;
+    const { min, max } = PBKDF2_ITERATIONS;
+    if (
+      iterations !== undefined &&
+      !(Number.isInteger(iterations) && iterations >= min && iterations <= max)
+    ) {
+      throw new ConfigurationError([
+        invalidValue(
+          'state encryption',
+          'iterations',
+          `must be a whole number from ${min} (the fewest OpenTofu accepts) to ${max}`,
+          iterations,
+          `Leave it out for OpenTofu's default (${PBKDF2_ITERATIONS.default}), or give e.g. ${min}.`,
+        ),
+      ]);
+    }
+    return new StateEncryption(true, iterations === undefined ? {} : { iterations });
   }
 
   /**
@@ -30,6 +73,11 @@ export class StateEncryption {
   private constructor(
     /** Whether state and plans are encrypted. */
     public readonly encrypted: boolean,
+    /**
+     * How the key is derived (iterations absent: OpenTofu's default).
+     * @internal
+     */
+    public readonly settings: EncryptionSettings = {},
   ) {}
 
   /** Configures a stack's encryption, and declares the passphrase's variable when it has one. */
@@ -41,6 +89,6 @@ export class StateEncryption {
       nullable: false,
       sensitive: true,
     });
-    stack.addOverride('terraform.encryption', encryptionBlock());
+    stack.addOverride('terraform.encryption', encryptionBlock(this.settings));
   }
 }

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { Testing } from 'cdktf';
+import { App, Testing } from 'cdktf';
 
 import {
   Approval,
+  ConfigurationError,
   Delivery,
   DeliveryProps,
   DeploymentTarget,
@@ -139,5 +140,53 @@ describe('StateEncryption and secrets', () => {
     expect(synthJson(plain.image)).not.toHaveProperty('terraform.encryption');
     const asked = withoutSecrets({ stateEncryption: StateEncryption.passphrase() });
     expect(synthJson(asked.image)).toHaveProperty('terraform.encryption', ENCRYPTION);
+  });
+
+  test("passphrase({ iterations }) sets the key derivation's work in every stack and in the manifest the CLI reads", () => {
+    const d = delivery({ stateEncryption: StateEncryption.passphrase({ iterations: 200_000 }) });
+    for (const stack of [d.image, ...d.environments]) {
+      expect(synthJson(stack)).toHaveProperty('terraform.encryption', {
+        ...ENCRYPTION,
+        key_provider: {
+          pbkdf2: { pipeline: { passphrase: '${var.state_passphrase}', iterations: 200000 } },
+        },
+      });
+    }
+    const manifest = (of: Delivery) => {
+      const app = of.node.root as App;
+      app.synth();
+      return JSON.parse(readFileSync(join(app.outdir, 'delivery.json'), 'utf8')) as object;
+    };
+    expect(manifest(d)).toMatchObject({ stateEncrypted: true, stateEncryptionIterations: 200000 });
+    expect(manifest(delivery())).not.toHaveProperty('stateEncryptionIterations');
+  });
+
+  test.each([
+    [199_999, '199999'],
+    [10_000_001, '10000001'],
+    [250_000.5, '250000.5'],
+    [-1, '-1'],
+  ])(
+    'passphrase({ iterations: %d }) is refused, naming the range and the fix',
+    (iterations, shown) => {
+      expect(() => StateEncryption.passphrase({ iterations })).toThrow(
+        new ConfigurationError([
+          `state encryption: 'iterations' must be a whole number from 200000 (the fewest OpenTofu accepts) to 10000000, got ${shown}. Leave it out for OpenTofu's default (600000), or give e.g. 200000.`,
+        ]),
+      );
+    },
+  );
+
+  test.each([
+    [{ iterations: '200000' }, "'iterations' must be a number or left out, got '200000'"],
+    [{ iterations: NaN }, "'iterations' must be a finite number or left out, got NaN"],
+    [null, "'props' must be an object, got null"],
+  ])('passphrase(%p), as untyped JavaScript can pass it, is refused', (props, problem) => {
+    const untyped = StateEncryption.passphrase as (props: unknown) => StateEncryption;
+    expect(() => untyped(props)).toThrow(
+      new ConfigurationError([
+        `state encryption: ${problem}. Fix it in StateEncryption.passphrase().`,
+      ]),
+    );
   });
 });

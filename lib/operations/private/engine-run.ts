@@ -294,7 +294,7 @@ export async function prepareEncryption(
     out.log(
       `encrypting the state of ${stack} (${project.showState(state)}), written in plain text`,
     );
-    encryptState(state, where);
+    encryptState(state, where, { iterations: delivery.stateEncryptionIterations });
   }
   project.encryptionPrepared = true;
 }

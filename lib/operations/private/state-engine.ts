@@ -3,7 +3,11 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { engineVariable, PASSPHRASE_VARIABLE } from '../../private/defaults';
-import { encryptionBlock, MIN_PASSPHRASE_LENGTH } from '../../private/encryption';
+import {
+  encryptionBlock,
+  EncryptionSettings,
+  MIN_PASSPHRASE_LENGTH,
+} from '../../private/encryption';
 import { engineBinary } from '../../private/engine';
 import { scratchFolder } from '../../private/process';
 import { StateLocation } from '../../schema/delivery-manifest';
@@ -87,15 +91,17 @@ export function wrongPassphrase(location: StateLocation, where: string): Passphr
 
 /**
  * Runs `fn` in a scratch OpenTofu working directory outside the project that has only the
- * backend of `location`, initialised; when `encrypted`, with the delivery's encryption in its
- * migrating form (a plain state is read too, and every state is written encrypted).
+ * backend of `location`, initialised; with `encryption`, with the delivery's encryption in its
+ * migrating form (a plain state is read too, and every state is written encrypted, with those
+ * settings).
  */
 function inStateWorkspace<T>(
   location: StateLocation,
   where: string,
-  encrypted: boolean,
+  encryption: EncryptionSettings | undefined,
   fn: (run: (args: string[], input?: string) => string) => T,
 ): T {
+  const encrypted = encryption !== undefined;
   const dir = scratchFolder('state');
   const backend =
     location.backend === 'local'
@@ -104,7 +110,10 @@ function inStateWorkspace<T>(
   writeFileSync(
     join(dir, 'main.tf.json'),
     JSON.stringify({
-      terraform: { backend, ...(encrypted ? { encryption: encryptionBlock(true) } : {}) },
+      terraform: {
+        backend,
+        ...(encrypted ? { encryption: encryptionBlock(encryption, true) } : {}),
+      },
       ...(encrypted
         ? { variable: { [PASSPHRASE_VARIABLE]: { type: 'string', sensitive: true } } }
         : {}),
@@ -162,29 +171,35 @@ export function stateLocationText(location: StateLocation): string {
  */
 export function decryptedState(location: StateLocation, where: string): string {
   requireEncryption(where);
-  return inStateWorkspace(location, where, true, (run) => run(['state', 'pull']));
+  return inStateWorkspace(location, where, {}, (run) => run(['state', 'pull']));
 }
 
 /**
- * Writes `state` (a state's JSON text) to `location`, encrypted when `encrypted`: the engine's
+ * Writes `state` (a state's JSON text) to `location`, encrypted with `encryption` when given: the engine's
  * `state push` from standard input, so that the text never reaches a file. Waits up to 10 s for
- * the target's lock.
+ * the target's lock. Returns the state as the engine reads it back from `location` afterwards
+ * (decrypted; in memory only), from the same initialised folder.
  */
 export function pushState(
   location: StateLocation,
   where: string,
-  encrypted: boolean,
+  encryption: EncryptionSettings | undefined,
   state: string,
-): void {
-  if (encrypted) requireEncryption(where);
-  inStateWorkspace(location, where, encrypted, (run) =>
-    run(['state', 'push', '-lock-timeout=10s', '-'], state),
-  );
+): string {
+  if (encryption) requireEncryption(where);
+  return inStateWorkspace(location, where, encryption, (run) => {
+    run(['state', 'push', '-lock-timeout=10s', '-'], state);
+    return run(['state', 'pull']);
+  });
 }
 
-/** Rewrites a plain-text state encrypted, keeping every resource and output. */
-export function encryptState(location: StateLocation, where: string): void {
-  inStateWorkspace(location, where, true, (run) => {
+/** Rewrites a plain-text state encrypted with `encryption`, keeping every resource and output. */
+export function encryptState(
+  location: StateLocation,
+  where: string,
+  encryption: EncryptionSettings,
+): void {
+  inStateWorkspace(location, where, encryption, (run) => {
     const state = run(['state', 'pull']);
     run(['state', 'push', '-force', '-'], state);
   });
