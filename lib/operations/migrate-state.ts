@@ -83,21 +83,25 @@ export async function migrateState(
   // Every state read (decrypted) before anything is written: a wrong passphrase, or a state the
   // engine cannot read, stops the move with both stores as they were.
   const where = loadStatePassphrase(project.root);
-  const encrypted = source.stateEncrypted === true;
+  const encryption = source.stateEncrypted
+    ? { iterations: source.stateEncryptionIterations }
+    : undefined;
   const texts: string[] = [];
   for (const move of moves) texts.push((await project.states.plainText(move.stage.state)) ?? '');
   const backup = join(project.work, 'state-backup', new Date().toISOString().replace(/[:.]/g, '-'));
   for (const [i, move] of moves.entries()) {
     const before = await project.outputs(move.stage.state);
+    let readBack: string;
     try {
-      pushState(move.to, where, encrypted, texts[i]);
+      readBack = pushState(move.to, where, encryption, texts[i]);
     } catch (error) {
       throw new OperationError(
         `${move.stage.name}: ${error instanceof Error ? error.message : String(error)}`,
         'Nothing was removed from the source store; fix the error and run migrate-state again.',
       );
     }
-    const after = await project.outputs(move.to);
+    // What the store holds now, as the engine read it back right after the push.
+    const after = await project.outputs(move.to, () => readBack);
     if (
       (after?.verifiedRelease && releaseKey(after.verifiedRelease)) !==
         (before?.verifiedRelease && releaseKey(before.verifiedRelease)) ||
@@ -110,7 +114,7 @@ export async function migrateState(
     }
     await remove(project, move.stage.state, backup);
     out.log(
-      `moved ${move.stage.name}: ${project.showState(move.stage.state)} → ${project.showState(move.to)}${encrypted ? ', encrypted' : ''}${after?.verifiedRelease ? ` (verified release ${describeRelease(after.verifiedRelease)})` : ''}`,
+      `moved ${move.stage.name}: ${project.showState(move.stage.state)} → ${project.showState(move.to)}${encryption ? ', encrypted' : ''}${after?.verifiedRelease ? ` (verified release ${describeRelease(after.verifiedRelease)})` : ''}`,
     );
   }
   // The promotion history goes with the state. The source's stays (it is append-only); a merge
