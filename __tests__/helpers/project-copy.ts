@@ -28,8 +28,23 @@ export async function projectCopy(prefix: string): Promise<string> {
   return dir;
 }
 
-/** Gives the sample's api service, in a copy, the secret `API_TOKEN` (its health page shows it). */
-export function giveApiSecret(dir: string): void {
+/**
+ * The state encryption the suites that deploy with a secret give their copy: the fewest PBKDF2
+ * iterations OpenTofu accepts, as a team may choose for throwaway environments. Every engine run
+ * on an encrypted state derives the key several times; at OpenTofu's default (600 000) that is
+ * about a second of CPU more per run on this machine. (The recovery suite keeps the default.)
+ */
+export const TEST_STATE_ENCRYPTION = 'StateEncryption.passphrase({ iterations: 200_000 })';
+
+/**
+ * Gives the sample's api service, in a copy, the secret `API_TOKEN` (its health page shows it),
+ * and the delivery `stateEncryption` (source text; null: the default for a delivery with a secret,
+ * with OpenTofu's PBKDF2 settings).
+ */
+export function giveApiSecret(
+  dir: string,
+  stateEncryption: string | null = TEST_STATE_ENCRYPTION,
+): void {
   const service = join(dir, 'stacks', 'sample-service.ts');
   const source = readFileSync(service, 'utf8');
   const withSecret = source.replace(
@@ -38,6 +53,21 @@ export function giveApiSecret(dir: string): void {
   );
   expect(withSecret).not.toBe(source);
   writeFileSync(service, withSecret);
+  if (stateEncryption === null) return;
+  const delivery = join(dir, 'stacks', 'sample-delivery.ts');
+  const text = readFileSync(delivery, 'utf8');
+  const withEncryption = text
+    .replace(
+      '    target: options.target,\n',
+      `    target: options.target,\n    stateEncryption: ${stateEncryption},\n`,
+    )
+    .replace(
+      /import \{([^}]*)\} from '(\.\.\/lib|cdktf-deployment-pipeline)';/,
+      "import {$1, StateEncryption } from '$2';",
+    );
+  expect(withEncryption).toContain(`stateEncryption: ${stateEncryption},`);
+  expect(withEncryption).toContain(', StateEncryption }');
+  writeFileSync(delivery, withEncryption);
 }
 
 /** The variables a copy's pipeline.env exports (what scripts/setup wrote for it). */

@@ -363,7 +363,7 @@ describe('npm run down', () => {
     writeFileSync(join(secrets, 'dev.env'), 'API_TOKEN=recovery-token-0123456789\n');
     writeFileSync(passphrase, 'recovery-passphrase-0123456789\n');
     env = { ...env, PIPELINE_SECRETS_DIR: secrets };
-    giveApiSecret(copy);
+    giveApiSecret(copy, null); // OpenTofu's own key derivation settings, as a team's default
     expectSuccess(await cli(['deploy', 'dev']));
     // PostgreSQL too (set-up starts it for PIPELINE_STATE=pg); then the copy's own set-up again.
     expectSuccess(await sh('scripts/setup', [], { PIPELINE_STATE: 'pg' }, copy));
