@@ -46,16 +46,23 @@ export function expectSuccess(result: CommandResult): void {
 }
 
 /**
- * Runs the cdktf CLI exactly as a user would, with the flags this machine needs
- * (`--skip-provider-lock`, and `--auto-approve` where the command takes it).
+ * Runs the cdktf CLI as a user would, with the flags this machine needs (`--skip-provider-lock`,
+ * and `--auto-approve` where the command takes it): the project's own `node_modules/.bin/cdktf`,
+ * which `npx cdktf` runs too, without npx's half second of start-up (the consumer suite keeps
+ * npx, as its user types it).
  */
 export function cdktf(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
-  cwd?: string,
+  cwd = `${__dirname}/../..`,
 ): Promise<CommandResult> {
   const approve = args[0] === 'diff' ? [] : ['--auto-approve'];
-  return sh('npx', ['cdktf', ...args, '--skip-provider-lock', ...approve], env, cwd);
+  return sh(
+    `${cwd}/node_modules/.bin/cdktf`,
+    [...args, '--skip-provider-lock', ...approve],
+    env,
+    cwd,
+  );
 }
 
 /** `cdktf deploy STACK` (in the project root unless told otherwise); throws with the CLI's output when it fails. */
