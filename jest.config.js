@@ -44,13 +44,15 @@ const PLAN_TESTS_PATTERN = '\\.plan\\.test\\.ts$';
 
 /**
  * End-to-end suites that need the engine to themselves: the recovery suite stops and restarts
- * the Docker engine, and the Swarm suite makes it a swarm manager. The other suites each take a
- * lane of their own (__tests__/helpers/lane.ts) and run side by side.
+ * the Docker engine. The other suites each take a lane of their own (__tests__/helpers/lane.ts)
+ * and run side by side.
  */
-const SOLO_SUITES = [
-  '<rootDir>/__tests__/integration/recovery.test.ts',
-  '<rootDir>/__tests__/integration/swarm-sample.test.ts',
-];
+const SOLO_SUITES = ['<rootDir>/__tests__/integration/recovery.test.ts'];
+/**
+ * The Swarm suite makes the engine a swarm manager (live-restore off): a jest run of its own,
+ * started beside the integration suites once scripts/test has made the swarm.
+ */
+const SWARM_SUITES = ['<rootDir>/__tests__/integration/swarm-sample.test.ts'];
 
 /**
  * The unit and tool tests share one temporary folder per run, removed when it ends: cdktf's
@@ -92,7 +94,17 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.gitlab-ci-local/', ...SOLO_SUITES],
+      testPathIgnorePatterns: [
+        '/node_modules/',
+        '<rootDir>/.gitlab-ci-local/',
+        ...SOLO_SUITES,
+        ...SWARM_SUITES,
+      ],
+    },
+    {
+      ...common,
+      displayName: 'integration-swarm',
+      testMatch: SWARM_SUITES,
     },
     {
       ...common,

@@ -59,10 +59,38 @@ export function enterLane(dir: string, lane: Lane): NodeJS.ProcessEnv {
       text.replace(/^(\s*)source: /m, `$1publishAddress: '${lane.address}',\n$1source: `),
     );
   }
-  patch(join(dir, 'stacks', 'sample-service.ts'), (text) =>
-    text.replace(/repository: '(sample-[a-z]+)'/g, `repository: '$1${lane.repositorySuffix}'`),
-  );
+  patchRepositories(dir, lane.repositorySuffix);
   return { PIPELINE_NAME_PREFIX: lane.namePrefix };
+}
+
+function patchRepositories(dir: string, suffix: string): void {
+  patch(join(dir, 'stacks', 'sample-service.ts'), (text) =>
+    text.replace(/repository: '(sample-[a-z]+)'/g, `repository: '$1${suffix}'`),
+  );
+}
+
+/**
+ * The Swarm suite's lane. Swarm publishes a port on every address of each node, so ports, not a
+ * loopback address, set its environments apart: each is the sample's plus `portOffset`.
+ */
+export const SWARM_LANE = { namePrefix: 'sw-', repositorySuffix: '-sw', portOffset: 1000 } as const;
+
+/** Puts a copy of the project in the Swarm suite's lane (see {@link enterLane}). */
+export function enterSwarmLane(dir: string): NodeJS.ProcessEnv {
+  const { portOffset } = SWARM_LANE;
+  for (const name of ['dev', 'staging', 'prod']) {
+    patch(join(dir, 'environments', `${name}.ts`), (text) =>
+      text.replace(/\bport: (\d+)/g, (_, port: string) => `port: ${Number(port) + portOffset}`),
+    );
+  }
+  patch(join(dir, 'environments', 'review.ts'), (text) =>
+    text.replace(
+      /REVIEW_PORT_BASE = (\d+);/,
+      (_, port: string) => `REVIEW_PORT_BASE = ${Number(port) + portOffset};`,
+    ),
+  );
+  patchRepositories(dir, SWARM_LANE.repositorySuffix);
+  return { PIPELINE_NAME_PREFIX: SWARM_LANE.namePrefix };
 }
 
 /**

@@ -5,8 +5,13 @@
  * PIPELINE_TARGET=swarm, every task placed by node label, published ports answering on both
  * nodes. Then a new digest rolls over staging one task at a time while clients call it: the
  * other node keeps serving; a release that never turns healthy rolls back by itself while dev
- * keeps serving; and a secret reaches the api tasks as a Docker secret. The tests build on each other and run in order; afterAll destroys
- * everything, pass or fail, and removes the second node (and the swarm, when it made it).
+ * keeps serving; and a secret reaches the api tasks as a Docker secret. The tests build on each
+ * other and run in order; afterAll destroys everything, pass or fail, and removes the second node
+ * (and the swarm, when no other service runs on it).
+ *
+ * It runs beside the other end-to-end suites (scripts/test makes the swarm before they start), in
+ * a lane of its own: the name prefix `sw-`, image repositories `sample-*-sw`, and the sample's
+ * ports plus 1000 (Swarm publishes on every address, so an address of its own would not do).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,29 +19,33 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { Release, releaseKey } from '../../lib';
+import { docker, expectSuccess, httpGet, sh, until } from '../helpers/cli';
 import {
-  containerNames,
-  docker,
-  expectSuccess,
-  httpGet,
-  networkNames,
-  sh,
-  until,
-} from '../helpers/cli';
-import { clearEngineFix } from '../helpers/lane';
+  clearEngineFix,
+  engineObjectsOf,
+  enterSwarmLane,
+  runningEnvironments,
+  SWARM_LANE,
+} from '../helpers/lane';
 import { giveApiSecret, pipelineEnv, projectCopy, start, Started } from '../helpers/project-copy';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(20 * 60 * 1000);
 
+/** Its lane: names, image repositories and ports of its own, as it runs beside the other suites. */
+const P = SWARM_LANE.namePrefix;
+/** A host port of the sample's environments, in this suite's lane. */
+const port = (sample: number) => sample + SWARM_LANE.portOffset;
 const URLS = {
-  dev: 'http://127.0.0.1:8080',
-  staging: 'http://127.0.0.1:8180',
-  prod: 'http://127.0.0.1:8280',
+  dev: `http://127.0.0.1:${port(8080)}`,
+  staging: `http://127.0.0.1:${port(8180)}`,
+  prod: `http://127.0.0.1:${port(8280)}`,
 };
 const HEALTHY = { status: 200, body: 'ok web (upstream: ok api )\n' };
 const REVIEW = 'swarm';
 const STAGES = ['dev', 'staging', 'prod', `review-${REVIEW}`];
+/** The Docker names of its environments. */
+const DOCKER_NAMES = STAGES.map((stage) => `${P}${stage}`);
 /** What scripts/swarm-node uses unless told otherwise. */
 const NODE_NETNS = '/var/run/netns/cdktf-pipeline-node2';
 const MANAGER_ADDRESS = '10.231.0.1';
@@ -131,7 +140,7 @@ async function networkProbe(
     '--name',
     name,
     '--network',
-    `${environment}-net`,
+    `${P}${environment}-net`,
     BASE_IMAGE,
     'sh',
     '-c',
@@ -199,7 +208,7 @@ function publishedProbe(port: number): {
 }
 
 beforeAll(async () => {
-  before = { containers: await containerNames(), networks: await networkNames() };
+  before = await engineObjectsOf(DOCKER_NAMES);
   const swarm = await docker(
     'info',
     '--format',
@@ -210,10 +219,10 @@ beforeAll(async () => {
       `The two-node Swarm test needs this engine in no swarm, or managing one advertised on ${MANAGER_ADDRESS} (scripts/swarm-node up makes it); it is '${swarm}'.`,
     );
   }
-  const running = await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment');
-  if (running) {
+  const running = await runningEnvironments(DOCKER_NAMES);
+  if (running.length > 0) {
     throw new Error(
-      `The engine runs pipeline containers (${running.split('\n').length}); ${clearEngineFix()}`,
+      `The engine runs this suite's environments (${running.join(', ')}); ${clearEngineFix(DOCKER_NAMES)}`,
     );
   }
   const up = await sh('scripts/swarm-node', ['up'], {}, PROJECT_ROOT);
@@ -226,9 +235,11 @@ beforeAll(async () => {
     await docker('node', 'update', '--label-add', `${POOL_LABEL}=apps`, node);
 
   copy = await projectCopy('swarm-sample-');
+  const lane = enterSwarmLane(copy);
   expectSuccess(await sh('scripts/setup', [], { PIPELINE_TARGET: 'swarm' }, copy));
   env = {
     ...pipelineEnv(copy),
+    ...lane,
     PIPELINE_REVIEW_IDS: '',
     PIPELINE_TARGET: 'swarm',
     PIPELINE_SWARM_PLACEMENT: `node.labels.${POOL_LABEL} == apps`,
@@ -245,7 +256,7 @@ afterAll(async () => {
   }
   // Swarm removes a removed service's containers shortly after; wait for them.
   for (let i = 0; i < 30; i++) {
-    if (!(await docker('ps', '-a', '-q', '--filter', 'label=cdktf-pipeline.environment'))) break;
+    if ((await runningEnvironments(DOCKER_NAMES)).length === 0) break;
     await new Promise((r) => setTimeout(r, 1000));
   }
   for (const node of nodes) await sh('docker', ['node', 'update', '--label-rm', POOL_LABEL, node]);
@@ -255,8 +266,7 @@ afterAll(async () => {
   if (secretsDir) rmSync(secretsDir, { recursive: true, force: true });
   expect(failed).toEqual([]);
   if (!before) return;
-  expect(await containerNames()).toEqual(before.containers);
-  expect(await networkNames()).toEqual(before.networks);
+  expect(await engineObjectsOf(DOCKER_NAMES)).toEqual(before);
   expect(existsSync(NODE_NETNS)).toBe(false);
 });
 
@@ -287,7 +297,8 @@ describe('the sample delivery on a two-node swarm', () => {
 
     // Two replicas: one on each node (the scheduler spreads a service over the nodes that
     // qualify); two publishers: one on each node, since a node gives a host port to one task.
-    for (const service of ['staging-web', 'prod-web', 'prod-api', 'prod-web-published']) {
+    for (const name of ['staging-web', 'prod-web', 'prod-api', 'prod-web-published']) {
+      const service = `${P}${name}`;
       expect({ service, nodes: await taskNodes(service) }).toEqual({ service, nodes });
     }
     const constraints = await docker(
@@ -295,12 +306,12 @@ describe('the sample delivery on a two-node swarm', () => {
       'inspect',
       '--format',
       '{{json .Spec.TaskTemplate.Placement.Constraints}}',
-      'prod-api',
+      `${P}prod-api`,
     );
     expect(JSON.parse(constraints)).toEqual([`node.labels.${POOL_LABEL} == apps`]);
     // The second node answers on prod's port too, with the same build, through its own task.
     const onSecond = onSecondNode(
-      'curl -fsS -m 5 http://127.0.0.1:8280/cgi-bin/health && curl -fsS -m 5 http://127.0.0.1:8280/cgi-bin/version',
+      `curl -fsS -m 5 ${URLS.prod}/cgi-bin/health && curl -fsS -m 5 ${URLS.prod}/cgi-bin/version`,
     );
     expect(await onSecond.result).toEqual({
       code: 0,
@@ -317,7 +328,7 @@ describe('the sample delivery on a two-node swarm', () => {
     expect(next).not.toBe(old);
 
     const network = await networkProbe('staging');
-    const published = publishedProbe(8180);
+    const published = publishedProbe(port(8180));
     const started = Date.now();
     const deployed = await cli(['deploy', 'staging']);
     const seconds = Math.round((Date.now() - started) / 1000);
@@ -348,7 +359,7 @@ describe('the sample delivery on a two-node swarm', () => {
     expect(verified('staging')).toBe(verified('dev'));
     // Each node still publishes the port (the replicas may now share a node: start-first places
     // each new task before the old one leaves, and Swarm does not rebalance afterwards).
-    expect(await taskNodes('staging-web-published')).toEqual(nodes);
+    expect(await taskNodes(`${P}staging-web-published`)).toEqual(nodes);
   });
 
   test('a release that never turns healthy in the environment rolls back by itself: the deploy fails naming the service and why, dev keeps serving on both nodes, its verified digest stays', async () => {
@@ -369,14 +380,14 @@ describe('the sample delivery on a two-node swarm', () => {
     expect(broken).not.toBe(before);
 
     const network = await networkProbe('dev');
-    const published = publishedProbe(8080);
+    const published = publishedProbe(port(8080));
     const deployed = await cli(['deploy', 'dev']);
     const fromNetwork = await network.stop();
     const [first, second, bothDown] = await published.stop();
     expect(deployed.code).toBe(1);
     // api updates first (web depends on it): its new task never turns healthy.
     expect(deployed.output).toMatch(
-      /\[deploy\] error: deploy dev failed: Swarm rolled back service 'api' \(dev-api\): its new tasks failed \(task: non-zero exit \(\d+\): dockerexec: unhealthy container\)\. dev runs the version it ran before, and its verified release is unchanged\./,
+      /\[deploy\] error: deploy dev failed: Swarm rolled back service 'api' \(sw-dev-api\): its new tasks failed \(task: non-zero exit \(\d+\): dockerexec: unhealthy container\)\. dev runs the version it ran before, and its verified release is unchanged\./,
     );
     expect(fromNetwork).toEqual({ failed: 0, builds: [serving] });
     expect([first, second, bothDown]).toEqual([
@@ -413,7 +424,7 @@ describe('the sample delivery on a two-node swarm', () => {
           'inspect',
           '--format',
           '{{json .Spec.TaskTemplate.ContainerSpec.Secrets}}',
-          'dev-api',
+          `${P}dev-api`,
         ),
       ) as { SecretName: string; File: { Name: string; UID: string; GID: string; Mode: number } }[];
       expect(mounted.map((m) => m.File)).toEqual([
@@ -441,7 +452,7 @@ describe('the sample delivery on a two-node swarm', () => {
       'inspect',
       '--format',
       '{{json .Spec.TaskTemplate.ContainerSpec.Env}}',
-      'dev-api',
+      `${P}dev-api`,
     );
     expect(JSON.parse(env0)).toContain('API_TOKEN_FILE=/run/secrets/API_TOKEN');
 
