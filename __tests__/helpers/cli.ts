@@ -1,5 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -225,11 +227,25 @@ export function alive(pid: number): boolean {
 }
 
 /**
+ * The lock every `npm pack` of this checkout takes in the tests (`flock`): packing builds `dist/`
+ * afresh (`rm -rf dist`, then tsc), so a second pack at the same moment would ship a tarball
+ * without it.
+ */
+export const PACK_LOCK = join(tmpdir(), 'cdktf-deployment-pipeline-pack.lock');
+
+/**
  * Packs this repository as `npm pack` does (its prepack builds dist/) into `destination`;
  * resolves with the tarball's file name.
  */
 export async function packPackage(destination: string): Promise<string> {
-  const pack = await sh('npm', ['pack', '--pack-destination', destination, '--loglevel=error']);
+  const pack = await sh('flock', [
+    PACK_LOCK,
+    'npm',
+    'pack',
+    '--pack-destination',
+    destination,
+    '--loglevel=error',
+  ]);
   if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.output}`);
   return pack.output.trim().split('\n').pop() ?? '';
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { expectSuccess, httpGet, sh } from '../helpers/cli';
+import { expectSuccess, httpGet, PACK_LOCK, sh } from '../helpers/cli';
 import { PROJECT_ROOT } from '../helpers/test-app';
 
 jest.setTimeout(15 * 60 * 1000);
@@ -37,11 +37,13 @@ function quickStart(): string[] {
 
 /**
  * A command of the quick start on this machine: in the suite's temporary folder instead of /tmp,
- * and init with a free port and a base image the Docker host has (no image can be pulled here).
+ * init with a free port and a base image the Docker host has (no image can be pulled here), and
+ * `npm pack` under the tests' pack lock (the consumer suite packs this checkout too).
  */
 function here(command: string): string {
   return command
     .replace(/\/tmp\b/g, parent)
+    .replace(/^npm pack /, `flock ${PACK_LOCK} npm pack `)
     .replace(
       / cdktf-pipeline init$/,
       ` cdktf-pipeline init --port 18680 --base-image ${BASE_IMAGE}`,
