@@ -74,9 +74,20 @@ function fingerprint(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 12);
 }
 
-/** The files under `dir` that contain `needle`, as grep finds them (binary files too). */
+/**
+ * The files under `dir` that contain `needle`, as grep finds them (binary files too). Network
+ * namespace files (`netns/`: what the Swarm suite's second engine mounts under the package's run
+ * folder while it runs beside this one) are not files one can read.
+ */
 async function filesContaining(dir: string, needle: string): Promise<string[]> {
-  const found = await sh('grep', ['-rlF', '--binary-files=text', '-e', needle, dir]);
+  const found = await sh('grep', [
+    '-rlF',
+    '--binary-files=text',
+    '--exclude-dir=netns',
+    '-e',
+    needle,
+    dir,
+  ]);
   if (found.code > 1) throw new Error(`grep failed in ${dir}:\n${found.output}`);
   return found.output.split('\n').filter(Boolean);
 }
