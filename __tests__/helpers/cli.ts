@@ -6,6 +6,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
+/** This repository's root: where commands run unless told otherwise. */
+const ROOT = join(__dirname, '..', '..');
+
 export interface CommandResult {
   readonly code: number;
   readonly output: string;
@@ -19,7 +22,7 @@ export async function sh(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
-  cwd = `${__dirname}/../..`,
+  cwd = ROOT,
 ): Promise<CommandResult> {
   try {
     const { stdout, stderr } = await run(command, args, {
@@ -56,7 +59,7 @@ export function expectSuccess(result: CommandResult): void {
 export function cdktf(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
-  cwd = `${__dirname}/../..`,
+  cwd = ROOT,
 ): Promise<CommandResult> {
   const approve = args[0] === 'diff' ? [] : ['--auto-approve'];
   return sh(

@@ -7,7 +7,8 @@
  * other node keeps serving; a release that never turns healthy rolls back by itself while dev
  * keeps serving; and a secret reaches the api tasks as a Docker secret. The tests build on each
  * other and run in order; afterAll destroys everything, pass or fail, and removes the second node
- * (and the swarm, when no other service runs on it).
+ * and the swarm (under scripts/test, which made the swarm, scripts/test removes both once every
+ * suite has ended).
  *
  * It runs beside the other end-to-end suites (scripts/test makes the swarm before they start), in
  * a lane of its own: the name prefix `sw-`, image repositories `sample-*-sw`, and the sample's

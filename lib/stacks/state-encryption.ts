@@ -15,10 +15,10 @@ export interface PassphraseEncryptionProps {
   /**
    * PBKDF2 iterations that derive the key from the passphrase: the work an attacker who holds an
    * encrypted state pays per guess, and the work every engine run that reads or writes a state
-   * pays too (several derivations per deploy, about 0.3 s each per 100 000 iterations on one
-   * core here). From 200 000 (the fewest OpenTofu accepts) to 10 000 000. A state keeps the
-   * iterations it was written with, so a change applies from each stage's next deploy and old
-   * states stay readable.
+   * pays too, several times per run (a plan of an encrypted stage took 1.7 s of CPU at 600 000
+   * and 0.6 s at 200 000 on the machine the package is tested on). From 200 000 (the fewest
+   * OpenTofu accepts) to 10 000 000. A state keeps the iterations it was written with, so a
+   * change applies from each stage's next deploy and old states stay readable.
    * @default 600000 (OpenTofu's default)
    */
   readonly iterations?: number;
