@@ -301,6 +301,22 @@ describe('faults: a clear error, and what runs keeps running', () => {
     await until('a container to be created', () =>
       logShows('dev', /docker_container\.\S+: Creating\.\.\./),
     );
+    // Killed once the new web container runs, while the deploy waits for it to turn healthy (its
+    // first check comes seconds later): killed in the middle of starting it, the engine would
+    // leave its port proxy behind, holding the port, and know nothing of it once back.
+    await until('the new web container to run', async () => {
+      const web = await sh('docker', [
+        'inspect',
+        '--format',
+        '{{.State.Running}} {{json .Config.Env}}',
+        'dev-web-0',
+      ]);
+      return (
+        web.code === 0 &&
+        web.output.startsWith('true ') &&
+        web.output.includes('GREETING=hello after the engine came back')
+      );
+    });
     process.kill(engine, 'SIGKILL');
     try {
       const failed = await deploy.result;
