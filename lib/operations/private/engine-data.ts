@@ -146,7 +146,7 @@ export interface InitialisedRun {
 
 /**
  * Runs `commands` in `stack`'s synthesized folder with its kept engine data (setting
- * `env.TF_DATA_DIR`): `init` first only when no data is kept for this configuration (else the log,
+ * `env.TF_DATA_DIR`, which leads to the kept data afterwards too): `init` first only when no data is kept for this configuration (else the log,
  * written anew, begins with `init skipped: ...`), and the data of a successful `init` kept. When
  * the kept data no longer fits (the engine asks for `init`: a provider removed from its cache, say),
  * it is dropped and the commands run again after an `init`, once; `again` is told.
@@ -181,7 +181,12 @@ export async function runInitialised(
     } finally {
       if (!initialised) {
         if (failed === INIT) data.discard();
-        else data.keep();
+        else {
+          data.keep();
+          // What the caller runs next with `env` (e.g. `show` of the plan file written) finds
+          // the data where it is kept now, not in this run's scratch folder.
+          if (data.initialised) env.TF_DATA_DIR = data.use();
+        }
       }
     }
     if (code !== 0 && initialised && attempt === 0 && needsInit(readFileSync(log.file, 'utf8'))) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { engineBinary } from '../../private/engine';
+import { engineBinary, engineError } from '../../private/engine';
 import { EnginePlanJson } from '../../private/planned-changes';
 import { runCollected, runLogged } from '../../private/process';
 import { isPlainObject } from '../../private/shape';
@@ -173,10 +173,13 @@ export async function enginePlan(
       'Read the error above.',
     );
   }
-  const shown = await runCollected(engine, ['show', '-json', planFile], { cwd: dir, env });
+  const shown = await runCollected(engine, ['show', '-json', '-no-color', planFile], {
+    cwd: dir,
+    env,
+  });
   if (shown.code !== 0) {
     throw new OperationError(
-      `reading the ${refreshOnly ? 'refresh-only plan' : 'plan'} of ${stage.name} failed: ${shown.output.trim().split('\n')[0]}`,
+      `reading the ${refreshOnly ? 'refresh-only plan' : 'plan'} of ${stage.name} failed: ${engineError(shown.output)}`,
       'Run it again; if it persists, run the plan by hand in the stack folder.',
     );
   }

@@ -8,7 +8,7 @@ import {
   EncryptionSettings,
   MIN_PASSPHRASE_LENGTH,
 } from '../../private/encryption';
-import { engineBinary } from '../../private/engine';
+import { engineBinary, engineError } from '../../private/engine';
 import { scratchFolder } from '../../private/process';
 import { StateLocation } from '../../schema/delivery-manifest';
 
@@ -131,20 +131,8 @@ function inStateWorkspace<T>(
       });
     } catch (error) {
       const e = error as { stderr?: string; message: string };
-      // -no-color is not given to every subcommand: drop colour codes.
-      // eslint-disable-next-line no-control-regex
-      const detail = (e.stderr ?? e.message).replace(/\u001b\[[0-9;]*m/g, '');
-      // The engine's error and the lines that explain it, as one line.
-      const lines = detail.split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim());
-      const at = lines.findIndex((l) => /^Error: /.test(l));
-      const end = lines.indexOf('', at + 2);
-      const reason =
-        at < 0
-          ? lines.filter(Boolean)[0]
-          : `${lines[at].slice('Error: '.length)}: ${lines
-              .slice(at + 1, end < 0 ? undefined : end)
-              .filter(Boolean)
-              .join(' ')}`;
+      const detail = e.stderr ?? e.message;
+      const reason = engineError(detail);
       if (isWrongPassphrase(detail)) throw wrongPassphrase(location, where);
       throw new OperationError(
         `${engineBinary()} ${args[0]}${args[0] === 'state' ? ` ${args[1]}` : ''} failed on the state at ${stateLocationText(location)}: ${reason}`,
