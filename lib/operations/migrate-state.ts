@@ -86,14 +86,15 @@ export async function migrateState(
   const encryption = source.stateEncrypted
     ? { iterations: source.stateEncryptionIterations }
     : undefined;
-  const texts: string[] = [];
-  for (const move of moves) texts.push((await project.states.plainText(move.stage.state)) ?? '');
+  const texts = await Promise.all(
+    moves.map(async (move) => (await project.states.plainText(move.stage.state)) ?? ''),
+  );
   const backup = join(project.work, 'state-backup', new Date().toISOString().replace(/[:.]/g, '-'));
   for (const [i, move] of moves.entries()) {
     const before = await project.outputs(move.stage.state);
     let readBack: string;
     try {
-      readBack = pushState(move.to, where, encryption, texts[i]);
+      readBack = await pushState(move.to, where, encryption, texts[i]);
     } catch (error) {
       throw new OperationError(
         `${move.stage.name}: ${error instanceof Error ? error.message : String(error)}`,
@@ -101,7 +102,7 @@ export async function migrateState(
       );
     }
     // What the store holds now, as the engine read it back right after the push.
-    const after = await project.outputs(move.to, () => readBack);
+    const after = await project.outputs(move.to, () => Promise.resolve(readBack));
     if (
       (after?.verifiedRelease && releaseKey(after.verifiedRelease)) !==
         (before?.verifiedRelease && releaseKey(before.verifiedRelease)) ||

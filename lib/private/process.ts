@@ -154,3 +154,24 @@ export function scratchFolder(kind: string): string {
   removeLeftovers(tmpdir(), (name) => Number(own.exec(name)?.[1]) || undefined);
   return mkdtempSync(join(tmpdir(), `${prefix}${process.pid}-`));
 }
+
+/**
+ * A gate that lets at most `limit` tasks run at once; the others wait their turn, in order.
+ * For engine runs, which are CPU-bound: one per core.
+ */
+export function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    // A task that ends hands its place to the first waiting one.
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}

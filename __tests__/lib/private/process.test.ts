@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
-import { isAlive, scratchFolder } from '../../../lib/private/process';
+import { isAlive, limiter, scratchFolder } from '../../../lib/private/process';
 
 describe('scratchFolder', () => {
   test('is named by its kind and this process, and removes what ended processes left of that kind', () => {
@@ -31,5 +31,38 @@ describe('scratchFolder', () => {
       for (const dir of [folder, running, otherKind, unnamed])
         rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('limiter', () => {
+  test('runs at most its limit at once, starts the waiting ones in order, and passes results and errors through', async () => {
+    const gate = limiter(2);
+    const started: number[] = [];
+    let running = 0;
+    let most = 0;
+    const finish: (() => void)[] = [];
+    const task = (n: number) =>
+      gate(async () => {
+        started.push(n);
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => finish.push(resolve));
+        running--;
+        if (n === 3) throw new Error('task 3 failed');
+        return n * 10;
+      });
+    const tasks = [1, 2, 3, 4, 5].map((n) => task(n));
+    const settled = Promise.allSettled(tasks);
+    // Let the first ones start; then end one task at a time, as they come.
+    for (let ended = 0; ended < 5; ended++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(running).toBeLessThanOrEqual(2);
+      finish.shift()?.();
+    }
+    expect(
+      (await settled).map((r) => (r.status === 'fulfilled' ? r.value : r.reason.message)),
+    ).toEqual([10, 20, 'task 3 failed', 40, 50]);
+    expect(started).toEqual([1, 2, 3, 4, 5]);
+    expect(most).toBe(2);
   });
 });

@@ -37,12 +37,12 @@ import { isSwarmRollback, rollbackError, rolledBackServices } from './swarm-roll
  * deploy has just initialised (one run; an encrypted state comes out decrypted); when that fails,
  * read by the engine in a scratch folder, which says why.
  */
-export function pulledState(
+export async function pulledState(
   project: Project,
   stack: string,
   synthesized: string,
   location: StateLocation,
-): string {
+): Promise<string> {
   const dir = stackDirectory(synthesized, stack);
   const data = engineDataOf(project.work, stack, dir);
   const where = loadStatePassphrase(project.root);
@@ -294,7 +294,7 @@ export async function prepareEncryption(
     out.log(
       `encrypting the state of ${stack} (${project.showState(state)}), written in plain text`,
     );
-    encryptState(state, where, { iterations: delivery.stateEncryptionIterations });
+    await encryptState(state, where, { iterations: delivery.stateEncryptionIterations });
   }
   project.encryptionPrepared = true;
 }

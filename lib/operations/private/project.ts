@@ -243,7 +243,7 @@ export class Project {
   /** The outputs a stack's state holds; undefined when it has no state yet. */
   public async outputs(
     location: StateLocation,
-    decrypt?: (location: StateLocation) => string,
+    decrypt?: (location: StateLocation) => Promise<string>,
   ): Promise<StackOutputs | undefined> {
     const state = await this.states.read(location, decrypt);
     if (!state) return undefined;

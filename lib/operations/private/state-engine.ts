@@ -1,6 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { engineVariable, PASSPHRASE_VARIABLE } from '../../private/defaults';
 import {
@@ -9,10 +11,12 @@ import {
   MIN_PASSPHRASE_LENGTH,
 } from '../../private/encryption';
 import { engineBinary, engineError } from '../../private/engine';
-import { scratchFolder } from '../../private/process';
+import { limiter, scratchFolder } from '../../private/process';
 import { StateLocation } from '../../schema/delivery-manifest';
 
 import { OperationError } from './operation-error';
+
+const execFileAsync = promisify(execFile);
 
 /**
  * A state passphrase that is missing, too short or wrong: every command stops on it before it
@@ -93,14 +97,26 @@ export function wrongPassphrase(location: StateLocation, where: string): Passphr
  * Runs `fn` in a scratch OpenTofu working directory outside the project that has only the
  * backend of `location`, initialised; with `encryption`, with the delivery's encryption in its
  * migrating form (a plain state is read too, and every state is written encrypted, with those
- * settings).
+ * settings). Several may run at once (a command reading many states), one per core.
  */
-function inStateWorkspace<T>(
+async function inStateWorkspace<T>(
   location: StateLocation,
   where: string,
   encryption: EncryptionSettings | undefined,
-  fn: (run: (args: string[], input?: string) => string) => T,
-): T {
+  fn: (run: (args: string[], input?: string) => Promise<string>) => Promise<T>,
+): Promise<T> {
+  return oneEnginePerCore(() => inWorkspace(location, where, encryption, fn));
+}
+
+/** The engine runs of {@link inStateWorkspace} that run at once: one per core. */
+const oneEnginePerCore = limiter(availableParallelism());
+
+async function inWorkspace<T>(
+  location: StateLocation,
+  where: string,
+  encryption: EncryptionSettings | undefined,
+  fn: (run: (args: string[], input?: string) => Promise<string>) => Promise<T>,
+): Promise<T> {
   const encrypted = encryption !== undefined;
   const dir = scratchFolder('state');
   const backend =
@@ -119,16 +135,17 @@ function inStateWorkspace<T>(
         : {}),
     }),
   );
-  const run = (args: string[], input?: string): string => {
+  // Asynchronous: a command reads several states at once (status, migrate-state).
+  const run = async (args: string[], input?: string): Promise<string> => {
     try {
-      return execFileSync(engineBinary(), args, {
+      const running = execFileAsync(engineBinary(), args, {
         cwd: dir,
         encoding: 'utf8',
-        input,
         maxBuffer: 256 * 1024 * 1024,
-        stdio: ['pipe', 'pipe', 'pipe'],
         env: { ...process.env, TF_IN_AUTOMATION: '1', TF_DATA_DIR: join(dir, '.terraform') },
       });
+      running.child.stdin?.end(input ?? '');
+      return (await running).stdout;
     } catch (error) {
       const e = error as { stderr?: string; message: string };
       const detail = e.stderr ?? e.message;
@@ -141,8 +158,8 @@ function inStateWorkspace<T>(
     }
   };
   try {
-    run(['init', '-input=false', '-no-color']);
-    return fn(run);
+    await run(['init', '-input=false', '-no-color']);
+    return await fn(run);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -157,7 +174,7 @@ export function stateLocationText(location: StateLocation): string {
  * An encrypted state, decrypted by the engine: its JSON text (kept in memory only). Checks the
  * passphrase first ({@link requireEncryption}; `where` is its secrets file).
  */
-export function decryptedState(location: StateLocation, where: string): string {
+export async function decryptedState(location: StateLocation, where: string): Promise<string> {
   requireEncryption(where);
   return inStateWorkspace(location, where, {}, (run) => run(['state', 'pull']));
 }
@@ -168,27 +185,27 @@ export function decryptedState(location: StateLocation, where: string): string {
  * the target's lock. Returns the state as the engine reads it back from `location` afterwards
  * (decrypted; in memory only), from the same initialised folder.
  */
-export function pushState(
+export async function pushState(
   location: StateLocation,
   where: string,
   encryption: EncryptionSettings | undefined,
   state: string,
-): string {
+): Promise<string> {
   if (encryption) requireEncryption(where);
-  return inStateWorkspace(location, where, encryption, (run) => {
-    run(['state', 'push', '-lock-timeout=10s', '-'], state);
+  return inStateWorkspace(location, where, encryption, async (run) => {
+    await run(['state', 'push', '-lock-timeout=10s', '-'], state);
     return run(['state', 'pull']);
   });
 }
 
 /** Rewrites a plain-text state encrypted with `encryption`, keeping every resource and output. */
-export function encryptState(
+export async function encryptState(
   location: StateLocation,
   where: string,
   encryption: EncryptionSettings,
-): void {
-  inStateWorkspace(location, where, encryption, (run) => {
-    const state = run(['state', 'pull']);
-    run(['state', 'push', '-force', '-'], state);
+): Promise<void> {
+  await inStateWorkspace(location, where, encryption, async (run) => {
+    const state = await run(['state', 'pull']);
+    await run(['state', 'push', '-force', '-'], state);
   });
 }

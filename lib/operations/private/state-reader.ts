@@ -34,7 +34,7 @@ export class StateReader {
    */
   public async read(
     location: StateLocation,
-    decrypt?: (location: StateLocation) => string,
+    decrypt?: (location: StateLocation) => Promise<string>,
   ): Promise<RawState | undefined> {
     const plain = await this.plainText(location, decrypt);
     return plain === undefined ? undefined : parseState(plain, location);
@@ -46,14 +46,14 @@ export class StateReader {
    */
   public async plainText(
     location: StateLocation,
-    decrypt: (location: StateLocation) => string = (l) =>
+    decrypt: (location: StateLocation) => Promise<string> = (l) =>
       decryptedState(l, loadStatePassphrase(this.root)),
   ): Promise<string | undefined> {
     const text = await this.text(location);
     if (text === undefined || !isEncryptedState(text)) return text;
     const key = stateLocationText(location);
     const known = decryptedTexts.get(key);
-    const plain = known?.encrypted === text ? known.plain : decrypt(location);
+    const plain = known?.encrypted === text ? known.plain : await decrypt(location);
     decryptedTexts.set(key, { encrypted: text, plain });
     return plain;
   }
@@ -99,12 +99,12 @@ export class StateReader {
 
   /** The stacks whose state holds resources (a destroyed stack leaves an empty state). */
   public async deployed(store: StateStoreManifest): Promise<string[]> {
-    const deployed: string[] = [];
-    for (const stack of await this.stacks(store)) {
-      const state = await this.read(StateReader.locationIn(store, stack));
-      if ((state?.resources ?? []).length > 0) deployed.push(stack);
-    }
-    return deployed;
+    const stacks = await this.stacks(store);
+    // Read side by side: an encrypted state costs an engine run.
+    const states = await Promise.all(
+      stacks.map((stack) => this.read(StateReader.locationIn(store, stack))),
+    );
+    return stacks.filter((_, i) => (states[i]?.resources ?? []).length > 0);
   }
 
   /** Drops a stage's state schema in PostgreSQL (what a move to local files leaves behind). */
