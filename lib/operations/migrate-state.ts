@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+import { allInOrder } from '../private/process';
 import { describeRelease, releaseKey } from '../private/release';
 import { StateLocation, StageManifest } from '../schema/delivery-manifest';
 import { STATE_STORE_VARIABLE } from '../stacks/state-store';
@@ -86,7 +87,7 @@ export async function migrateState(
   const encryption = source.stateEncrypted
     ? { iterations: source.stateEncryptionIterations }
     : undefined;
-  const texts = await Promise.all(
+  const texts = await allInOrder(
     moves.map(async (move) => (await project.states.plainText(move.stage.state)) ?? ''),
   );
   const backup = join(project.work, 'state-backup', new Date().toISOString().replace(/[:.]/g, '-'));

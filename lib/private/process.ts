@@ -175,3 +175,15 @@ export function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T
     }
   };
 }
+
+/**
+ * Waits for every promise; when some failed, rejects with the error of the first of them in the
+ * given order (not the first to fail in time), so that what a command reports does not depend on
+ * which of its parallel reads ended first.
+ */
+export async function allInOrder<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
-import { isAlive, limiter, scratchFolder } from '../../../lib/private/process';
+import { allInOrder, isAlive, limiter, scratchFolder } from '../../../lib/private/process';
 
 describe('scratchFolder', () => {
   test('is named by its kind and this process, and removes what ended processes left of that kind', () => {
@@ -64,5 +64,30 @@ describe('limiter', () => {
     ).toEqual([10, 20, 'task 3 failed', 40, 50]);
     expect(started).toEqual([1, 2, 3, 4, 5]);
     expect(most).toBe(2);
+  });
+});
+
+describe('allInOrder', () => {
+  const after = <T>(ms: number, value: T, fail = false) =>
+    new Promise<T>((resolve, reject) =>
+      setTimeout(() => (fail ? reject(new Error(String(value))) : resolve(value)), ms),
+    );
+
+  test('the values in the order given', async () => {
+    await expect(allInOrder([after(20, 'a'), after(1, 'b'), after(10, 'c')])).resolves.toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+  });
+
+  test('the error of the first failed promise in the order given, not the first to fail in time', async () => {
+    await expect(
+      allInOrder([
+        after(5, 'fine'),
+        after(30, 'first in order', true),
+        after(1, 'first in time', true),
+      ]),
+    ).rejects.toThrow(new Error('first in order'));
   });
 });

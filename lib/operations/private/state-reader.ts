@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 
 import { isEncryptedState } from '../../private/encryption';
+import { allInOrder } from '../../private/process';
 import { StateLocation, StateStoreManifest } from '../../schema/delivery-manifest';
 
 import { OperationError } from './operation-error';
@@ -101,7 +102,7 @@ export class StateReader {
   public async deployed(store: StateStoreManifest): Promise<string[]> {
     const stacks = await this.stacks(store);
     // Read side by side: an encrypted state costs an engine run.
-    const states = await Promise.all(
+    const states = await allInOrder(
       stacks.map((stack) => this.read(StateReader.locationIn(store, stack))),
     );
     return stacks.filter((_, i) => (states[i]?.resources ?? []).length > 0);
