@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-import { allInOrder } from '../private/process';
 import { describeRelease, releaseKey } from '../private/release';
 import { StateLocation, StageManifest } from '../schema/delivery-manifest';
 import { STATE_STORE_VARIABLE } from '../stacks/state-store';
@@ -87,9 +86,9 @@ export async function migrateState(
   const encryption = source.stateEncrypted
     ? { iterations: source.stateEncryptionIterations }
     : undefined;
-  const texts = await allInOrder(
-    moves.map(async (move) => (await project.states.plainText(move.stage.state)) ?? ''),
-  );
+  // Read from memory: synthWithDeployed read (and decrypted) every state already, side by side.
+  const texts: string[] = [];
+  for (const move of moves) texts.push((await project.states.plainText(move.stage.state)) ?? '');
   const backup = join(project.work, 'state-backup', new Date().toISOString().replace(/[:.]/g, '-'));
   for (const [i, move] of moves.entries()) {
     const before = await project.outputs(move.stage.state);

@@ -138,8 +138,9 @@ function projectRootOf(file: string, cwd: string): string {
  * The app runner (`cdktf-pipeline-app [ENTRY] [ARGS...]`, the package's second bin): runs a cdktf
  * app's TypeScript entry (default `main.ts`, relative to the working folder, which cdktf makes
  * the project's) with {@link installTypeScriptHook} for the entry's project, the entry seeing its
- * own arguments from `process.argv[2]` on, as under `node`. Returns the exit code for a problem found before the
- * app runs (its message on standard error); the app's own errors end the process as under `node`.
+ * own arguments from `process.argv[2]` on, as under `node`. Returns the exit code for a problem
+ * found before the app runs (its message on standard error); the app's own errors end the process
+ * as under `node`.
  */
 export function runApp(argv: string[], cwd: string, stderr: (line: string) => void): number {
   const entry = argv[2] ?? 'main.ts';

@@ -146,8 +146,9 @@ export interface InitialisedRun {
 
 /**
  * Runs `commands` in `stack`'s synthesized folder with its kept engine data (setting
- * `env.TF_DATA_DIR`, which leads to the kept data afterwards too): `init` first only when no data is kept for this configuration (else the log,
- * written anew, begins with `init skipped: ...`), and the data of a successful `init` kept. When
+ * `env.TF_DATA_DIR`, which leads to the kept data afterwards too): `init` first only when no data
+ * is kept for this configuration (else the log, written anew, begins with `init skipped: ...`),
+ * and the data of a successful `init` kept. When
  * the kept data no longer fits (the engine asks for `init`: a provider removed from its cache, say),
  * it is dropped and the commands run again after an `init`, once; `again` is told.
  */
