@@ -27,6 +27,7 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/lib/cli/doctor.test.ts',
   '<rootDir>/__tests__/lib/cli/exit-codes.test.ts',
   '<rootDir>/__tests__/lib/cli/main.test.ts',
+  '<rootDir>/__tests__/lib/cli/start-up.test.ts',
   '<rootDir>/__tests__/lib/operations/operations.test.ts',
   '<rootDir>/__tests__/lib/operations/parity.test.ts',
   '<rootDir>/__tests__/lib/operations/private/run-release.test.ts',

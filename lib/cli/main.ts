@@ -18,7 +18,7 @@ import {
   statusMarkdown,
   statusTable,
 } from '../operations';
-import { EnvironmentParity } from '../parity/environment-parity';
+import { formatParityReport } from '../parity/private/synthesized-parity';
 import { PIPELINE_DEFAULTS, STATUS_MARKDOWN_FILE } from '../private/defaults';
 import { ConfigurationError } from '../private/errors';
 
@@ -474,7 +474,7 @@ function commandTable(
       act(o, async (ops) => {
         const report = await ops.parity({ reviews: o.review });
         if (o.json) printJson(report);
-        else console.log(EnvironmentParity.format(report));
+        else console.log(formatParityReport(report));
         return report.differences.length === 0 ? ExitCode.OK : ExitCode.ERROR;
       }),
     );

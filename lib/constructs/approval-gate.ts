@@ -1,7 +1,7 @@
 import { Fn, IResolvable, Op, TerraformLocal, TerraformResource, Token } from 'cdktf';
 import { Construct } from 'constructs';
 
-import { releaseExpressions } from '../private/release';
+import { releaseExpressions } from '../private/release-expressions';
 import { assertShape, shape } from '../private/shape';
 
 import { TerraformData } from './private/terraform-data';

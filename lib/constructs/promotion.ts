@@ -13,12 +13,8 @@ import { Construct } from 'constructs';
 export { VERIFIED_RELEASE_OUTPUT } from '../private/release';
 
 import { ConfigurationError, invalidValue } from '../private/errors';
-import {
-  IMAGE_NAME_PATTERN,
-  SINGLE_IMAGE,
-  releaseExpressions,
-  VERIFIED_RELEASE_OUTPUT,
-} from '../private/release';
+import { IMAGE_NAME_PATTERN, SINGLE_IMAGE, VERIFIED_RELEASE_OUTPUT } from '../private/release';
+import { releaseExpressions } from '../private/release-expressions';
 import { assertShape, shape } from '../private/shape';
 
 import { TerraformData } from './private/terraform-data';

@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+import { STATE_STORE_VARIABLE } from '../private/defaults';
 import { describeRelease, releaseKey } from '../private/release';
 import { StateLocation, StageManifest } from '../schema/delivery-manifest';
-import { STATE_STORE_VARIABLE } from '../stacks/state-store';
 
 import { History } from './private/history-store';
 import { OperationError } from './private/operation-error';

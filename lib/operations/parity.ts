@@ -1,4 +1,5 @@
-import { EnvironmentParity, ParityReport } from '../parity/environment-parity';
+import type { ParityReport } from '../parity/environment-parity';
+import { checkSynthesized } from '../parity/private/synthesized-parity';
 
 import { OperationError } from './private/operation-error';
 import { Project } from './private/project';
@@ -23,7 +24,7 @@ export async function parity(project: Project, options: ParityOptions = {}): Pro
   return project.synth(
     reviews.map((id) => Project.reviewStack(id)),
     ({ outdir }) => {
-      const report = EnvironmentParity.checkSynthesized(outdir);
+      const report = checkSynthesized(outdir);
       if (report.stacks.length < 2) {
         throw new OperationError(
           `parity needs at least two environment stacks to compare, found ${report.stacks.length}.`,

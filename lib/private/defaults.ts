@@ -1,5 +1,8 @@
 import { RELEASE_ID_LENGTH } from '../schema/release';
 
+/** The variable that selects the state store of `StateStore.fromEnvironment`. */
+export const STATE_STORE_VARIABLE = 'PIPELINE_STATE';
+
 /** Default values shared by the constructs, kept as data in one place. */
 export const DEFAULTS = {
   /** The local registry that a development machine runs. */

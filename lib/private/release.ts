@@ -1,9 +1,5 @@
-import { Fn, TerraformLocal, Token } from 'cdktf';
-import { Construct } from 'constructs';
-
 import { Release, releaseId, releaseKey, SINGLE_IMAGE } from '../schema/release';
 
-import { DEFAULTS } from './defaults';
 import { isPlainObject } from './shape';
 
 export type { Release };
@@ -61,41 +57,6 @@ export function releaseOf(value: unknown): Release | undefined {
 /** Whether two releases are the same images by digest. */
 export function sameRelease(a: Release | undefined, b: Release | undefined): boolean {
   return a !== undefined && b !== undefined && releaseKey(a) === releaseKey(b);
-}
-
-/**
- * The engine's expressions of a release's key and id, from each image's digest reference (tokens
- * of the plan): the same values as `releaseKey` and `releaseId` compute. Each is a local value of
- * `scope`, so that the configuration names it once and the expressions that use it stay short
- * (cdktf resolves an expression again wherever it is embedded).
- */
-export function releaseExpressions(
-  scope: Construct,
-  images: { readonly [name: string]: string },
-): {
-  /** `name=sha256:…` of each image, by name. */
-  readonly entries: { readonly [name: string]: string };
-  /** The entries joined by commas. */
-  readonly key: string;
-  /** The first 12 hex digits of the SHA-256 of the key. */
-  readonly id: string;
-} {
-  const names = Object.keys(images).sort();
-  const list = new TerraformLocal(
-    scope,
-    'ReleaseEntries',
-    names.map((name) => Fn.join('=', [name, Fn.element(Fn.split('@', images[name]), 1)])),
-  );
-  const entries = Object.fromEntries(
-    names.map((name, i) => [name, Token.asString(Fn.element(list.asList, i))]),
-  );
-  const key = new TerraformLocal(scope, 'ReleaseKey', Fn.join(',', list.asList)).asString;
-  const id = new TerraformLocal(
-    scope,
-    'ReleaseId',
-    Fn.substr(Fn.sha256(key), 0, DEFAULTS.releaseIdLength),
-  ).asString;
-  return { entries, key, id };
 }
 
 /**

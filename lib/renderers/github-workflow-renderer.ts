@@ -1,5 +1,3 @@
-import { stringify } from 'yaml';
-
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import { StepKind } from '../model/pipeline-step';
 import {
@@ -25,6 +23,7 @@ import { SECRET_NAME } from '../private/service-specs';
 import { assertShape, shape } from '../private/shape';
 
 import { GithubJob, GithubStep, GithubWorkflowDocument } from './github-workflow-document';
+import { yamlText } from './private/yaml-text';
 
 /** Props of a {@link GithubWorkflowRenderer}. */
 export interface GithubWorkflowRendererProps {
@@ -121,7 +120,7 @@ export class GithubWorkflowRenderer {
       },
       jobs,
     };
-    return generatedHeader(this.source) + stringify(doc, { lineWidth: 0 });
+    return generatedHeader(this.source) + yamlText(doc);
   }
 
   private job(pipeline: DeliveryPipeline, ci: CiJob): GithubJob {

@@ -1,5 +1,3 @@
-import { stringify } from 'yaml';
-
 import { DeliveryPipeline } from '../model/delivery-pipeline';
 import {
   bindMergeRequestId,
@@ -22,6 +20,7 @@ import { ConfigurationError, invalidValue } from '../private/errors';
 import { assertShape, shape } from '../private/shape';
 
 import { GitlabCiDocument, GitlabJob, GitlabRule } from './gitlab-ci-document';
+import { yamlText } from './private/yaml-text';
 
 /** Props of a {@link GitlabCiRenderer}. */
 export interface GitlabCiRendererProps {
@@ -84,7 +83,7 @@ export class GitlabCiRenderer {
       default: { before_script: [...pipeline.setupCommands] },
     };
     for (const job of jobs) doc[job.stage.id] = this.job(pipeline, job);
-    return generatedHeader(this.source) + stringify(doc, { lineWidth: 0 });
+    return generatedHeader(this.source) + yamlText(doc);
   }
 
   private job(pipeline: DeliveryPipeline, ci: CiJob): GitlabJob {

@@ -8,6 +8,7 @@ import { SmokeTest } from '../constructs/smoke-test';
 import { DEFAULTS } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { SINGLE_IMAGE } from '../private/release';
+import { parseReviewIds } from '../private/review-ids';
 import { assertShape, shape } from '../private/shape';
 import { afterSynthesis } from '../private/synthesis-hook';
 import { toposort } from '../private/toposort';
@@ -188,14 +189,6 @@ const DELIVERY_PROPS = shape.object({
  * order, their state and approval records, and the smoke tests, which the CLI reads.
  */
 export class Delivery<S extends Settings = Settings> extends Construct {
-  /**
-   * Review environment ids from a comma- or space-separated list, e.g. '42,login-form'.
-   * @internal
-   */
-  public static parseReviewIds(value: string | undefined): string[] {
-    return (value ?? '').split(/[\s,]+/).filter(Boolean);
-  }
-
   /** The image stage. */
   public readonly image: ImageStack;
   /**
@@ -223,8 +216,7 @@ export class Delivery<S extends Settings = Settings> extends Construct {
     const imageNames = Object.keys(builds).sort();
     const imageStage = props.imageStage ?? DEFAULTS.imageStage;
     const state = props.state ?? StateStore.fromEnvironment();
-    const reviewIds =
-      props.reviewIds ?? Delivery.parseReviewIds(process.env[DEFAULTS.reviewIdsVariable]);
+    const reviewIds = props.reviewIds ?? parseReviewIds(process.env[DEFAULTS.reviewIdsVariable]);
     const reviews: readonly EnvironmentConfig[] = reviewEnvironments(props, reviewIds);
     const environments: EnvironmentConfig[] = [...props.environments, ...reviews];
     const approved = validateEnvironments(environments, props.services, {

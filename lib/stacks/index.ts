@@ -35,7 +35,8 @@ export type {
 } from './setting';
 export { StateEncryption } from './state-encryption';
 export type { PassphraseEncryptionProps } from './state-encryption';
-export { STATE_STORE_VARIABLE, StateStore } from './state-store';
+export { StateStore } from './state-store';
+export { STATE_STORE_VARIABLE } from '../private/defaults';
 export type { LocalStateStoreProps, PostgresStateStoreProps } from './state-store';
 export { validateEnvironments } from './validate-environments';
 export type { ValidateEnvironmentsOptions } from './validate-environments';

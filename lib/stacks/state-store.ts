@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 
 import { IRemoteStateReader } from '../constructs/promotion';
 import { BackendLocation } from '../parity/environment-parity';
-import { DEFAULTS, STACK_PLACEHOLDER } from '../private/defaults';
+import { DEFAULTS, STACK_PLACEHOLDER, STATE_STORE_VARIABLE } from '../private/defaults';
 import { ConfigurationError, invalidValue } from '../private/errors';
 import { assertShape, shape } from '../private/shape';
 import { StateLocation, StateStoreManifest } from '../schema/delivery-manifest';
@@ -29,9 +29,6 @@ export interface PostgresStateStoreProps {
    */
   readonly schemaPrefix?: string;
 }
-
-/** The variable that selects the state store of {@link StateStore.fromEnvironment}. */
-export const STATE_STORE_VARIABLE = 'PIPELINE_STATE';
 
 /**
  * Where every stage of a delivery keeps its Terraform state: local files (the embedded default)

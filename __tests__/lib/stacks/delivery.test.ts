@@ -41,8 +41,27 @@ describe('Delivery', () => {
   });
 
   test('review ids default to PIPELINE_REVIEW_IDS, comma- or space-separated', () => {
-    expect(Delivery.parseReviewIds(' 42,login-form  7 ')).toEqual(['42', 'login-form', '7']);
-    expect(Delivery.parseReviewIds(undefined)).toEqual([]);
+    const given = process.env.PIPELINE_REVIEW_IDS;
+    process.env.PIPELINE_REVIEW_IDS = ' 42,login-form  7 ';
+    try {
+      const delivery = build(Testing.app(), {
+        reviewEnvironment: (id) =>
+          fixtureEnvironment({
+            name: `review-${id}`,
+            services: { web: { replicas: 1, port: 19000 + id.length }, api: { replicas: 1 } },
+          }),
+      });
+      expect(delivery.environments.map((s) => s.node.id)).toEqual([
+        'live',
+        'qa',
+        'review-42',
+        'review-login-form',
+        'review-7',
+      ]);
+    } finally {
+      if (given === undefined) delete process.env.PIPELINE_REVIEW_IDS;
+      else process.env.PIPELINE_REVIEW_IDS = given;
+    }
   });
 
   test('writes delivery.json: stages upstream first, state files, approval records, smoke tests', () => {

@@ -9,6 +9,7 @@ import {
   releaseOf,
   VERIFIED_RELEASE_OUTPUT,
 } from '../../private/release';
+import { parseReviewIds } from '../../private/review-ids';
 import {
   DeliveryManifest,
   DELIVERY_MANIFEST_VERSION,
@@ -17,7 +18,6 @@ import {
   StageManifest,
   StateLocation,
 } from '../../schema/delivery-manifest';
-import { Delivery } from '../../stacks/delivery';
 
 import { ProgressListener, Prompt } from './interaction';
 import { OperationError, ReportedError, UsageError } from './operation-error';
@@ -143,7 +143,7 @@ export class Project {
 
   /** Review ids already asked for, plus those of `review-<id>` stacks among `stacks`. */
   public static reviewIds(stacks: readonly string[], given: string | undefined): string[] {
-    const ids = Delivery.parseReviewIds(given);
+    const ids = parseReviewIds(given);
     for (const stack of stacks) {
       if (stack.startsWith(DEFAULTS.reviewPrefix))
         ids.push(stack.slice(DEFAULTS.reviewPrefix.length));

@@ -1,6 +1,16 @@
-import { Client, escapeIdentifier } from 'pg';
+import type * as Pg from 'pg';
+import type { Client } from 'pg';
 
 import { OperationError } from './operation-error';
+
+type Driver = typeof Pg;
+let driver: Driver | undefined;
+
+/** The PostgreSQL client, loaded on first use: a command on local state never loads it. */
+function pg(): Driver {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (driver ??= require('pg') as Driver);
+}
 
 /** What to set when the state database cannot be reached. */
 const CONNECTION_FIX =
@@ -63,7 +73,7 @@ export class StateDatabase {
 
   /** A quoted identifier (a schema or table name), as the driver quotes it. */
   public static identifier(name: string): string {
-    return escapeIdentifier(name);
+    return pg().escapeIdentifier(name);
   }
 
   private connect(): Promise<Client> {
@@ -75,7 +85,7 @@ export class StateDatabase {
           'Write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE (add ?sslmode=disable for a server without TLS), or leave it unset and use the libpq variables PGHOST, PGUSER, PGPASSWORD, PGDATABASE.',
         );
       }
-      const client = new Client({
+      const client = new (pg().Client)({
         connectionString,
         application_name: this.applicationName.slice(0, 63),
       });
