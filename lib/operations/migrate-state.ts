@@ -9,7 +9,7 @@ import { History } from './private/history-store';
 import { OperationError } from './private/operation-error';
 import { Project } from './private/project';
 import { loadStatePassphrase } from './private/secrets';
-import { pushState } from './private/state-engine';
+import { encryptionOf, pushState } from './private/state-engine';
 import { lockHolder } from './private/state-lock';
 
 /** What `migrate-state` was asked for. */
@@ -83,9 +83,7 @@ export async function migrateState(
   // Every state read (decrypted) before anything is written: a wrong passphrase, or a state the
   // engine cannot read, stops the move with both stores as they were.
   const where = loadStatePassphrase(project.root);
-  const encryption = source.stateEncrypted
-    ? { iterations: source.stateEncryptionIterations }
-    : undefined;
+  const encryption = source.stateEncrypted ? encryptionOf(source) : undefined;
   // Read from memory: synthWithDeployed read (and decrypted) every state already, side by side.
   const texts: string[] = [];
   for (const move of moves) texts.push((await project.states.plainText(move.stage.state)) ?? '');

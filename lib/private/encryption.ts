@@ -11,10 +11,18 @@ export const MIN_PASSPHRASE_LENGTH = 16;
 /** PBKDF2 iterations: OpenTofu's default, the fewest it accepts, and the most the package allows. */
 export const PBKDF2_ITERATIONS = { default: 600_000, min: 200_000, max: 10_000_000 } as const;
 
+/** The hash functions of OpenTofu's PBKDF2 key provider; `sha512` is its default. */
+export const PBKDF2_HASH_FUNCTIONS = ['sha256', 'sha512'] as const;
+
+/** A hash function of {@link PBKDF2_HASH_FUNCTIONS}. */
+export type Pbkdf2HashFunction = (typeof PBKDF2_HASH_FUNCTIONS)[number];
+
 /** How a state's key is derived from the passphrase; an empty object takes OpenTofu's defaults. */
 export interface EncryptionSettings {
   /** PBKDF2 iterations; absent: OpenTofu's default ({@link PBKDF2_ITERATIONS}). */
   readonly iterations?: number;
+  /** PBKDF2's hash function; absent: OpenTofu's default (`sha512`). */
+  readonly hashFunction?: Pbkdf2HashFunction;
 }
 
 const KEY = 'key_provider.pbkdf2.pipeline';
@@ -24,8 +32,9 @@ const UNENCRYPTED = 'method.unencrypted.migrate';
 /**
  * The `terraform.encryption` block. `migrating`: plain state is read too (and written encrypted),
  * which OpenTofu allows only without `enforced`; stacks are synthesized with `enforced`, and only
- * the CLI's one-off migration of a plain state uses this. A state records the iterations it was
- * written with, so any settings read it; `settings` decide how the engine writes.
+ * the CLI's one-off migration of a plain state uses this. A state records the iterations and the
+ * hash function it was written with, so any settings read it; `settings` decide how the engine
+ * writes.
  */
 export function encryptionBlock(
   settings: EncryptionSettings = {},
@@ -37,6 +46,7 @@ export function encryptionBlock(
   const pbkdf2 = {
     passphrase: `\${var.${PASSPHRASE_VARIABLE}}`,
     ...(settings.iterations === undefined ? {} : { iterations: settings.iterations }),
+    ...(settings.hashFunction === undefined ? {} : { hash_function: settings.hashFunction }),
   };
   return {
     key_provider: { pbkdf2: { pipeline: pbkdf2 } },

@@ -81,6 +81,8 @@ export interface DeliveryManifest {
   readonly stateEncrypted?: boolean;
   /** PBKDF2 iterations the stages' state is written with (absent: OpenTofu's default). */
   readonly stateEncryptionIterations?: number;
+  /** PBKDF2's hash function the stages' state is written with (absent: OpenTofu's default). */
+  readonly stateEncryptionHashFunction?: 'sha256' | 'sha512';
   /** The secrets every environment needs (absent before 0.4: none). */
   readonly secrets?: readonly SecretManifest[];
   /** Where every environment's services run (absent in manifests of 0.2: containers). */

@@ -294,6 +294,7 @@ export class Delivery<S extends Settings = Settings> extends Construct {
       state: state.manifest(root),
       stateEncrypted: encryption.encrypted,
       stateEncryptionIterations: encryption.settings.iterations,
+      stateEncryptionHashFunction: encryption.settings.hashFunction,
       secrets,
       target: (props.target ?? DeploymentTarget.containers()).kind,
       images: imageNames.map((name) => ({ name, repository: builds[name].repository })),

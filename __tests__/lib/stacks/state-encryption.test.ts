@@ -161,6 +161,38 @@ describe('StateEncryption and secrets', () => {
     expect(manifest(delivery())).not.toHaveProperty('stateEncryptionIterations');
   });
 
+  test("passphrase({ hashFunction: 'sha256' }) sets PBKDF2's hash function in every stack and in the manifest", () => {
+    const d = delivery({
+      stateEncryption: StateEncryption.passphrase({ iterations: 200_000, hashFunction: 'sha256' }),
+    });
+    for (const stack of [d.image, ...d.environments]) {
+      expect(synthJson(stack)).toHaveProperty('terraform.encryption.key_provider', {
+        pbkdf2: {
+          pipeline: {
+            passphrase: '${var.state_passphrase}',
+            iterations: 200000,
+            hash_function: 'sha256',
+          },
+        },
+      });
+    }
+    const app = d.node.root as App;
+    app.synth();
+    expect(
+      JSON.parse(readFileSync(join(app.outdir, 'delivery.json'), 'utf8')) as object,
+    ).toMatchObject({ stateEncryptionIterations: 200000, stateEncryptionHashFunction: 'sha256' });
+  });
+
+  test('a bad hash function and bad iterations are refused together, each named with its fix', () => {
+    const untyped = StateEncryption.passphrase as (props: unknown) => StateEncryption;
+    expect(() => untyped({ iterations: 1000, hashFunction: 'md5' })).toThrow(
+      new ConfigurationError([
+        "state encryption: 'iterations' must be a whole number from 200000 (the fewest OpenTofu accepts) to 10000000, got 1000. Leave it out for OpenTofu's default (600000), or give e.g. 200000.",
+        "state encryption: 'hashFunction' must be one of 'sha256', 'sha512', got 'md5'. Leave it out for OpenTofu's default ('sha512'), or give 'sha256'.",
+      ]),
+    );
+  });
+
   test.each([
     [199_999, '199999'],
     [10_000_001, '10000001'],
@@ -180,6 +212,7 @@ describe('StateEncryption and secrets', () => {
   test.each([
     [{ iterations: '200000' }, "'iterations' must be a number or left out, got '200000'"],
     [{ iterations: NaN }, "'iterations' must be a finite number or left out, got NaN"],
+    [{ hashFunction: 256 }, "'hashFunction' must be a string or left out, got 256"],
     [null, "'props' must be an object, got null"],
   ])('passphrase(%p), as untyped JavaScript can pass it, is refused', (props, problem) => {
     const untyped = StateEncryption.passphrase as (props: unknown) => StateEncryption;

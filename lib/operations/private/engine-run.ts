@@ -17,6 +17,7 @@ import { Project } from './project';
 import { loadStatePassphrase, secretsEnv } from './secrets';
 import {
   decryptedState,
+  encryptionOf,
   encryptState,
   isWrongPassphrase,
   requireEncryption,
@@ -294,7 +295,7 @@ export async function prepareEncryption(
     out.log(
       `encrypting the state of ${stack} (${project.showState(state)}), written in plain text`,
     );
-    await encryptState(state, where, { iterations: delivery.stateEncryptionIterations });
+    await encryptState(state, where, encryptionOf(delivery));
   }
   project.encryptionPrepared = true;
 }

@@ -12,7 +12,7 @@ import {
 } from '../../private/encryption';
 import { engineBinary, engineError } from '../../private/engine';
 import { limiter, scratchFolder } from '../../private/process';
-import { StateLocation } from '../../schema/delivery-manifest';
+import { DeliveryManifest, StateLocation } from '../../schema/delivery-manifest';
 
 import { OperationError } from './operation-error';
 
@@ -163,6 +163,18 @@ async function inWorkspace<T>(
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** How the delivery's stages write their state: its key derivation settings from the manifest. */
+export function encryptionOf(delivery: DeliveryManifest): EncryptionSettings {
+  return {
+    ...(delivery.stateEncryptionIterations === undefined
+      ? {}
+      : { iterations: delivery.stateEncryptionIterations }),
+    ...(delivery.stateEncryptionHashFunction === undefined
+      ? {}
+      : { hashFunction: delivery.stateEncryptionHashFunction }),
+  };
 }
 
 /** A state's location in messages: the file's path, or the PostgreSQL schema. */
