@@ -24,18 +24,27 @@ const TOOL_TESTS = [
   '<rootDir>/__tests__/stacks/sample-pipeline.test.ts',
   '<rootDir>/__tests__/lib/cli/cli.errors.test.ts',
   '<rootDir>/__tests__/lib/operations/private/confirm.test.ts',
-  '<rootDir>/__tests__/lib/cli/doctor.test.ts',
-  '<rootDir>/__tests__/lib/cli/exit-codes.test.ts',
   '<rootDir>/__tests__/lib/cli/main.test.ts',
   '<rootDir>/__tests__/lib/cli/start-up.test.ts',
   '<rootDir>/__tests__/lib/operations/operations.test.ts',
   '<rootDir>/__tests__/lib/operations/parity.test.ts',
-  '<rootDir>/__tests__/lib/operations/private/run-release.test.ts',
   '<rootDir>/__tests__/lib/renderers/github-workflow-renderer.test.ts',
   '<rootDir>/__tests__/lib/stacks/setting.types.test.ts',
   '<rootDir>/__tests__/lib/runner/local-runner.test.ts',
   '<rootDir>/__tests__/lib/testing/plan-of.test.ts',
   '<rootDir>/__tests__/scripts/api-report.test.ts',
+];
+
+/**
+ * Tool tests that need the Docker engine or the registry to answer: `doctor`, scripts/sweep, and
+ * commands that go as far as a deploy's check of the Docker host. They run with the end-to-end
+ * suites, where the engine is always up: beside the unit and tool tests, the recovery suite stops
+ * and restarts the engine and the registry (scripts/test).
+ */
+const ENGINE_TOOL_TESTS = [
+  '<rootDir>/__tests__/lib/cli/doctor.test.ts',
+  '<rootDir>/__tests__/lib/cli/exit-codes.test.ts',
+  '<rootDir>/__tests__/lib/operations/private/run-release.test.ts',
   '<rootDir>/__tests__/scripts/sweep.test.ts',
 ];
 
@@ -45,7 +54,8 @@ const PLAN_TESTS_PATTERN = '\\.plan\\.test\\.ts$';
 
 /**
  * End-to-end suites that need the engine to themselves: the recovery suite stops and restarts
- * the Docker engine. The other suites each take a lane of their own (__tests__/helpers/lane.ts)
+ * the Docker engine, the registry and PostgreSQL. They run beside the unit and tool tests, which
+ * need none of them. The other suites each take a lane of their own (__tests__/helpers/lane.ts)
  * and run side by side.
  */
 const SOLO_SUITES = ['<rootDir>/__tests__/integration/recovery.test.ts'];
@@ -82,6 +92,7 @@ module.exports = {
         '<rootDir>/__tests__/fixtures/',
         '<rootDir>/.gitlab-ci-local/',
         ...TOOL_TESTS,
+        ...ENGINE_TOOL_TESTS,
         PLAN_TESTS_PATTERN,
       ],
     },
@@ -94,7 +105,7 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts'],
+      testMatch: ['<rootDir>/__tests__/integration/**/*.test.ts', ...ENGINE_TOOL_TESTS],
       testPathIgnorePatterns: [
         '/node_modules/',
         '<rootDir>/.gitlab-ci-local/',

@@ -19,7 +19,7 @@ import { replaceSuiteRun, SuiteRun } from './suites-section';
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, '.pipeline', 'results');
 /** The phases of `npm test`, in the order they run. */
-const PHASES = ['setup', 'unit', 'integration', 'integration-swarm', 'integration-solo'];
+const PHASES = ['setup', 'unit', 'integration-solo', 'integration', 'integration-swarm'];
 
 interface PhaseTime {
   readonly phase: string;
