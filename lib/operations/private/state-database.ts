@@ -1,5 +1,4 @@
 import type * as Pg from 'pg';
-import type { Client } from 'pg';
 
 import { OperationError } from './operation-error';
 
@@ -23,7 +22,7 @@ const CONNECTION_FIX =
  * history's table) are quoted by the driver.
  */
 export class StateDatabase {
-  private client?: Promise<Client>;
+  private client?: Promise<Pg.Client>;
   /** The statement before the next one: statements run one after the other. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -76,7 +75,7 @@ export class StateDatabase {
     return pg().escapeIdentifier(name);
   }
 
-  private connect(): Promise<Client> {
+  private connect(): Promise<Pg.Client> {
     this.client ??= (async () => {
       const connectionString = this.env.PG_CONN_STR || undefined;
       if (connectionString !== undefined && !/^postgres(ql)?:\/\//.test(connectionString)) {

@@ -167,13 +167,10 @@ async function inWorkspace<T>(
 
 /** How the delivery's stages write their state: its key derivation settings from the manifest. */
 export function encryptionOf(delivery: DeliveryManifest): EncryptionSettings {
+  // encryptionBlock leaves out what is undefined: OpenTofu's default.
   return {
-    ...(delivery.stateEncryptionIterations === undefined
-      ? {}
-      : { iterations: delivery.stateEncryptionIterations }),
-    ...(delivery.stateEncryptionHashFunction === undefined
-      ? {}
-      : { hashFunction: delivery.stateEncryptionHashFunction }),
+    iterations: delivery.stateEncryptionIterations,
+    hashFunction: delivery.stateEncryptionHashFunction,
   };
 }
 
